@@ -1,0 +1,57 @@
+"""Helpers every command uses: loading scenarios, printing JSON, turning errors into exit codes."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import typer
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+SCENARIO_HELP = "A built-in scenario name, a YAML/JSON scenario file, or a BDM/Decide/KTAB file."
+
+
+def handle_errors(func: F) -> F:
+    """Run a command; print accord's own errors as messages on stderr and exit 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from accord.errors import AccordError
+
+        try:
+            return func(*args, **kwargs)
+        except AccordError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def load(ref: str | None, fmt: str | None = None):  # noqa: ANN201
+    """The scenario ``ref`` (default: the built-in case)."""
+    from accord.scenario import builtin
+    from accord.scenario.io import load_scenario
+
+    return load_scenario(ref or builtin.DEFAULT, fmt=fmt)
+
+
+def echo_json(data: Any) -> None:
+    """Print ``data`` as JSON (NaN is not allowed: callers convert it to null)."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False, default=str) + "\n")
+
+
+def parse_settings(items: list[str] | None) -> dict[str, Any]:
+    """``["variant=bdm1994", "rounds=5"]`` -> ``{"variant": "bdm1994", "rounds": 5}`` (values read as YAML scalars)."""
+    import yaml
+
+    out: dict[str, Any] = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise typer.BadParameter(f"expected KEY=VALUE, got {item!r}", param_hint="--set")
+        out[key.strip()] = yaml.safe_load(value) if value.strip() else ""
+    return out

@@ -1,0 +1,65 @@
+"""``accord run``: forecast every issue with one or more models."""
+
+from __future__ import annotations
+
+import typer
+
+from accord.cli.common import SCENARIO_HELP, echo_json, handle_errors, load, parse_settings
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("run")
+    @handle_errors
+    def run(
+        scenario: str = typer.Argument(None, help=SCENARIO_HELP + " Default: ukraine-2025."),
+        model: list[str] = typer.Option(None, "--model", "-m", help="Model to run (repeatable). Default: all."),
+        rounds: int = typer.Option(None, "--rounds", min=1, help="Rounds (or iterations) for dynamic models."),
+        setting: list[str] = typer.Option(None, "--set", help="Model parameter KEY=VALUE (repeatable)."),
+        fmt: str = typer.Option(None, "--format", help="Force the input format: bdm, decide or ktab."),
+        explain: bool = typer.Option(False, "--explain", help="Also print what happened in each round."),
+        as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    ) -> None:
+        """Forecast the outcome of every issue."""
+        from accord.runner import run_models, run_to_json
+
+        sc = load(scenario, fmt)
+        result = run_models(sc, model or None, rounds=rounds, settings=parse_settings(setting))
+        data = run_to_json(result)
+        if as_json:
+            echo_json(data)
+            return
+        _print_table(sc, result, data, explain)
+
+
+def _print_table(sc, result, data, explain: bool) -> None:  # noqa: ANN001
+    from rich.console import Console
+    from rich.table import Table
+
+    from accord.scenario.schema import nearest_anchor
+
+    console = Console()
+    models = list(result.results)
+    table = Table(title=f"{sc.title} — forecasts", title_justify="left")
+    table.add_column("issue")
+    table.add_column("status quo", justify="right")
+    for name in models:
+        table.add_column(name, justify="right")
+    table.add_column(f"nearest anchor ({models[0]})")
+    for issue in sc.issues:
+        values = [data["models"][m]["issues"][issue.id]["forecast"] for m in models]
+        first = values[0]
+        anchor = nearest_anchor(issue, first) if first is not None else None
+        table.add_row(
+            issue.name,
+            f"{issue.status_quo:.1f}" if issue.status_quo is not None else "–",
+            *[f"{v:.2f}" if v is not None else "–" for v in values],
+            f"{anchor[0]:g}: {anchor[1]}" if anchor else "",
+        )
+    console.print(table)
+    if explain:
+        for name, res in result.results.items():
+            if not res.events:
+                continue
+            console.print(f"\n[bold]{name}[/bold]: what happened")
+            for event in res.events:
+                console.print(f"  round {event.round}, {event.issue}: {event.text}", highlight=False)

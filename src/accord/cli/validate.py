@@ -1,0 +1,51 @@
+"""``accord validate``: check a scenario and report every problem with its location."""
+
+from __future__ import annotations
+
+import typer
+
+from accord.cli.common import SCENARIO_HELP, echo_json
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("validate")
+    def validate(
+        scenario: str = typer.Argument(..., help=SCENARIO_HELP),
+        fmt: str = typer.Option(None, "--format", help="Force the input format: bdm, decide or ktab."),
+        as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    ) -> None:
+        """Check a scenario file: structure, ids, ranges, and every quote against its source."""
+        from accord.errors import AccordError, ScenarioError
+        from accord.scenario.io import load_scenario
+
+        try:
+            sc = load_scenario(scenario, fmt=fmt)
+        except ScenarioError as exc:
+            if as_json:
+                echo_json({"valid": False, "problems": [p.to_dict() for p in exc.problems]})
+            else:
+                typer.echo(str(exc), err=True)
+            raise typer.Exit(1) from None
+        except AccordError as exc:
+            if as_json:
+                echo_json({"valid": False, "problems": [{"path": "", "message": str(exc)}]})
+            else:
+                typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from None
+        quotes = sum(len(s.evidence) for s in sc.stances)
+        summary = {
+            "valid": True,
+            "id": sc.id,
+            "actors": len(sc.actors),
+            "issues": len(sc.issues),
+            "stances": len(sc.stances),
+            "quotes_verified": quotes,
+            "assumptions": sum(1 for s in sc.stances if s.assumption),
+        }
+        if as_json:
+            echo_json(summary)
+        else:
+            typer.echo(
+                f"{scenario}: valid — {summary['actors']} actors, {summary['issues']} issues, "
+                f"{summary['stances']} stances, {quotes} quotes found in their sources"
+            )

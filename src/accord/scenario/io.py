@@ -1,0 +1,252 @@
+"""Read and write scenarios: YAML, JSON, the built-in cases and the foreign formats.
+
+Every function here raises :class:`~accord.errors.ScenarioError` (listing all
+problems with file and line) or :class:`~accord.errors.ImportFormatError` for
+anything wrong with the input, never a bare parser exception.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from accord.errors import AccordError, ImportFormatError, Problem, ScenarioError
+from accord.scenario import builtin
+from accord.scenario.schema import Scenario
+from accord.scenario.validate import Path as DocPath
+from accord.scenario.validate import path_str, validate_document
+
+MAX_SCENARIO_BYTES = 20 * 1024 * 1024
+MAX_SOURCE_BYTES = 20 * 1024 * 1024
+MAX_YAML_NODES = 500_000
+
+
+def read_text(path: Path, *, limit: int = MAX_SCENARIO_BYTES, what: str = "file") -> str:
+    """The UTF-8 text of ``path``; a readable :class:`ScenarioError` if missing, too large or not UTF-8."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise ScenarioError([Problem("", f"{what} not found", name)]) from None
+    except OSError as exc:
+        raise ScenarioError([Problem("", f"cannot read {what}: {exc.strerror}", name)]) from None
+    if path.is_dir():
+        raise ScenarioError([Problem("", f"{what} is a directory, not a file", name)])
+    if size > limit:
+        raise ScenarioError(
+            [Problem("", f"{what} is {size / 1e6:.1f} MB, larger than the {limit / 1e6:.0f} MB limit", name)]
+        )
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ScenarioError([Problem("", f"cannot read {what}: {exc.strerror}", name)]) from None
+    return decode_utf8(raw, name)
+
+
+def decode_utf8(raw: bytes, name: str | None = None) -> str:
+    """Decode ``raw`` as UTF-8 (a leading BOM is dropped) or report the first bad byte and its line."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ScenarioError(
+            [Problem("", f"is not UTF-8 text: byte 0x{raw[exc.start]:02x} at offset {exc.start}", name, line)]
+        ) from None
+
+
+def parse_yaml(text: str, file: str | None = None) -> tuple[Any, dict[DocPath, int]]:
+    """Parse YAML safely, returning the data and the line of every node.
+
+    Raises
+    ------
+    ScenarioError
+        On a syntax error, a duplicate key, a non-string key path, or a document
+        that expands to more than ``MAX_YAML_NODES`` nodes.
+    """
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, {}
+        lines: dict[DocPath, int] = {}
+        problems: list[Problem] = []
+        _index_nodes(node, (), lines, problems, file, [0])
+        if problems:
+            raise ScenarioError(problems)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        what = exc.problem or exc.context or "invalid YAML"
+        raise ScenarioError([Problem("", f"malformed YAML: {what}", file, line)]) from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError([Problem("", f"malformed YAML: {exc}", file)]) from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise ScenarioError([Problem("", f"malformed YAML value: {exc}", file)]) from None
+    finally:
+        loader.dispose()
+    return data, lines
+
+
+def _index_nodes(node: yaml.Node, path: DocPath, lines: dict[DocPath, int], problems: list[Problem],
+                 file: str | None, count: list[int]) -> None:
+    count[0] += 1
+    if count[0] > MAX_YAML_NODES:
+        raise ScenarioError([Problem("", f"document has more than {MAX_YAML_NODES:,} nodes", file)])
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else repr(key_node.value)
+            key_obj = _scalar_key(key)
+            if key in seen:
+                problems.append(Problem(
+                    _join(path, key_obj), f"duplicate key {key!r} (first on line {seen[key]})",
+                    file, key_node.start_mark.line + 1,
+                ))
+            seen.setdefault(key, key_node.start_mark.line + 1)
+            _index_nodes(value_node, path + (key_obj,), lines, problems, file, count)
+    elif isinstance(node, yaml.SequenceNode):
+        for idx, child in enumerate(node.value):
+            _index_nodes(child, path + (idx,), lines, problems, file, count)
+
+
+def _scalar_key(key: str) -> str | int | float:
+    for kind in (int, float):
+        try:
+            return kind(key)
+        except ValueError:
+            pass
+    return key
+
+
+def _join(path: DocPath, key: object) -> str:
+    return path_str(path + (str(key),))
+
+
+def scenario_from_data(
+    data: Any,
+    *,
+    file: str | None = None,
+    lines: Mapping[DocPath, int] | None = None,
+    base_dir: Path | None = None,
+) -> Scenario:
+    """Validate parsed data into a :class:`Scenario`; source ``file`` entries resolve against ``base_dir``."""
+
+    def load_source(ref: str, _path: DocPath) -> str | None:
+        if base_dir is None:
+            raise ValueError(f"source file {ref!r} cannot be read: the scenario has no folder")
+        root = base_dir.resolve()
+        target = (root / ref).resolve()
+        if root != target and root not in target.parents:
+            raise ValueError(f"source file {ref!r} lies outside the scenario's folder")
+        try:
+            return read_text(target, limit=MAX_SOURCE_BYTES, what="source file")
+        except ScenarioError as exc:
+            raise ValueError("; ".join(p.message for p in exc.problems) + f" ({ref})") from None
+
+    scenario, problems = validate_document(data, file=file, lines=lines, load_source_text=load_source)
+    if problems:
+        raise ScenarioError(problems, source=file)
+    assert scenario is not None
+    return scenario
+
+
+def scenario_from_text(text: str, *, file: str | None = None, base_dir: Path | None = None,
+                       fmt: str = "yaml") -> Scenario:
+    """Parse and validate scenario text in ``fmt`` (``yaml`` or ``json``)."""
+    if fmt == "json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ScenarioError([Problem("", f"malformed JSON: {exc.msg}", file, exc.lineno)]) from None
+        except RecursionError:
+            raise ScenarioError([Problem("", "malformed JSON: nested too deeply", file)]) from None
+        try:
+            _, lines = parse_yaml(text, file)
+        except ScenarioError:
+            lines = {}
+    else:
+        data, lines = parse_yaml(text, file)
+    return scenario_from_data(data, file=file, lines=lines, base_dir=base_dir)
+
+
+def load_scenario(ref: str | Path, fmt: str | None = None) -> Scenario:
+    """Load a scenario from a built-in name, a YAML/JSON file, or a BDM/Decide/KTAB file.
+
+    Parameters
+    ----------
+    ref : str or Path
+        ``"ukraine-2025"`` (see :func:`accord.scenario.builtin.names`) or a path.
+    fmt : {"bdm", "decide", "ktab"}, optional
+        Force a foreign format instead of detecting it.
+    """
+    ref_str = str(ref)
+    if fmt is None and ref_str in builtin.names() and not Path(ref_str).exists():
+        path = builtin.path(ref_str)
+        return scenario_from_text(read_text(path), file=f"{ref_str}/scenario.yaml", base_dir=path.parent)
+    path = Path(ref_str)
+    text = read_text(path, what="scenario file" if path.suffix in (".yaml", ".yml", ".json") else "file")
+    from accord.scenario import importers
+
+    if fmt is not None:
+        return importers.convert(text, fmt, name=path.stem, file=str(path))
+    if path.suffix.lower() == ".json":
+        return scenario_from_text(text, file=str(path), base_dir=path.parent, fmt="json")
+    if path.suffix.lower() in (".yaml", ".yml"):
+        return scenario_from_text(text, file=str(path), base_dir=path.parent)
+    detected = importers.detect_format(text)
+    if detected is not None:
+        return importers.convert(text, detected, name=path.stem, file=str(path))
+    try:
+        return scenario_from_text(text, file=str(path), base_dir=path.parent)
+    except ScenarioError as exc:
+        if path.suffix.lower() in (".csv", ".tsv", ".txt"):
+            raise ImportFormatError(
+                f"{path}: not a recognised format (expected a BDM CSV, a Decide file or a KTAB CSV); "
+                "use --format bdm|decide|ktab to force one"
+            ) from exc
+        raise
+
+
+def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
+    """Plain data for YAML/JSON, omitting defaults; sources with a ``file`` keep the reference, not the text."""
+    data = scenario.model_dump(mode="json", exclude_defaults=True)
+    data.setdefault("schema_version", scenario.schema_version)
+    for src, raw in zip(scenario.sources, data.get("sources", []), strict=True):
+        if src.file is not None:
+            raw.pop("text", None)
+    for issue in data.get("issues", []):
+        anchors = issue.get("scale", {}).get("anchors")
+        if anchors:
+            issue["scale"]["anchors"] = {_number(float(k)): v for k, v in anchors.items()}
+    ordered = {k: data[k] for k in ("schema_version", "id", "title") if k in data}
+    ordered.update({k: v for k, v in data.items() if k not in ordered})
+    return ordered
+
+
+def _number(x: float) -> int | float:
+    return int(x) if float(x).is_integer() else x
+
+
+def dump_scenario(scenario: Scenario, fmt: str = "yaml") -> str:
+    """The scenario as YAML or JSON text that :func:`scenario_from_text` reads back to an equal scenario."""
+    data = scenario_to_data(scenario)
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+__all__ = [
+    "AccordError",
+    "dump_scenario",
+    "load_scenario",
+    "read_text",
+    "scenario_from_data",
+    "scenario_from_text",
+    "scenario_to_data",
+]

@@ -1,0 +1,244 @@
+"""The scenario file model: typed, immutable, every field documented.
+
+A scenario is a negotiation: who takes part (``actors``), what is at stake
+(``issues``, each on a scale with labelled anchors, a status quo and veto players),
+where each actor stands (``stances``, each backed by quoted ``evidence`` from a
+``source`` or an explicit ``assumption``), and, for the agreement analysis, what
+each side expects without a deal, named ``levers``, a dated ``timeline`` and
+alternative ``types`` of an actor.
+
+Structure (types, required fields, unknown fields) is checked by pydantic; rules
+that relate fields to each other live in :mod:`accord.scenario.validate`, which
+reports every problem with its location.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from accord.scenario.values import Uncertain
+
+SCHEMA_VERSION = 1
+
+Id = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[^\s\x00-\x1f](?:[^\x00-\x1f]*[^\s\x00-\x1f])?$")]
+ActorKind = Literal[
+    "state", "institution", "domestic_ratifier", "bloc", "organisation", "individual", "party", "firm", "other"
+]
+EditField = Literal["position", "salience", "expects", "capability", "no_deal_cost", "hold_probability"]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+class Source(_Spec):
+    """An article or document the stances rest on.
+
+    ``text`` is the full text; in a file it is given either inline or as ``file``,
+    a path relative to the scenario file that must stay inside its folder.
+    """
+
+    id: Id
+    title: str
+    title_assigned: bool = Field(False, description="True when the text has no title and one was written for it")
+    author: str | None = None
+    publisher: str | None = None
+    date: dt.date | None = None
+    url: str | None = None
+    file: str | None = None
+    text: str | None = None
+    notes: str | None = None
+
+
+class CostPoint(_Spec):
+    """The no-deal cost of an actor at a date; costs between dates are interpolated linearly."""
+
+    date: dt.date
+    value: Uncertain
+
+
+class Actor(_Spec):
+    """A party, institution or ratifier.
+
+    ``capability`` is relative power (any non-negative unit). ``no_deal_cost`` is the
+    cost of continued conflict in utility units, used by the agreement analysis;
+    ``no_deal_cost_path`` makes it change with time.
+    """
+
+    id: Id
+    name: str
+    kind: ActorKind = "state"
+    capability: Uncertain
+    notes: str | None = None
+    aliases: tuple[str, ...] = ()
+    no_deal_cost: Uncertain = Uncertain(0.0)
+    no_deal_cost_path: tuple[CostPoint, ...] = ()
+
+
+class Scale(_Spec):
+    """An issue's scale: bounds and labelled anchor points (value -> words)."""
+
+    min: float = 0.0
+    max: float = 100.0
+    anchors: dict[float, str] = Field(default_factory=dict)
+
+
+class Issue(_Spec):
+    """Something to be decided, on a one-dimensional scale.
+
+    ``status_quo`` is the no-deal outcome; ``veto`` lists the actors whose consent any
+    deal on this issue needs; ``hold_probability`` is the chance that a deal on the
+    issue is honoured.
+    """
+
+    id: Id
+    name: str
+    description: str | None = None
+    scale: Scale = Scale()
+    status_quo: float | None = None
+    veto: tuple[Id, ...] = ()
+    aliases: tuple[str, ...] = ()
+    hold_probability: Uncertain = Uncertain(1.0)
+
+
+class Evidence(_Spec):
+    """A verbatim quote from a source."""
+
+    source: Id
+    quote: Annotated[str, StringConstraints(min_length=1)]
+
+
+class Stance(_Spec):
+    """Where an actor stands on an issue, how much it cares, and why we think so.
+
+    ``expects`` is what the actor expects without a deal (default: the issue's status quo).
+    """
+
+    actor: Id
+    issue: Id
+    position: Uncertain
+    salience: Uncertain
+    expects: Uncertain | None = None
+    evidence: tuple[Evidence, ...] = ()
+    assumption: str | None = None
+
+
+class Edit(_Spec):
+    """One change to a scenario: ``set``, ``add`` or ``multiply`` one field.
+
+    ``position``, ``salience`` and ``expects`` need ``actor`` and ``issue``;
+    ``capability`` and ``no_deal_cost`` need ``actor``; ``hold_probability`` takes an
+    ``issue`` (or neither, for the deal as a whole).
+    """
+
+    field: EditField
+    actor: Id | None = None
+    issue: Id | None = None
+    set: Uncertain | None = None
+    add: Uncertain | None = None
+    multiply: Uncertain | None = None
+
+    @model_validator(mode="after")
+    def _one_operation(self) -> Edit:
+        ops = [op for op in ("set", "add", "multiply") if getattr(self, op) is not None]
+        if len(ops) != 1:
+            raise ValueError(f"an edit needs exactly one of set, add, multiply; got {ops or 'none'}")
+        return self
+
+    @property
+    def operation(self) -> tuple[str, Uncertain]:
+        for op in ("set", "add", "multiply"):
+            value = getattr(self, op)
+            if value is not None:
+                return op, value
+        raise AssertionError("unreachable: validated to have one operation")
+
+
+class Lever(_Spec):
+    """A named change an outside party can make (a sanctions package, arms, relief, a guarantee)."""
+
+    id: Id
+    name: str
+    description: str | None = None
+    edits: tuple[Edit, ...]
+    evidence: tuple[Evidence, ...] = ()
+    assumption: str | None = None
+
+
+class Snapshot(_Spec):
+    """The case at a date: edits to the base scenario (not cumulative across snapshots)."""
+
+    date: dt.date
+    label: str
+    description: str | None = None
+    edits: tuple[Edit, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    assumption: str | None = None
+
+
+class TypeStance(_Spec):
+    """A stance of an actor's alternative type; unset fields keep the base stance's values."""
+
+    issue: Id
+    position: Uncertain | None = None
+    salience: Uncertain | None = None
+    expects: Uncertain | None = None
+    evidence: tuple[Evidence, ...] = ()
+    assumption: str | None = None
+
+
+class ActorType(_Spec):
+    """A hypothesis about what an actor really wants, with a prior probability."""
+
+    actor: Id
+    id: Id
+    name: str
+    prior: float
+    description: str | None = None
+    stances: tuple[TypeStance, ...] = ()
+
+
+class Scenario(_Spec):
+    """A whole negotiation case. Build it with :func:`accord.scenario.io.load_scenario`."""
+
+    schema_version: int = SCHEMA_VERSION
+    id: Id
+    title: str
+    as_of: dt.date | None = None
+    description: str | None = None
+    distribution: Literal["uniform", "pert"] = "uniform"
+    hold_probability: Uncertain = Uncertain(1.0)
+    sources: tuple[Source, ...] = ()
+    actors: tuple[Actor, ...]
+    issues: tuple[Issue, ...]
+    stances: tuple[Stance, ...] = ()
+    levers: tuple[Lever, ...] = ()
+    timeline: tuple[Snapshot, ...] = ()
+    types: tuple[ActorType, ...] = ()
+
+    def actor(self, actor_id: str) -> Actor:
+        return next(a for a in self.actors if a.id == actor_id)
+
+    def issue(self, issue_id: str) -> Issue:
+        return next(i for i in self.issues if i.id == issue_id)
+
+    def source(self, source_id: str) -> Source:
+        return next(s for s in self.sources if s.id == source_id)
+
+    def stance(self, actor_id: str, issue_id: str) -> Stance | None:
+        return next((s for s in self.stances if s.actor == actor_id and s.issue == issue_id), None)
+
+    def status_quo(self, issue: Issue) -> float:
+        """The issue's status quo, or the middle of its scale when none is given."""
+        return issue.status_quo if issue.status_quo is not None else 0.5 * (issue.scale.min + issue.scale.max)
+
+
+def nearest_anchor(issue: Issue, value: float) -> tuple[float, str] | None:
+    """The labelled anchor of ``issue`` closest to ``value`` (ties: the lower one)."""
+    if not issue.scale.anchors:
+        return None
+    key = min(sorted(issue.scale.anchors), key=lambda a: abs(a - value))
+    return key, issue.scale.anchors[key]

@@ -1,0 +1,349 @@
+"""Check a scenario document and report every problem with its location.
+
+:func:`validate_document` takes plain data (parsed YAML or JSON), the texts of the
+sources and a map from document paths to line numbers. It checks structure item
+by item, so one broken stance does not hide the others, then the rules that tie
+fields together: unique ids, references that resolve, values inside their scales
+and ranges, and every evidence quote found verbatim in its source.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from accord.errors import Problem
+from accord.scenario import schema as s
+from accord.scenario.values import Uncertain
+
+Path = tuple[str | int, ...]
+
+_SECTIONS: dict[str, type[BaseModel]] = {
+    "sources": s.Source,
+    "actors": s.Actor,
+    "issues": s.Issue,
+    "stances": s.Stance,
+    "levers": s.Lever,
+    "timeline": s.Snapshot,
+    "types": s.ActorType,
+}
+_SCALARS = {
+    "schema_version",
+    "id",
+    "title",
+    "as_of",
+    "description",
+    "distribution",
+    "hold_probability",
+}
+
+_QUOTE_MAP = str.maketrans(
+    {
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"',
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+        "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-",
+        "\u00a0": " ", "\u2009": " ", "\u202f": " ",
+    }
+)
+_WS = re.compile(r"\s+")
+
+
+def normalise_text(text: str) -> str:
+    """Text as quotes are compared: NFC, typographic quotes and dashes made plain, whitespace collapsed."""
+    text = unicodedata.normalize("NFC", text).translate(_QUOTE_MAP)
+    return _WS.sub(" ", text).strip()
+
+
+def path_str(path: Path) -> str:
+    """``("stances", 3, "salience")`` -> ``"stances[3].salience"``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+class _Collector:
+    def __init__(self, file: str | None, lines: Mapping[Path, int]) -> None:
+        self.file = file
+        self.lines = lines
+        self.problems: list[Problem] = []
+
+    def line_of(self, path: Path) -> int | None:
+        for k in range(len(path), -1, -1):
+            line = self.lines.get(tuple(path[:k]))
+            if line is not None:
+                return line
+        return None
+
+    def add(self, path: Path, message: str) -> None:
+        self.problems.append(Problem(path_str(path), message, self.file, self.line_of(path)))
+
+
+def _pydantic_message(err: Mapping[str, Any]) -> str:
+    kind = err["type"]
+    value = err.get("input")
+    if kind == "missing":
+        return "is required"
+    if kind == "extra_forbidden":
+        return "is not a known field"
+    if kind == "string_pattern_mismatch":
+        return f"must be a non-empty id without control characters or surrounding spaces, got {value!r}"
+    if kind in ("uncertain", "range_order", "finite"):
+        return err["msg"]
+    if kind.startswith("literal_error"):
+        return f"{err['msg'][0].lower()}{err['msg'][1:]}, got {value!r}"
+    msg = err["msg"]
+    msg = msg.replace("Input should be", "must be").replace("Value error, ", "")
+    return f"{msg}, got {value!r}" if "got" not in msg else msg
+
+
+def _parse_item(model: type[BaseModel], data: Any, path: Path, out: _Collector) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            out.add(path + tuple(err["loc"]), _pydantic_message(err))
+        return None
+
+
+def _unique(items: Iterable[tuple[int, str]], section: str, what: str, out: _Collector) -> dict[str, int]:
+    seen: dict[str, int] = {}
+    for idx, key in items:
+        if key in seen:
+            out.add((section, idx, "id"), f"duplicate {what} id {key!r} (first at {section}[{seen[key]}])")
+        else:
+            seen[key] = idx
+    return seen
+
+
+def _check_range(out: _Collector, path: Path, value: Uncertain | float | None, lo: float, hi: float | None,
+                 what: str) -> None:
+    if value is None:
+        return
+    low, high = (value.low, value.high) if isinstance(value, Uncertain) else (value, value)
+    if low < lo or (hi is not None and high > hi):
+        bound = f"between {lo:g} and {hi:g}" if hi is not None else f"at least {lo:g}"
+        shown = value.to_data() if isinstance(value, Uncertain) else value
+        out.add(path, f"{what} must be {bound}, got {shown}")
+
+
+def _check_quotes(out: _Collector, path: Path, evidence: Iterable[s.Evidence], texts: Mapping[str, str],
+                  source_ids: set[str]) -> None:
+    for k, ev in enumerate(evidence):
+        if ev.source not in source_ids:
+            out.add(path + ("evidence", k, "source"), f"refers to unknown source {ev.source!r}")
+            continue
+        text = texts.get(ev.source)
+        if text is None:
+            continue
+        if normalise_text(ev.quote) not in normalise_text(text):
+            short = ev.quote if len(ev.quote) <= 90 else ev.quote[:87] + "..."
+            out.add(path + ("evidence", k, "quote"), f"quote {short!r} does not occur in source {ev.source!r}")
+
+
+def validate_document(
+    data: Any,
+    *,
+    file: str | None = None,
+    lines: Mapping[Path, int] | None = None,
+    load_source_text: Callable[[str, Path], str | None] | None = None,
+) -> tuple[s.Scenario | None, list[Problem]]:
+    """Validate a parsed scenario document.
+
+    Parameters
+    ----------
+    data : Any
+        The parsed YAML or JSON document.
+    file : str, optional
+        Name of the file, for messages.
+    lines : mapping of path tuple to int, optional
+        Line of each node, from the YAML parser.
+    load_source_text : callable, optional
+        ``(file_reference, path) -> text or None``: reads a source's ``file``; it
+        reports its own problems by raising ``ValueError`` with a message.
+
+    Returns
+    -------
+    scenario : Scenario or None
+        The scenario when there is no problem, else None.
+    problems : list of Problem
+    """
+    out = _Collector(file, lines or {})
+    if data is None or data == {} or data == []:
+        out.add((), "the scenario is empty")
+        return None, out.problems
+    if not isinstance(data, dict):
+        out.add((), f"a scenario must be a mapping of fields, got {type(data).__name__}")
+        return None, out.problems
+
+    for key in data:
+        if key not in _SCALARS and key not in _SECTIONS:
+            out.add((str(key),), "is not a known field")
+    top = {k: data[k] for k in _SCALARS if k in data}
+    top.update({k: [] for k in ("actors", "issues")})
+    header = _parse_item(s.Scenario, top, (), out)
+    version = data.get("schema_version", s.SCHEMA_VERSION)
+    if isinstance(version, int) and version > s.SCHEMA_VERSION:
+        out.add(("schema_version",), f"this accord reads schema version {s.SCHEMA_VERSION}, got {version}")
+
+    parsed: dict[str, list[tuple[int, Any]]] = {}
+    for section, model in _SECTIONS.items():
+        raw = data.get(section, [])
+        if raw is None:
+            raw = []
+        if not isinstance(raw, list):
+            out.add((section,), f"must be a list, got {type(raw).__name__}")
+            raw = []
+        items = []
+        for idx, item in enumerate(raw):
+            if section == "sources" and isinstance(item, dict):
+                item = dict(item)
+                if item.get("file") is not None and item.get("text") is None and load_source_text is not None:
+                    try:
+                        item["text"] = load_source_text(str(item["file"]), (section, idx, "file"))
+                    except ValueError as exc:
+                        out.add((section, idx, "file"), str(exc))
+            obj = _parse_item(model, item, (section, idx), out)
+            if obj is not None:
+                items.append((idx, obj))
+        parsed[section] = items
+
+    for section in ("actors", "issues"):
+        if not data.get(section):
+            out.add((section,), f"the scenario needs at least one {section[:-1]}")
+
+    sources = parsed["sources"]
+    actors = parsed["actors"]
+    issues = parsed["issues"]
+    source_ids = set(_unique(((i, x.id) for i, x in sources), "sources", "source", out))
+    actor_ids = set(_unique(((i, x.id) for i, x in actors), "actors", "actor", out))
+    issue_by_id: dict[str, s.Issue] = {}
+    for i, x in issues:
+        issue_by_id.setdefault(x.id, x)
+    _unique(((i, x.id) for i, x in issues), "issues", "issue", out)
+    texts = {x.id: x.text for _, x in sources if x.text is not None}
+
+    for idx, src in sources:
+        if src.text is None and src.file is None:
+            out.add(("sources", idx), "needs the source text, as `file` (a path next to the scenario) or `text`")
+    for idx, actor in actors:
+        _check_range(out, ("actors", idx, "capability"), actor.capability, 0.0, None, "capability")
+        _check_range(out, ("actors", idx, "no_deal_cost"), actor.no_deal_cost, 0.0, None, "no_deal_cost")
+        dates = [p.date for p in actor.no_deal_cost_path]
+        if dates != sorted(dates) or len(set(dates)) != len(dates):
+            out.add(("actors", idx, "no_deal_cost_path"), "dates must be strictly increasing")
+        for k, p in enumerate(actor.no_deal_cost_path):
+            _check_range(out, ("actors", idx, "no_deal_cost_path", k, "value"), p.value, 0.0, None, "no_deal_cost")
+    for idx, issue in issues:
+        sc = issue.scale
+        if not sc.min < sc.max:
+            out.add(("issues", idx, "scale"), f"scale min must be below max, got min {sc.min:g}, max {sc.max:g}")
+            continue
+        for a in sc.anchors:
+            _check_range(out, ("issues", idx, "scale", "anchors", a), a, sc.min, sc.max, "anchor")
+        _check_range(out, ("issues", idx, "status_quo"), issue.status_quo, sc.min, sc.max, "status_quo")
+        _check_range(out, ("issues", idx, "hold_probability"), issue.hold_probability, 0, 1, "hold_probability")
+        for k, v in enumerate(issue.veto):
+            if v not in actor_ids:
+                out.add(("issues", idx, "veto", k), f"refers to unknown actor {v!r}")
+    if header is not None:
+        _check_range(out, ("hold_probability",), header.hold_probability, 0, 1, "hold_probability")
+
+    seen_pairs: dict[tuple[str, str], int] = {}
+    for idx, st in parsed["stances"]:
+        path: Path = ("stances", idx)
+        if st.actor not in actor_ids:
+            out.add(path + ("actor",), f"refers to unknown actor {st.actor!r}")
+        issue = issue_by_id.get(st.issue)
+        if issue is None:
+            out.add(path + ("issue",), f"refers to unknown issue {st.issue!r}")
+        pair = (st.actor, st.issue)
+        if pair in seen_pairs:
+            out.add(path, f"duplicate stance of {st.actor!r} on {st.issue!r} (first at stances[{seen_pairs[pair]}])")
+        else:
+            seen_pairs[pair] = idx
+        _check_stance_values(out, path, st, issue)
+        if not st.evidence and not st.assumption:
+            out.add(path + ("evidence",), "a stance needs evidence (source quotes) or an `assumption`")
+        _check_quotes(out, path, st.evidence, texts, source_ids)
+
+    issue_ids = set(issue_by_id)
+    for section in ("levers", "timeline"):
+        for idx, item in parsed[section]:
+            for k, edit in enumerate(item.edits):
+                _check_edit(out, (section, idx, "edits", k), edit, actor_ids, issue_by_id, seen_pairs)
+            _check_quotes(out, (section, idx), item.evidence, texts, source_ids)
+    _unique(((i, x.id) for i, x in parsed["levers"]), "levers", "lever", out)
+    dates = [x.date for _, x in parsed["timeline"]]
+    if dates != sorted(dates):
+        out.add(("timeline",), "snapshots must be in date order")
+
+    priors: dict[str, float] = {}
+    type_keys: dict[tuple[str, str], int] = {}
+    for idx, typ in parsed["types"]:
+        path = ("types", idx)
+        if typ.actor not in actor_ids:
+            out.add(path + ("actor",), f"refers to unknown actor {typ.actor!r}")
+        key = (typ.actor, typ.id)
+        if key in type_keys:
+            out.add(path + ("id",), f"duplicate type {typ.id!r} of actor {typ.actor!r}")
+        type_keys.setdefault(key, idx)
+        _check_range(out, path + ("prior",), typ.prior, 0, 1, "prior")
+        priors[typ.actor] = priors.get(typ.actor, 0.0) + typ.prior
+        for k, ts in enumerate(typ.stances):
+            spath = path + ("stances", k)
+            issue = issue_by_id.get(ts.issue)
+            if issue is None:
+                out.add(spath + ("issue",), f"refers to unknown issue {ts.issue!r}")
+            elif (typ.actor, ts.issue) not in seen_pairs and (ts.position is None or ts.salience is None):
+                out.add(spath, f"{typ.actor!r} has no base stance on {ts.issue!r}: give position and salience")
+            _check_stance_values(out, spath, ts, issue)
+            if not ts.evidence and not ts.assumption:
+                out.add(spath + ("evidence",), "a type's stance needs evidence or an `assumption`")
+            _check_quotes(out, spath, ts.evidence, texts, source_ids)
+    for actor_id, total in priors.items():
+        if abs(total - 1.0) > 1e-9:
+            out.add(("types",), f"the priors of {actor_id!r}'s types must sum to 1, got {total:g}")
+
+    if out.problems or header is None:
+        return None, out.problems
+    scenario = header.model_copy(
+        update={
+            section: tuple(obj for _, obj in parsed[section])
+            for section in _SECTIONS
+        }
+    )
+    return scenario, []
+
+
+def _check_stance_values(out: _Collector, path: Path, st: s.Stance | s.TypeStance, issue: s.Issue | None) -> None:
+    _check_range(out, path + ("salience",), st.salience, 0.0, 1.0, "salience")
+    if issue is not None and issue.scale.min < issue.scale.max:
+        lo, hi = issue.scale.min, issue.scale.max
+        _check_range(out, path + ("position",), st.position, lo, hi, f"position on {issue.id!r}")
+        _check_range(out, path + ("expects",), st.expects, lo, hi, f"expects on {issue.id!r}")
+
+
+def _check_edit(out: _Collector, path: Path, edit: s.Edit, actor_ids: set[str], issues: Mapping[str, s.Issue],
+                stances: Mapping[tuple[str, str], int]) -> None:
+    needs_actor = edit.field in ("position", "salience", "expects", "capability", "no_deal_cost")
+    needs_issue = edit.field in ("position", "salience", "expects")
+    if needs_actor and edit.actor is None:
+        out.add(path, f"an edit of {edit.field} needs an `actor`")
+    if needs_issue and edit.issue is None:
+        out.add(path, f"an edit of {edit.field} needs an `issue`")
+    if edit.field in ("capability", "no_deal_cost") and edit.issue is not None:
+        out.add(path + ("issue",), f"{edit.field} belongs to an actor, not to an issue")
+    if edit.field == "hold_probability" and edit.actor is not None:
+        out.add(path + ("actor",), "hold_probability belongs to an issue or to the deal, not to an actor")
+    if edit.actor is not None and edit.actor not in actor_ids:
+        out.add(path + ("actor",), f"refers to unknown actor {edit.actor!r}")
+    if edit.issue is not None and edit.issue not in issues:
+        out.add(path + ("issue",), f"refers to unknown issue {edit.issue!r}")
+    if (needs_issue and edit.actor in actor_ids and edit.issue in issues
+            and (edit.actor, edit.issue) not in stances):
+        out.add(path, f"{edit.actor!r} has no stance on {edit.issue!r} to edit")
