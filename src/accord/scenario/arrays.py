@@ -9,11 +9,13 @@ leading draw axis carries Monte Carlo draws: a model given ``D`` draws returns
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from accord.scenario.schema import Scenario
+from accord.scenario.values import Uncertain
 
 
 @dataclass(frozen=True, eq=False)
@@ -147,12 +149,25 @@ def masked(values: np.ndarray, present: np.ndarray, fill: float) -> np.ndarray:
     return np.where(present, values, fill)
 
 
-def arrays_from_scenario(scenario: Scenario) -> ScenarioArrays:
-    """The scenario as arrays, with every range taken at its midpoint (no draw axis).
+ValueOf = Callable[[str, Uncertain], "float | np.ndarray"]
+
+
+def midpoint(path: str, value: Uncertain) -> float:
+    """The default :data:`ValueOf`: every range at its midpoint."""
+    return value.mid
+
+
+def arrays_from_scenario(scenario: Scenario, value_of: ValueOf = midpoint) -> ScenarioArrays:
+    """The scenario as arrays.
 
     Parameters
     ----------
     scenario : Scenario
+    value_of : callable ``(path, Uncertain) -> float or ndarray of shape (D,)``
+        How each uncertain input becomes a number; ``path`` names it
+        (``"stances[3].position"``, ``"actors[0].capability"``). The default takes
+        midpoints and gives unbatched arrays; a sampler returning ``D`` draws per
+        input gives arrays with a leading draw axis of length ``D``.
 
     Returns
     -------
@@ -161,21 +176,29 @@ def arrays_from_scenario(scenario: Scenario) -> ScenarioArrays:
     """
     actor_index = {a.id: k for k, a in enumerate(scenario.actors)}
     issue_index = {i.id: k for k, i in enumerate(scenario.issues)}
-    shape = (len(actor_index), len(issue_index))
+    cap = [np.asarray(value_of(f"actors[{k}].capability", a.capability), dtype=float)
+           for k, a in enumerate(scenario.actors)]
+    values = []
+    for k, st in enumerate(scenario.stances):
+        pos = np.asarray(value_of(f"stances[{k}].position", st.position), dtype=float)
+        sal = np.asarray(value_of(f"stances[{k}].salience", st.salience), dtype=float)
+        values.append((actor_index[st.actor], issue_index[st.issue], pos, sal))
+    lead = np.broadcast_shapes(*(c.shape for c in cap), *(v[2].shape for v in values), *(v[3].shape for v in values))
+    shape = (*lead, len(actor_index), len(issue_index))
     position = np.full(shape, np.nan)
     salience = np.zeros(shape)
-    present = np.zeros(shape, dtype=bool)
-    for st in scenario.stances:
-        a, i = actor_index[st.actor], issue_index[st.issue]
-        position[a, i] = st.position.mid
-        salience[a, i] = st.salience.mid
+    present = np.zeros(shape[-2:], dtype=bool)
+    for a, i, pos, sal in values:
+        position[..., a, i] = pos
+        salience[..., a, i] = sal
         present[a, i] = True
+    capability = np.stack([np.broadcast_to(c, lead) for c in cap], axis=-1) if cap else np.zeros((*lead, 0))
     return ScenarioArrays(
         actor_ids=tuple(actor_index),
         issue_ids=tuple(issue_index),
         position=position,
         salience=salience,
-        capability=np.array([a.capability.mid for a in scenario.actors], dtype=float),
+        capability=np.array(capability, dtype=float),
         present=present,
         scale_min=np.array([i.scale.min for i in scenario.issues], dtype=float),
         scale_max=np.array([i.scale.max for i in scenario.issues], dtype=float),
