@@ -35,12 +35,16 @@ def detect_format(text: str) -> str | None:
         return None
     if any(re.match(r"""^\s*['"]?#[APDM]['"]?\s*[\t;,]""", ln) for ln in lines[:50]):
         return "decide"
-    head = [c.strip().lower() for c in next(csv.reader([lines[0]]))]
+    try:
+        parsed = [next(csv.reader([ln]), []) for ln in lines[:2]]
+    except csv.Error:
+        return None
+    head = [c.strip().lower() for c in parsed[0]]
     if head[:4] == ["actor", "capability", "position", "salience"]:
         return "bdm"
     if len(lines) > 1:
-        second = [c.strip().lower() for c in next(csv.reader([lines[1]]))]
-        first = [c.strip() for c in next(csv.reader([lines[0]]))]
+        second = [c.strip().lower() for c in parsed[1]]
+        first = [c.strip() for c in parsed[0]]
         if second[:1] == ["actor"] and len(first) >= 4 and _is_int(first[2]) and _is_int(first[3]):
             return "ktab"
     return None
@@ -60,6 +64,13 @@ def convert(text: str, fmt: str, *, name: str = "imported", file: str | None = N
         return scenario_from_data(data, file=where)
     except ScenarioError as exc:
         raise ImportFormatError(f"{where}: the {fmt} file converts to an invalid scenario:\n{exc}") from None
+
+
+def _rows(text: str, delimiter: str = ",", quotechar: str = '"') -> list[list[str]]:
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar=quotechar))
+    except csv.Error as exc:
+        raise ImportFormatError(f"not a readable CSV: {exc}") from None
 
 
 def _is_int(s: str) -> bool:
@@ -91,7 +102,7 @@ def _scale_for(values: list[float]) -> dict:
 
 
 def _bdm(text: str, name: str) -> dict:
-    rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
+    rows = [r for r in _rows(text) if any(c.strip() for c in r)]
     if not rows:
         raise ImportFormatError("the file is empty")
     header = [c.strip().lower() for c in rows[0]]
@@ -129,7 +140,7 @@ def _bdm(text: str, name: str) -> dict:
 
 def _split(line: str) -> list[str]:
     delim = "\t" if "\t" in line else (";" if ";" in line else ",")
-    fields = next(csv.reader([line], delimiter=delim, quotechar="'"))
+    fields = (_rows(line, delimiter=delim, quotechar="'") or [[""]])[0]
     return [f.strip().strip("'\"").strip() for f in fields]
 
 
@@ -205,7 +216,7 @@ def _decide(text: str, name: str) -> dict:
 
 
 def _ktab(text: str, name: str) -> dict:
-    rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
+    rows = [r for r in _rows(text) if any(c.strip() for c in r)]
     if len(rows) < 3:
         raise ImportFormatError("a KTAB file needs a title line, a header line and at least one actor")
     first = [c.strip() for c in rows[0]]

@@ -67,8 +67,9 @@ def parse_yaml(text: str, file: str | None = None) -> tuple[Any, dict[DocPath, i
         On a syntax error, a duplicate key, a non-string key path, or a document
         that expands to more than ``MAX_YAML_NODES`` nodes.
     """
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
+        loader = yaml.SafeLoader(text)
         node = loader.get_single_node()
         if node is None:
             return None, {}
@@ -87,8 +88,11 @@ def parse_yaml(text: str, file: str | None = None) -> tuple[Any, dict[DocPath, i
         raise ScenarioError([Problem("", f"malformed YAML: {exc}", file)]) from None
     except (ValueError, TypeError, OverflowError) as exc:
         raise ScenarioError([Problem("", f"malformed YAML value: {exc}", file)]) from None
+    except RecursionError:
+        raise ScenarioError([Problem("", "malformed YAML: nested too deeply", file)]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return data, lines
 
 
@@ -190,6 +194,9 @@ def load_scenario(ref: str | Path, fmt: str | None = None) -> Scenario:
         path = builtin.path(ref_str)
         return scenario_from_text(read_text(path), file=f"{ref_str}/scenario.yaml", base_dir=path.parent)
     path = Path(ref_str)
+    if not path.exists() and not path.suffix:
+        known = ", ".join(builtin.names()) or "none"
+        raise ScenarioError([Problem("", f"no built-in scenario or file named {ref_str!r} (built-ins: {known})")])
     text = read_text(path, what="scenario file" if path.suffix in (".yaml", ".yml", ".json") else "file")
     from accord.scenario import importers
 

@@ -1,0 +1,92 @@
+"""Set up a development environment from nothing and run accord or its tests.
+
+    python3 scripts/bootstrap.py run    # venv, install accord, forecast the built-in case
+    python3 scripts/bootstrap.py test   # venv, install accord with every extra, browser, whole test suite
+
+Needs only Python 3.11 or newer. The virtual environment lives in ``.venv`` next to
+this folder and is reused when present. For the browser tests the ``test`` step
+looks for Chromium (``ACCORD_CHROMIUM`` or ``chromium`` on the PATH) and, when it is
+missing and this user may use apt-get, installs Debian's ``chromium`` package;
+otherwise the browser tests are skipped with a message, unless
+``ACCORD_REQUIRE_BROWSER=1`` makes them mandatory.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+
+
+def sh(*cmd: str | Path, check: bool = True) -> int:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    return subprocess.run([str(c) for c in cmd], cwd=ROOT, check=check).returncode
+
+
+def ensure_venv() -> Path:
+    python = BIN / ("python.exe" if os.name == "nt" else "python")
+    if not python.exists():
+        print(f"creating virtual environment in {VENV}", flush=True)
+        venv.EnvBuilder(with_pip=True, clear=False).create(VENV)
+    return python
+
+
+def install(python: Path, extras: str | None) -> None:
+    target = f".[{extras}]" if extras else "."
+    sh(python, "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", target)
+
+
+def find_chromium() -> str | None:
+    given = os.environ.get("ACCORD_CHROMIUM")
+    if given and Path(given).exists():
+        return given
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def ensure_chromium() -> None:
+    if find_chromium():
+        return
+    apt = shutil.which("apt-get")
+    is_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    if apt and is_root:
+        print("Chromium not found: installing Debian's chromium package for the browser tests", flush=True)
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        ok = subprocess.run([apt, "update", "-q"], env=env).returncode == 0 and subprocess.run(
+            [apt, "install", "-y", "-q", "--no-install-recommends", "chromium"], env=env
+        ).returncode == 0
+        if ok and find_chromium():
+            return
+    print("Chromium is not available: browser tests will be skipped. To run them, install Debian's "
+          "'chromium' package or set ACCORD_CHROMIUM to a Chromium binary.", flush=True)
+
+
+def main(argv: list[str]) -> int:
+    if sys.version_info < (3, 11):
+        print("accord needs Python 3.11 or newer", file=sys.stderr)
+        return 2
+    if not argv or argv[0] not in ("run", "test"):
+        print(__doc__, file=sys.stderr)
+        return 2
+    python = ensure_venv()
+    if argv[0] == "run":
+        install(python, None)
+        return sh(BIN / "accord", "run", *argv[1:], check=False)
+    install(python, "test")
+    ensure_chromium()
+    code = sh(python, "-m", "pytest", *argv[1:], check=False)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
