@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "show",
     "listing",
     "import_",
+    "backtest",
 )
 
 app = typer.Typer(

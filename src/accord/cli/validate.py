@@ -45,7 +45,9 @@ def register(app: typer.Typer) -> None:
         if as_json:
             echo_json(summary)
         else:
-            typer.echo(
-                f"{scenario}: valid — {summary['actors']} actors, {summary['issues']} issues, "
-                f"{summary['stances']} stances, {quotes} quotes found in their sources"
-            )
+            counts = ", ".join(_plural(summary[k], k[:-1]) for k in ("actors", "issues", "stances"))
+            typer.echo(f"{scenario}: valid — {counts}, {_plural(quotes, 'quote')} found in their sources")
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -194,10 +194,13 @@ _entry_points_loaded = False
 
 def register(cls: type[Model]) -> type[Model]:
     """Class decorator adding a model to the registry under its name and aliases."""
+    ident = (cls.__module__, cls.__qualname__)
     for key in (cls.name, *cls.aliases):
         owner = _ALIASES.get(key)
-        if owner is not None and owner != cls.name:
-            raise ValueError(f"model name {key!r} is already taken by {owner!r}")
+        if owner is not None:
+            taken = _REGISTRY[owner]
+            if (taken.__module__, taken.__qualname__) != ident:
+                raise ValueError(f"model name {key!r} is already taken by {owner!r} ({taken.__module__})")
     _REGISTRY[cls.name] = cls
     for key in (cls.name, *cls.aliases):
         _ALIASES[key] = cls.name
