@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 EPS_MOVE = 1e-10
 EPS_GAIN = 1e-10
 TIE = 1e-12
+AT_TARGET = 1e-9
+BOUND = 1e-9
 
 
 @dataclass
@@ -53,7 +55,8 @@ class Oracle:
     """One run of the model on one scenario (no draw axis)."""
 
     def __init__(self, position, salience, capability, present, scale_min, scale_max, *, iterations=10,
-                 randomized_value=0.0, random_rate=False, salience_weight=0.4, fixed_weight=0.1, rng=None):
+                 randomized_value=0.0, random_rate=False, salience_weight=0.4, fixed_weight=0.1, rng=None,
+                 actor_ids=None, issue_ids=None):
         self.n_actors = len(position)
         self.n_issues = len(position[0]) if self.n_actors else 0
         self.present = [[bool(present[a][k]) for k in range(self.n_issues)] for a in range(self.n_actors)]
@@ -70,6 +73,8 @@ class Oracle:
         self.sw = salience_weight
         self.fw = fixed_weight
         self.rng = rng
+        self.actor_ids = list(actor_ids) if actor_ids is not None else [f"{a:06d}" for a in range(self.n_actors)]
+        self.issue_ids = list(issue_ids) if issue_ids is not None else [f"{k:06d}" for k in range(self.n_issues)]
 
     def _norm(self, k, v):
         span = self.hi[k] - self.lo[k]
@@ -122,9 +127,9 @@ class Oracle:
     def move_ok(self, side: Side, move: float) -> bool:
         if abs(move) > 100 or abs(move) <= EPS_MOVE:
             return False
-        if side.pos + move < 0 or side.pos + move > 100:
+        if side.pos + move < -BOUND or side.pos + move > 100 + BOUND:
             return False
-        if sum(side.moves) > 100:
+        if sum(side.moves) > 100 + BOUND:
             return False
         lo, hi = min(side.moves), max(side.moves)
         return (lo < 0 and hi < 0) or (lo > 0 and hi > 0)
@@ -191,6 +196,8 @@ class Oracle:
         target = t.demand_pos
         nbs0 = self.adjusted_nbs(c, s, s.pos)
         nbs1 = self.adjusted_nbs(c, s, s.y)
+        if abs(target - nbs0) <= AT_TARGET:
+            return
         if (target - nbs0 >= 0 and target - nbs1 >= 0) or (target - nbs0 <= 0 and target - nbs1 <= 0):
             return
         ms = abs(self.move_to_reach(c, s, target))
@@ -230,7 +237,8 @@ class Oracle:
             nbs_new = self.adjusted_nbs(c, s, s.pos + signed)
             nbs_old = self.adjusted_nbs(c, s, s.pos)
             target = t.demand_pos
-            if not ((target >= nbs_old and target >= nbs_new) or (target <= nbs_old and target <= nbs_new)):
+            between = not ((target >= nbs_old and target >= nbs_new) or (target <= nbs_old and target <= nbs_new))
+            if between and abs(target - nbs_old) > AT_TARGET:
                 ms = abs(self.move_to_reach(c, s, target))
                 shift_s = ms * self.weight(s.actor, ks) / self.total(ks)
                 shift_t = (target_gain + shift_s * self.s[s.actor][ks]) / self.s[s.actor][kt]
@@ -346,6 +354,8 @@ class Oracle:
         tied = [c for c in live if c.gain >= best - TIE * best]
         if len(tied) == 1:
             return tied[0]
+        tied.sort(key=lambda c: (self.actor_ids[c.x.actor], self.actor_ids[c.y.actor],
+                                 self.issue_ids[c.x.supply], self.issue_ids[c.y.supply]))
         return tied[int(self.rng.integers(len(tied)))]
 
     def iteration(self):

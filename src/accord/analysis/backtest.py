@@ -1,4 +1,4 @@
-"""Backtest forecasts against real outcomes: error measures, a cluster bootstrap, grouped CV, conformal intervals.
+"""Backtest forecasts against real outcomes: error measures, bootstrap, grouped CV, conformal intervals.
 
 The generic pieces work on plain arrays (one forecast and one outcome per issue, and
 a group label per issue, the legislative proposal in DEU III):
@@ -130,8 +130,8 @@ def cluster_bootstrap(values: np.ndarray, group: np.ndarray, n_boot: int = 2000,
         counts[r] = np.bincount(inverse, weights=ok[r].astype(float), minlength=g)
     rng = np.random.default_rng(seed)
     draws = rng.integers(0, g, size=(n_boot, g))
-    times = np.zeros((n_boot, g))
-    np.add.at(times, (np.arange(n_boot)[:, None], draws), 1.0)
+    flat = (np.arange(n_boot)[:, None] * g + draws).ravel()
+    times = np.bincount(flat, minlength=n_boot * g).reshape(n_boot, g).astype(float)
     num = times @ sums.T
     den = times @ counts.T
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -306,7 +306,7 @@ class BacktestResult:
         Rows in order: the compromise model, the other models, the cross-validated
         shrinkage, the baselines.
     kinds : dict of str to str
-        ``model``, ``fitted (out of sample)`` or ``baseline``.
+        ``model``, ``fitted`` (by grouped cross-validation; reported out of fold) or ``baseline``.
     forecast, lower, upper : dict of str to ndarray, shape (I,)
         Forecasts (out of fold for fitted rows) and prediction intervals.
     summary : dict of str to dict
@@ -336,7 +336,8 @@ def _num(x: Any) -> Any:
 
 
 def _stratum_summary(names: Sequence[str], forecast: dict[str, np.ndarray], outcome: np.ndarray,
-                     group: np.ndarray, mask: np.ndarray, n_boot: int, ci: float, seed: int) -> dict[str, Any]:
+                     group: np.ndarray, mask: np.ndarray, n_boot: int, ci: float,
+                     seed: int) -> dict[str, Any]:
     idx = np.flatnonzero(mask)
     y = outcome[idx]
     abs_err = np.array([np.abs(forecast[n][idx] - y) for n in names])
@@ -434,7 +435,7 @@ def backtest_deu3(
     fitters: dict[str, FitPredict] = {n: fixed(forecast[n]) for n in names}
     shrink_weights: list[float] = []
     if shrink:
-        kinds[SHRUNK] = "fitted (out of sample)"
+        kinds[SHRUNK] = "fitted"
         names.append(SHRUNK)
         fitters[SHRUNK] = shrinkage(forecast[REFERENCE_MODEL], data.reference, y)
         record = shrinkage(forecast[REFERENCE_MODEL], data.reference, y, fitted=shrink_weights)
@@ -505,7 +506,7 @@ def backtest_to_json(result: BacktestResult) -> dict[str, Any]:
 def predictions_table(result: BacktestResult) -> tuple[list[str], list[list[Any]]]:
     """Per-issue forecasts and intervals: a header and rows for a CSV file."""
     data = result.data
-    header = ["issue", "proposal", "procedure", "voting_rule", "introduced", "outcome", "reference_point"]
+    header = ["issue", "proposal", "procedure", "voting_rule", "introduced", "outcome", "reference"]
     for name in result.names:
         header += [name, f"{name}_lower", f"{name}_upper"]
     rows = []

@@ -48,8 +48,8 @@ from accord.scenario.io import read_text, scenario_from_data
 from accord.scenario.schema import Scenario
 
 ACTORS: tuple[str, ...] = (
-    "com", "ep", "at", "be", "bu", "cr", "cy", "cz", "dk", "ee", "fi", "fr", "de", "el", "hu", "ie", "it", "lv",
-    "lt", "lu", "mt", "nl", "pl", "pt", "ro", "si", "sk", "es", "se", "uk",
+    "com", "ep", "at", "be", "bu", "cr", "cy", "cz", "dk", "ee", "fi", "fr", "de", "el", "hu",
+    "ie", "it", "lv", "lt", "lu", "mt", "nl", "pl", "pt", "ro", "si", "sk", "es", "se", "uk",
 )
 INSTITUTIONS: tuple[str, ...] = ("com", "ep")
 MEMBER_STATES: tuple[str, ...] = ACTORS[2:]
@@ -58,8 +58,8 @@ ACTOR_NAMES: dict[str, str] = {
     "bu": "Bulgaria", "cr": "Croatia", "cy": "Cyprus", "cz": "Czech Republic", "dk": "Denmark",
     "ee": "Estonia", "fi": "Finland", "fr": "France", "de": "Germany", "el": "Greece", "hu": "Hungary",
     "ie": "Ireland", "it": "Italy", "lv": "Latvia", "lt": "Lithuania", "lu": "Luxembourg", "mt": "Malta",
-    "nl": "Netherlands", "pl": "Poland", "pt": "Portugal", "ro": "Romania", "si": "Slovenia", "sk": "Slovakia",
-    "es": "Spain", "se": "Sweden", "uk": "United Kingdom",
+    "nl": "Netherlands", "pl": "Poland", "pt": "Portugal", "ro": "Romania", "si": "Slovenia",
+    "sk": "Slovakia", "es": "Spain", "se": "Sweden", "uk": "United Kingdom",
 }
 #: DEU III actor codes that differ from the EU country codes used by :mod:`accord.analysis.voting_power`.
 EU_CODE: dict[str, str] = {"bu": "bg", "cr": "hr"}
@@ -71,7 +71,8 @@ Capability = Literal["equal", "gdp", "council_votes"]
 #: the mean member state's power.
 INSTITUTION_POWER = 1.0
 
-_META = ("prnrnmc", "isnrnmc", "prnr", "prname", "isnr", "type", "council", "proc", "counvte", "intro", "finact")
+_META = ("prnrnmc", "isnrnmc", "prnr", "prname", "isnr", "type", "council", "proc", "counvte", "intro",
+         "finact")
 _SCALE = 100.0
 
 
@@ -240,8 +241,9 @@ def read_deu3(text: str, name: str = "deu3.csv") -> Deu3:
         gdp = np.array([_number(cell(body[0], f"p{a}"), f"{name}, line 2, column p{a}") for a in ACTORS])
         body, line0 = body[1:], 3
 
-    meta: dict[str, list[Any]] = {k: [] for k in ("issue", "proposal", "pname", "type", "council", "proc", "rule",
-                                                   "intro", "adopted")}
+    meta: dict[str, list[Any]] = {
+        k: [] for k in ("issue", "proposal", "pname", "type", "council", "proc", "rule", "intro", "adopted")
+    }
     pos_rows, sal_rows, ref, out = [], [], [], []
     excluded: list[tuple[str, str, str]] = []
     for offset, row in enumerate(body):
@@ -265,7 +267,8 @@ def read_deu3(text: str, name: str = "deu3.csv") -> Deu3:
             bad = np.flatnonzero((arr < 0) | (arr > _SCALE))
             if bad.size:
                 a = ACTORS[bad[0]]
-                raise ImportFormatError(f"{where}, column {prefix}{a}: must be between 0 and 100, got {arr[bad[0]]:g}")
+                raise ImportFormatError(
+                    f"{where}, column {prefix}{a}: must be between 0 and 100, got {arr[bad[0]]:g}")
         r = _number(cell(row, "rp"), f"{where}, column rp")
         if not math.isnan(r) and not 0.0 <= r <= _SCALE:
             raise ImportFormatError(f"{where}, column rp: must be between 0 and 100, got {r:g}")
@@ -294,8 +297,9 @@ def read_deu3(text: str, name: str = "deu3.csv") -> Deu3:
     salience = np.array(sal_rows).reshape(-1, n_actors)
     present = ~np.isnan(position) & ~np.isnan(salience)
     return Deu3(
-        issue_ids=tuple(meta["issue"]), proposal_ids=tuple(meta["proposal"]), proposal_names=tuple(meta["pname"]),
-        act_types=tuple(meta["type"]), council_areas=tuple(meta["council"]), procedure=tuple(meta["proc"]),
+        issue_ids=tuple(meta["issue"]), proposal_ids=tuple(meta["proposal"]),
+        proposal_names=tuple(meta["pname"]), act_types=tuple(meta["type"]),
+        council_areas=tuple(meta["council"]), procedure=tuple(meta["proc"]),
         voting_rule=tuple(meta["rule"]), introduced=tuple(meta["intro"]), adopted=tuple(meta["adopted"]),
         position=_frozen(np.where(present, position, np.nan)),
         salience=_frozen(np.where(present, salience / _SCALE, 0.0)),
@@ -371,11 +375,13 @@ def capabilities(data: Deu3, kind: Capability = "equal", *, council_date: str = 
             raise ImportFormatError(f"{data.source}: issue {data.issue_ids[k]} has no date of introduction")
         power = council_power(date, data.voting_rule[k], index)  # type: ignore[arg-type]
         for a, actor in enumerate(ACTORS):
-            out[k, a] = INSTITUTION_POWER if actor in INSTITUTIONS else power.get(EU_CODE.get(actor, actor), 0.0)
+            own = power.get(EU_CODE.get(actor, actor), 0.0)
+            out[k, a] = INSTITUTION_POWER if actor in INSTITUTIONS else own
     return out
 
 
-def groups(data: Deu3, capability: np.ndarray, by: Literal["proposal", "issue"] = "proposal") -> list[np.ndarray]:
+def groups(data: Deu3, capability: np.ndarray,
+           by: Literal["proposal", "issue"] = "proposal") -> list[np.ndarray]:
     """Issue indices that form one scenario each.
 
     ``by="proposal"`` puts a proposal's issues together (what multi-issue models need);
@@ -398,7 +404,7 @@ def groups(data: Deu3, capability: np.ndarray, by: Literal["proposal", "issue"] 
     return out
 
 
-def _check_group(data: Deu3, idx: np.ndarray, capability: np.ndarray) -> np.ndarray:
+def _check_group(idx: np.ndarray, capability: np.ndarray) -> np.ndarray:
     idx = np.asarray(idx, dtype=np.int64)
     if idx.size == 0:
         raise ValueError("a scenario needs at least one issue")
@@ -413,8 +419,11 @@ def group_actors(data: Deu3, idx: np.ndarray) -> np.ndarray:
 
 
 def group_arrays(data: Deu3, idx: Sequence[int] | np.ndarray, capability: np.ndarray) -> ScenarioArrays:
-    """The :class:`ScenarioArrays` of the issues ``idx``, built directly; equal to those of :func:`group_scenario`."""
-    idx = _check_group(data, np.asarray(idx), capability)
+    """The :class:`ScenarioArrays` of the issues ``idx``, built directly.
+
+    They equal ``arrays_from_scenario(group_scenario(data, idx, capability))``.
+    """
+    idx = _check_group(np.asarray(idx), capability)
     who = group_actors(data, idx)
     ref = data.reference[idx]
     return ScenarioArrays(
@@ -432,7 +441,7 @@ def group_arrays(data: Deu3, idx: Sequence[int] | np.ndarray, capability: np.nda
 
 def scenario_document(data: Deu3, idx: Sequence[int] | np.ndarray, capability: np.ndarray) -> dict[str, Any]:
     """The plain scenario document (as from YAML) of the issues ``idx``."""
-    idx = _check_group(data, np.asarray(idx), capability)
+    idx = _check_group(np.asarray(idx), capability)
     who = group_actors(data, idx)
     first = idx[0]
     pid, pname = data.proposal_ids[first], data.proposal_names[first]

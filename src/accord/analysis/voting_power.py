@@ -109,7 +109,8 @@ class QuotaGame:
         return q is not None and total >= q
 
 
-def weighted_game(players: tuple[str, ...], votes: tuple[int, ...], quota: int, min_members: int = 0) -> QuotaGame:
+def weighted_game(players: tuple[str, ...], votes: tuple[int, ...], quota: int,
+                  min_members: int = 0) -> QuotaGame:
     """Weighted voting: at least ``quota`` votes cast by at least ``min_members`` members."""
     n = len(players)
     return QuotaGame(tuple(players), tuple(int(v) for v in votes),
@@ -260,18 +261,19 @@ EU27 = EU25 + ("bg", "ro")
 EU28 = EU27 + ("hr",)
 
 COUNCIL_RULES: tuple[CouncilRule, ...] = (
-    CouncilRule("EU-15 weighted votes", dt.date(1995, 1, 1), dt.date(2004, 4, 30), "votes", "eu15", EU15,
-                62, 0, 10, "Art. 205(2) EC (Art. 148(2) EC before 1 May 1999), as adapted by the 1994 Act of Accession"),
+    CouncilRule("EU-15 weighted votes", dt.date(1995, 1, 1), dt.date(2004, 4, 30), "votes", "eu15",
+                EU15, 62, 0, 10,
+                "Art. 205(2) EC (Art. 148(2) EC before 1 May 1999), as adapted by the 1994 Act of Accession"),
     CouncilRule("EU-25 transitional weighted votes", dt.date(2004, 5, 1), dt.date(2004, 10, 31), "votes",
                 "accession2004", EU25, 88, 0, 17, "2003 Act of Accession, Art. 26"),
-    CouncilRule("EU-25 Nice weighted votes", dt.date(2004, 11, 1), dt.date(2006, 12, 31), "votes", "nice", EU25,
-                232, 13, 17, "Art. 205(2) EC as amended by the 2003 Act of Accession, Art. 12"),
-    CouncilRule("EU-27 Nice weighted votes", dt.date(2007, 1, 1), dt.date(2013, 6, 30), "votes", "nice", EU27,
-                255, 14, 18, "2005 Act of Accession, Art. 22; Protocol No 36 (Lisbon), Art. 3(3)"),
-    CouncilRule("EU-28 Nice weighted votes", dt.date(2013, 7, 1), dt.date(2014, 10, 31), "votes", "nice", EU28,
-                260, 15, 19, "2012 Act of Accession, Art. 20; Protocol No 36, Art. 3(3)"),
-    CouncilRule("EU-28 double majority", dt.date(2014, 11, 1), dt.date(2020, 1, 31), "double_majority", None, EU28,
-                None, 15, 0, "Art. 16(4) TEU; Art. 238(2)-(3) TFEU"),
+    CouncilRule("EU-25 Nice weighted votes", dt.date(2004, 11, 1), dt.date(2006, 12, 31), "votes", "nice",
+                EU25, 232, 13, 17, "Art. 205(2) EC as amended by the 2003 Act of Accession, Art. 12"),
+    CouncilRule("EU-27 Nice weighted votes", dt.date(2007, 1, 1), dt.date(2013, 6, 30), "votes", "nice",
+                EU27, 255, 14, 18, "2005 Act of Accession, Art. 22; Protocol No 36 (Lisbon), Art. 3(3)"),
+    CouncilRule("EU-28 Nice weighted votes", dt.date(2013, 7, 1), dt.date(2014, 10, 31), "votes", "nice",
+                EU28, 260, 15, 19, "2012 Act of Accession, Art. 20; Protocol No 36, Art. 3(3)"),
+    CouncilRule("EU-28 double majority", dt.date(2014, 11, 1), dt.date(2020, 1, 31), "double_majority",
+                None, EU28, None, 15, 0, "Art. 16(4) TEU; Art. 238(2)-(3) TFEU"),
 )
 
 
@@ -281,7 +283,8 @@ def council_rule(date: dt.date) -> CouncilRule:
         if rule.start <= date <= rule.end:
             return rule
     first, last = COUNCIL_RULES[0].start, COUNCIL_RULES[-1].end
-    raise ValueError(f"no Council voting rule is recorded for {date.isoformat()} (covered: {first} to {last})")
+    raise ValueError(
+        f"no Council voting rule is recorded for {date.isoformat()} (covered: {first} to {last})")
 
 
 @cache

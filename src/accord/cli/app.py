@@ -17,7 +17,10 @@ COMMAND_MODULES = (
     "show",
     "listing",
     "import_",
+    "evidence",
+    "sources",
     "backtest",
+    "runs",
 )
 
 app = typer.Typer(

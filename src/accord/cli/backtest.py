@@ -17,22 +17,30 @@ def register(app: typer.Typer) -> None:
     @app.command("backtest")
     @handle_errors
     def backtest(
-        dataset: str = typer.Argument(..., help="deu3 (the packaged DEU III data) or a file in the DEU III layout."),
+        dataset: str = typer.Argument(
+            ..., help="deu3 (the packaged DEU III data) or a file in the DEU III layout."),
         model: list[str] = typer.Option(
-            None, "--model", "-m", help="Model to test (repeatable). Default: all; compromise is always included."),
-        capability: str = typer.Option("equal", "--capability", help="Actors' capability: equal, gdp or council_votes."),
+            None, "--model", "-m",
+            help="Model to test (repeatable). Default: all; compromise is always included."),
+        capability: str = typer.Option(
+            "equal", "--capability", help="Actors' capability: equal, gdp or council_votes."),
         council_date: str = typer.Option(
-            "introduction", "--council-date", help="Date that picks the Council's voting rule: introduction or adoption."),
+            "introduction", "--council-date",
+            help="Date that picks the Council's voting rule: introduction or adoption."),
         grouping: str = typer.Option(
             "proposal", "--grouping", help="One scenario per proposal (its issues together) or per issue."),
         setting: list[str] = typer.Option(None, "--set", help="Model parameter KEY=VALUE (repeatable)."),
-        limit: int = typer.Option(None, "--limit", min=1, help="Use only the first N proposals (a quick check)."),
-        bootstrap: int = typer.Option(2000, "--bootstrap", min=0, help="Bootstrap resamples of proposals (0: none)."),
+        limit: int = typer.Option(
+            None, "--limit", min=1, help="Use only the first N proposals (a quick check)."),
+        bootstrap: int = typer.Option(
+            2000, "--bootstrap", min=0, help="Bootstrap resamples of proposals (0: none)."),
         folds: int = typer.Option(10, "--folds", min=2, help="Cross-validation folds, grouped by proposal."),
-        level: float = typer.Option(0.9, "--level", min=0.01, max=0.99, help="Coverage of the prediction intervals."),
+        level: float = typer.Option(
+            0.9, "--level", min=0.01, max=0.99, help="Coverage of the prediction intervals."),
         seed: int = typer.Option(0, "--seed", help="Seed of the models, the folds and the bootstrap."),
         shrink: bool = typer.Option(
-            False, "--shrink", help="Add the compromise shrunk toward the reference point (weight fitted by CV)."),
+            False, "--shrink",
+            help="Add the compromise shrunk toward the reference point (weight fitted by CV)."),
         out: Path = typer.Option(None, "--out", help="Folder for predictions.csv and errors.png."),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     ) -> None:
@@ -145,7 +153,8 @@ def plot_errors(result: Any, path: Path) -> None:
     right.set_xlabel("forecast minus outcome")
     right.grid(alpha=0.3, axis="x")
     data = result.data
-    fig.suptitle(f"Backtest on {data.source}: {data.n_issues} issues, capability {result.settings['capability']}")
+    fig.suptitle(f"Backtest on {data.source}: {data.n_issues} issues, "
+                 f"capability {result.settings['capability']}")
     fig.savefig(path, dpi=110)
     plt.close(fig)
 
@@ -195,10 +204,11 @@ def _print_tables(report: dict[str, Any]) -> None:
             t.add_column(c, justify="right", no_wrap=True)
         return t
 
-    acc = table("Accuracy (points on the 0-100 scale)", "n", "MAE", f"{conf}% CI", "RMSE", "median AE", "within 10")
+    acc = table("Accuracy (points on the 0-100 scale)", "n", "MAE", f"{conf}% CI", "RMSE", "median AE",
+                "within 10")
     for name, e in rows.items():
-        acc.add_row(name, str(e["n"]), _fmt(e["mae"]), _ci(e["mae_ci"]), _fmt(e["rmse"]), _fmt(e["median_ae"]),
-                    _fmt(e["within10"], 3))
+        acc.add_row(name, str(e["n"]), _fmt(e["mae"]), _ci(e["mae_ci"]), _fmt(e["rmse"]),
+                    _fmt(e["median_ae"]), _fmt(e["within10"], 3))
     console.print(acc)
     procedures = [p for p in ("COD", "CNS") if any(p in e["by_procedure"] for e in rows.values())]
     diff = table(f"MAE minus the compromise model's ({conf}% CI, paired bootstrap over proposals)",

@@ -351,9 +351,11 @@ def _meta(tree, *selectors: str) -> str | None:  # noqa: ANN001
         node = tree.css_first(sel)
         if node is None:
             continue
-        value = node.attributes.get("content") or node.attributes.get("datetime") or node.attributes.get("href")
-        if value is None and node.tag not in ("meta", "link"):
-            value = node.text(deep=True, separator=" ")
+        attrs = node.attributes
+        if node.tag in ("meta", "link"):
+            value = attrs.get("content") or attrs.get("href")
+        else:
+            value = attrs.get("datetime") or attrs.get("content") or node.text(deep=True, separator=" ")
         if value and value.strip():
             return _WS.sub(" ", value).strip()
     return None
@@ -437,33 +439,24 @@ def extract_html(html: str) -> Extracted:
         return Extracted(text="", format="html", title=title)
     dropped: list[str] = []
 
-    def drop(node) -> None:  # noqa: ANN001
-        text = _WS.sub(" ", node.text(deep=True, separator=" ") or "").strip()
-        if text:
-            dropped.append(text[:80])
-        node.decompose()
+    def drop_all(nodes: list) -> None:
+        ids = {n.mem_id for n in nodes}
+        outermost = [n for n in nodes if not _has_ancestor_in(n, ids)]
+        for node in outermost:
+            text = _WS.sub(" ", node.text(deep=True, separator=" ") or "").strip()
+            if text:
+                dropped.append(text[:80])
+        for node in outermost:
+            node.decompose()
 
-    for node in body.css(",".join(_DROP_TAGS)):
-        if node.parent is not None:
-            drop(node)
+    drop_all(body.css(",".join(_DROP_TAGS)))
     articles = body.css("article") or body.css("main, [role=main]")
     root = max(articles, key=_text_len) if articles else body
-    if root is not body:
-        for node in body.css("header, footer"):
-            if not _inside(node, root):
-                drop(node)
-    else:
-        for node in body.css("body > header, body > footer, footer"):
-            drop(node)
+    root_id = root.mem_id
+    drop_all([n for n in body.css("header, footer")
+              if root is body or not _has_ancestor_in(n, {root_id}) or n.tag == "footer"])
     total = max(_text_len(root), 1)
-    for node in root.css("*"):
-        if node.parent is None or not _is_boilerplate(node):
-            continue
-        if _text_len(node) > 0.5 * total:
-            continue
-        drop(node)
-    for node in root.css("footer"):
-        drop(node)
+    drop_all([n for n in root.css("*") if _is_boilerplate(n) and _text_len(n) <= 0.5 * total])
 
     paragraphs = []
     for para in _collect_blocks(root):
@@ -481,10 +474,10 @@ def extract_html(html: str) -> Extracted:
     )
 
 
-def _inside(node, root) -> bool:  # noqa: ANN001
+def _has_ancestor_in(node, ids: set[int]) -> bool:  # noqa: ANN001
     parent = node.parent
     while parent is not None:
-        if parent.mem_id == root.mem_id:
+        if parent.mem_id in ids:
             return True
         parent = parent.parent
     return False
@@ -528,13 +521,12 @@ def extract_pdf(raw: bytes, *, name: str | None = None) -> Extracted:
 def _pdf_paragraphs(pages: list[str]) -> list[str]:
     page_lines = [[_WS.sub(" ", ln).strip() for ln in page.splitlines()] for page in pages]
     repeated: set[str] = set()
-    if len(pages) >= 3:
+    if len(pages) >= 2:
         counts = Counter(ln for lines in page_lines for ln in set(lines) if ln)
-        repeated = {ln for ln, n in counts.items() if n >= max(3, len(pages) // 2) and len(ln) < 100}
+        repeated = {ln for ln, n in counts.items() if n >= max(2, -(-3 * len(pages) // 5)) and len(ln) < 100}
     lines: list[str] = []
     for page in page_lines:
         lines.extend(ln for ln in page if not _PAGE_NUMBER.match(ln) and ln not in repeated)
-        lines.append("")
     widths = sorted(len(ln) for ln in lines if ln)
     typical = widths[int(0.8 * (len(widths) - 1))] if widths else 0
     paragraphs: list[str] = []
@@ -544,6 +536,9 @@ def _pdf_paragraphs(pages: list[str]) -> list[str]:
             if current:
                 paragraphs.append(current)
             current = ""
+            continue
+        if not current and len(line) < 0.6 * typical and not line.endswith((".", ",", ";", "-")):
+            paragraphs.append(line)
             continue
         if current.endswith("-") and line[:1].islower():
             current = current[:-1] + line

@@ -35,6 +35,7 @@ STOP_WORDS = frozenset(
 )
 
 _WORD = re.compile(r"[^\W_]+(?:['.,\-][^\W_]+)*", re.UNICODE)
+_RAW_WORD = re.compile(r"[^\W_]+(?:['\u2019.,\-\u2010\u2011][^\W_]+)*", re.UNICODE)
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?$|\d+\.\d+$")
 _ACRONYM = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]?$")
 
@@ -73,6 +74,16 @@ def _terms_of_word(raw: str) -> tuple[str, ...]:
     if word in STOP_WORDS and not upper:
         return ()
     return (stem(word),)
+
+
+def word_spans(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
+    """Each word of ``text`` as ``(start, end, its terms)``, offsets into ``text`` as given (for highlighting)."""
+    out = []
+    for match in _RAW_WORD.finditer(text):
+        found = tuple(t for piece in _WORD.findall(normalise_text(match.group())) for t in _terms_of_word(piece))
+        if found:
+            out.append((match.start(), match.end(), found))
+    return out
 
 
 def terms(text: str) -> list[str]:

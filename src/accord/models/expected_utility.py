@@ -50,9 +50,11 @@ Choice of offer
 
 Forecast
     After each round, the capability x salience weighted mean of the present actors'
-    positions (the plain mean when every weight is 0), as in the replication of
-    Scholz et al. (2011). Bueno de Mesquita (1994) reports the weighted median voter
-    instead; the ``median`` model computes that from any set of positions.
+    positions (the plain mean when every weight is 0), the forecast of the replication
+    of Scholz et al. (2011) behind the reference data. It is read off the positions and
+    does not feed back into the rounds. Bueno de Mesquita (1994) reads the outcome off
+    the weighted median voter instead; the ``median`` model computes that from any set
+    of positions.
 
 Conventions where the equations are silent
     When ``R`` is 0 (one actor, or all at one position) every distance is 0 and nobody
@@ -61,15 +63,19 @@ Conventions where the equations are silent
     ``scholz2011`` and 1/2 in ``bdm1994``. When ``D_max == D_min`` every ``r`` is 1.
 
 Computation
-    Draws and issues are folded into one batch axis of rows, each with its own actor
-    mask; the vote tensor (rows, voters, actors, actors) is built for a block of rows
-    at a time so that memory stays bounded. Rows never read each other, so a batch of
-    draws gives exactly the results of running each draw alone.
+    Draws and issues are folded into one batch axis of B = D I rows, each with its own
+    actor mask (absent actors have no vote, make and receive no offers, and never
+    move). Rows are simulated a block at a time (:data:`BLOCK_CELLS`); within a block
+    the vote tensor is built in chunks of at most :data:`TENSOR_BYTES` (see
+    :func:`_prevail`). The only Python loops run over rounds, blocks and chunks. Rows
+    never read each other and every sum runs in an order fixed by the shapes, so a
+    batch of draws gives bitwise the results of running each draw alone.
 """
 
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -90,6 +96,8 @@ KINDS = {CONFRONTATION: "confrontation", COMPROMISE: "compromise", CAPITULATION:
 
 
 class ExpectedUtilityParams(ModelParams):
+    """Parameters of :class:`ExpectedUtility`."""
+
     rounds: int = Field(10, ge=1, le=1000, description="Number of rounds of offers to simulate.")
     variant: Literal["scholz2011", "bdm1994"] = Field(
         "scholz2011",
@@ -106,24 +114,48 @@ def _sum(a: np.ndarray, axis: int | tuple[int, ...]) -> np.ndarray:
     return np.ascontiguousarray(a).sum(axis=axis)
 
 
-def _distances(x: np.ndarray, span: np.ndarray) -> np.ndarray:
-    """Pairwise distances as shares of the starting range.
+def _distances(x: np.ndarray, span: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairwise differences and distances.
 
     Parameters
     ----------
     x : ndarray, shape (B, A)
+        Positions; rows whose span is 0 hold a single value.
     span : ndarray, shape (B,)
 
     Returns
     -------
-    ndarray, shape (B, A, A)
-        ``min(|x_a - x_b| / span, 1)``; 0 in rows whose span is 0.
+    delta : ndarray, shape (B, A, A)
+        ``x_j - x_i`` at ``[b, i, j]``.
+    gap : ndarray, shape (B, A, A)
+        ``|x_j - x_i|``.
+    dist : ndarray, shape (B, A, A)
+        ``min(gap / span, 1)``; 0 in rows whose span is 0.
     """
-    gap = np.abs(x[:, :, None] - x[:, None, :])
-    out = np.zeros_like(gap)
-    width = span[:, None, None]
-    np.divide(gap, width, out=out, where=width > 0)
-    return np.minimum(out, 1.0, out=out)
+    delta = x[:, None, :] - x[:, :, None]
+    gap = np.abs(delta)
+    dist = gap / np.where(span > 0, span, 1.0)[:, None, None]
+    return delta, gap, np.minimum(dist, 1.0, out=dist)
+
+
+@lru_cache(maxsize=64)
+def _pairs(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Unordered pairs of ``n`` actors.
+
+    Returns
+    -------
+    first, second : ndarray of int, shape (P,)
+        The pairs ``first <= second``, ``P = n (n + 1) / 2``.
+    lookup : ndarray of int, shape (n * n,)
+        Index into the pairs of the ordered pair ``(i, j)`` at ``i * n + j``.
+    diagonal : ndarray of int, shape (n,)
+        Index of the pair ``(i, i)``.
+    """
+    first, second = np.triu_indices(n)
+    lookup = np.empty((n, n), dtype=np.intp)
+    lookup[first, second] = np.arange(first.size)
+    lookup[second, first] = np.arange(first.size)
+    return first, second, lookup.ravel(), np.ascontiguousarray(np.diagonal(lookup))
 
 
 def _prevail(dist: np.ndarray, risk: np.ndarray | None, weight: np.ndarray, pair: np.ndarray,
@@ -151,48 +183,42 @@ def _prevail(dist: np.ndarray, risk: np.ndarray | None, weight: np.ndarray, pair
     -----
     With ``u_ki = c_k s_k d(k, i)^r_k >= 0``, ``max(0, u_kj - u_ki) = u_kj - min(u_ki, u_kj)``,
     so ``sum_k max(0, v_k(i, j)) = C_jj - C_ij`` with ``C_ij = sum_k min(u_ki, u_kj)``.
-    ``C`` is symmetric, and ``C_jj`` comes out of the same sums, so actors at one
-    position get exactly 0. The tensor ``min(u_ki, u_kj)`` is built for the pairs
-    ``i <= j`` only, shape (rows, A, A (A + 1) / 2), a block of rows (or of pairs) at a
-    time within :data:`TENSOR_BYTES`. Absent voters have weight 0 and add nothing.
+    ``C`` is symmetric and ``C_jj`` comes out of the same sums, so actors at one position
+    get exactly 0. The vote tensor ``min(u_ki, u_kj)`` is built for the pairs ``i <= j``
+    only, shape (A, rows, A (A + 1) / 2), a block of rows (or of pairs) at a time within
+    :data:`TENSOR_BYTES`. Absent voters have weight 0 and add nothing. In ``scholz2011``,
+    ``sum_k sum_a sum_b |v_k(a, b)|`` is twice the sum of all numerators.
     """
     rows, n, _ = dist.shape
     felt = dist if risk is None else dist ** risk[:, :, None]
-    wd = weight[:, :, None] * felt
-    first, second = np.triu_indices(n)
+    voters = np.ascontiguousarray((weight[:, :, None] * felt).transpose(1, 0, 2))
+    first, second, lookup, diagonal = _pairs(n)
     n_pairs = first.size
     per_row = 16 * n * n_pairs
     step_rows = max(1, TENSOR_BYTES // max(per_row, 1))
     step_p = max(1, n_pairs if per_row <= TENSOR_BYTES else TENSOR_BYTES // (16 * n))
-    shared_sum = np.empty((rows, n_pairs))
+    common = np.empty((rows, n_pairs))
     for r0 in range(0, rows, step_rows):
-        part = wd[r0:r0 + step_rows]
+        part = voters[:, r0:r0 + step_rows]
         for p0 in range(0, n_pairs, step_p):
             shared = np.take(part, first[p0:p0 + step_p], axis=2)
             np.minimum(shared, np.take(part, second[p0:p0 + step_p], axis=2), out=shared)
-            shared_sum[r0:r0 + step_rows, p0:p0 + step_p] = shared.sum(axis=1)
-    common = np.empty_like(dist)
-    common[:, first, second] = shared_sum
-    common[:, second, first] = shared_sum
-    idx = np.arange(n)
-    total_for = common[:, idx, idx]
-    num = np.where(pair, total_for[:, None, :] - common, 0.0)
+            common[r0:r0 + step_rows, p0:p0 + step_p] = shared.sum(axis=0)
+    own = np.take(common, diagonal, axis=1)
+    num = own[:, None, :] - np.take(common, lookup, axis=1).reshape(rows, n, n)
+    num = np.where(pair, num, 0.0)
     if variant == "scholz2011":
         total = 2.0 * _sum(num, (1, 2))
-        den = np.broadcast_to(total[:, None, None], num.shape)
-        fallback = 0.0
-    else:
-        den = num + num.transpose(0, 2, 1)
-        fallback = 0.5
-    prob = np.full_like(num, fallback)
-    np.divide(num, den, out=prob, where=den > 0)
-    prob = np.where(pair, prob, 0.0)
+        return num / np.where(total > 0, total, 1.0)[:, None, None]
+    den = num + num.transpose(0, 2, 1)
+    prob = np.divide(num, den, out=np.where(pair, 0.5, 0.0), where=den > 0)
+    idx = np.arange(n)
     prob[:, idx, idx] = 0.0
     return prob
 
 
-def _utilities(dist: np.ndarray, risk: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Utilities of success, failure and the status quo, seen from each row actor.
+def _stakes(dist: np.ndarray, risk: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """What a challenge can win and what rides on its outcome, seen from each row actor.
 
     Parameters
     ----------
@@ -202,40 +228,24 @@ def _utilities(dist: np.ndarray, risk: np.ndarray | None) -> tuple[np.ndarray, n
 
     Returns
     -------
-    u_success, u_failure : ndarray, shape (B, A, A)
-    u_status_quo : ndarray, shape (B, A, 1)
+    gain : ndarray, shape (B, A, A)
+        ``U_s - U_sq``.
+    stake : ndarray, shape (B, A, A)
+        ``U_s - U_f``.
+
+    Notes
+    -----
+    ``EU_h(i -> j) = s_j [P U_s + (1 - P) U_f] + (1 - s_j) U_s - U_sq
+    = gain - s_j (1 - P(i, j)) stake``.
     """
-    near = np.maximum(0.5 - 0.5 * dist, 0.0)
-    far = 0.5 + 0.5 * dist
+    half = 0.5 * dist
+    near, far = 0.5 - half, 0.5 + half
     if risk is None:
-        return 2.0 - 4.0 * near, 2.0 - 4.0 * far, np.zeros((*dist.shape[:2], 1))
+        u_s = 2.0 - 4.0 * near
+        return u_s, u_s - (2.0 - 4.0 * far)
     r = risk[:, :, None]
-    return 2.0 - 4.0 * near**r, 2.0 - 4.0 * far**r, 2.0 - 4.0 * 0.5**r
-
-
-def _challenges(prob: np.ndarray, dist: np.ndarray, sal: np.ndarray,
-                risk: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-    """Expected utilities of challenging and being challenged, seen from each actor.
-
-    Parameters
-    ----------
-    prob, dist : ndarray, shape (B, A, A)
-    sal : ndarray, shape (B, A)
-    risk : ndarray, shape (B, A), or None
-
-    Returns
-    -------
-    a : ndarray, shape (B, A, A)
-        ``a[b, i, j] = EU_i(i -> j)``.
-    b : ndarray, shape (B, A, A)
-        ``b[b, i, j] = EU_i(j -> i)``.
-    """
-    u_s, u_f, u_sq = _utilities(dist, risk)
-    gain = u_s - u_sq
-    stake = u_s - u_f
-    a = gain - sal[:, None, :] * (1.0 - prob) * stake
-    b = gain - sal[:, :, None] * (1.0 - prob.transpose(0, 2, 1)) * stake
-    return a, b
+    u_s = 2.0 - 4.0 * near**r
+    return u_s - (2.0 - 4.0 * 0.5**r), u_s - (2.0 - 4.0 * far**r)
 
 
 def _risk(dist: np.ndarray, weight: np.ndarray, sal: np.ndarray, mask: np.ndarray, pair: np.ndarray,
@@ -255,7 +265,8 @@ def _risk(dist: np.ndarray, weight: np.ndarray, sal: np.ndarray, mask: np.ndarra
         In [1/2, 2]; 1 where every present actor faces the same danger, and where absent.
     """
     prob = _prevail(dist, None, weight, pair, variant)
-    _, threatened = _challenges(prob, dist, sal, None)
+    gain, stake = _stakes(dist, None)
+    threatened = gain - sal[:, :, None] * (1.0 - prob.transpose(0, 2, 1)) * stake
     danger = _sum(np.where(pair, threatened, 0.0), 2)
     hi = np.max(np.where(mask, danger, -np.inf), axis=1, initial=-np.inf)[:, None]
     lo = np.min(np.where(mask, danger, np.inf), axis=1, initial=np.inf)[:, None]
@@ -264,22 +275,6 @@ def _risk(dist: np.ndarray, weight: np.ndarray, sal: np.ndarray, mask: np.ndarra
     spread = np.where(varied, hi - lo, 1.0)
     rel = np.where(varied, (2.0 * danger - hi - lo) / spread, 0.0)
     return np.where(mask, (1.0 - rel / 3.0) / (1.0 + rel / 3.0), 1.0)
-
-
-def _first_min(key: np.ndarray, offered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Index of the offer with the smallest key (first on ties) and whether there is one.
-
-    Parameters
-    ----------
-    key : ndarray, shape (B, A, A)
-    offered : ndarray of bool, shape (B, A, A)
-
-    Returns
-    -------
-    pick : ndarray of int, shape (B, A)
-    any : ndarray of bool, shape (B, A)
-    """
-    return np.argmin(np.where(offered, key, np.inf), axis=2), offered.any(axis=2)
 
 
 def _round(x: np.ndarray, span: np.ndarray, weight: np.ndarray, sal: np.ndarray, mask: np.ndarray,
@@ -305,48 +300,57 @@ def _round(x: np.ndarray, span: np.ndarray, weight: np.ndarray, sal: np.ndarray,
     partner : ndarray of int, shape (B, A)
         The actor whose offer was taken (meaningless where ``kind`` is ``NONE``).
     """
-    dist = _distances(x, span)
+    delta, gap, dist = _distances(x, span)
     risk = _risk(dist, weight, sal, mask, pair, variant)
     prob = _prevail(dist, risk, weight, pair, variant)
-    a, b = _challenges(prob, dist, sal, risk)
+    gain, stake = _stakes(dist, risk)
+    a = gain - sal[:, None, :] * (1.0 - prob) * stake
+    b = gain - sal[:, :, None] * (1.0 - prob.transpose(0, 2, 1)) * stake
 
-    xi = x[:, :, None]
-    xj = x[:, None, :]
-    valid = pair & (xi != xj)
-    abs_a, abs_b = np.abs(a), np.abs(b)
+    valid = pair & (delta != 0)
+    abs_a = np.abs(a)
     confront = valid & (b > a) & (a > 0)
     pressed = valid & (b > 0) & (a < 0)
     compromise = pressed & (b > abs_a)
     if variant == "scholz2011":
-        capitulate = pressed & (b < abs_b)
+        capitulate = pressed & (b < np.abs(b))
     else:
         capitulate = pressed & (b < abs_a)
 
-    share = np.zeros_like(a)
-    np.divide(a, b, out=share, where=compromise)
-    settle = xi + (xj - xi) * np.abs(share)
-    step_to_them = np.abs(xj - xi)
-    if variant == "scholz2011":
-        blend = np.zeros_like(a)
-        np.divide(abs_a * xi + abs_b * xj, abs_a + abs_b, out=blend, where=compromise)
-        comp_key = blend
-    else:
-        comp_key = np.abs(settle - xi)
+    def nearest(offered: np.ndarray) -> np.ndarray:
+        return np.where(offered, gap, np.inf)
+
+    def compromise_key(offered: np.ndarray) -> np.ndarray:
+        key = np.full_like(a, np.inf)
+        if variant == "scholz2011":
+            abs_b = np.abs(b)
+            blend = abs_a * x[:, :, None] + abs_b * x[:, None, :]
+            return np.divide(blend, abs_a + abs_b, out=key, where=offered)
+        np.divide(abs_a, b, out=key, where=offered)
+        return np.multiply(key, gap, out=key, where=offered)
 
     new = x.copy()
     kind = np.zeros(x.shape, dtype=np.int8)
     partner = np.zeros(x.shape, dtype=np.intp)
-    choices = (
-        (CONFRONTATION, confront, step_to_them, xj),
-        (COMPROMISE, compromise, comp_key, settle),
-        (CAPITULATION, capitulate, step_to_them, xj),
-    )
-    for code, offered, key, target in choices:
+    for code, offered, keyed in (
+        (CONFRONTATION, confront, nearest),
+        (COMPROMISE, compromise, compromise_key),
+        (CAPITULATION, capitulate, nearest),
+    ):
         if not offered.any():
             continue
-        pick, has = _first_min(key, offered)
-        take = has & (kind == NONE)
-        dest = np.take_along_axis(np.broadcast_to(target, a.shape), pick[:, :, None], axis=2)[:, :, 0]
+        key = keyed(offered)
+        pick = np.argmin(key, axis=2)[:, :, None]
+        take = (np.take_along_axis(key, pick, axis=2)[:, :, 0] < np.inf) & (kind == NONE)
+        pick = pick[:, :, 0]
+        if code == COMPROMISE:
+            a_ = np.take_along_axis(a, pick[:, :, None], axis=2)[:, :, 0]
+            b_ = np.take_along_axis(b, pick[:, :, None], axis=2)[:, :, 0]
+            d_ = np.take_along_axis(delta, pick[:, :, None], axis=2)[:, :, 0]
+            ratio = np.divide(a_, b_, out=np.zeros_like(a_), where=take)
+            dest = x + d_ * np.abs(ratio)
+        else:
+            dest = np.take_along_axis(x, pick, axis=1)
         new = np.where(take, dest, new)
         partner = np.where(take, pick, partner)
         kind[take] = code
@@ -439,6 +443,7 @@ def simulate_rows(
 
 
 def _decimals(width: float) -> int:
+    """Decimals that show a move legibly on a scale of this width (at least 2)."""
     if not np.isfinite(width) or width <= 0:
         return 2
     return max(2, 3 - math.ceil(math.log10(width)))
@@ -446,12 +451,20 @@ def _decimals(width: float) -> int:
 
 @register
 class ExpectedUtility(Model):
+    """Bueno de Mesquita's expected utility model, in rounds (see the module docstring).
+
+    Results carry ``rounds`` (positions after each round, shape (R, A, I) or
+    (D, R, A, I)), ``trajectory`` (the forecast after each round) and, for unbatched
+    runs, one :class:`~accord.models.base.Event` per move.
+    """
+
     name = "expected_utility"
     aliases = ("eum",)
     summary = "Bueno de Mesquita's expected utility model: rounds of challenges, offers and moves."
     citation = (
         "Bueno de Mesquita (1994), in Bueno de Mesquita & Stokman (eds.), European Community Decision "
-        "Making, Yale University Press; Scholz, Calbert & Smith (2011), Journal of Theoretical Politics 23(4)."
+        "Making, Yale University Press; Scholz, Calbert & Smith (2011), Journal of Theoretical Politics "
+        "23(4)."
     )
     Params = ExpectedUtilityParams
     works_in_rounds = True
@@ -462,7 +475,8 @@ class ExpectedUtility(Model):
         p: ExpectedUtilityParams = params  # type: ignore[assignment]
         n_draws, n_actors, n_issues = arrays.position.shape
         rows = n_draws * n_issues
-        present = np.broadcast_to(arrays.present.T[None], (n_draws, n_issues, n_actors)).reshape(rows, n_actors)
+        present = np.broadcast_to(arrays.present.T[None], (n_draws, n_issues, n_actors))
+        present = present.reshape(rows, n_actors)
         position = np.moveaxis(arrays.position, -1, 1).reshape(rows, n_actors)
         salience = np.moveaxis(arrays.salience, -1, 1).reshape(rows, n_actors)
         capability = np.broadcast_to(arrays.capability[:, None, :], (n_draws, n_issues, n_actors))
@@ -481,6 +495,7 @@ class ExpectedUtility(Model):
             forecast=np.ascontiguousarray(trajectory[:, -1, :]),
             rounds=np.ascontiguousarray(rounds_out),
             trajectory=np.ascontiguousarray(trajectory),
+            events=events,
         )
 
     @staticmethod

@@ -1,0 +1,661 @@
+"""The exchange model: actors trade voting positions across pairs of issues.
+
+Stokman, F. N. & Van Oosten, R. (1994), "The exchange of voting positions: an
+object-oriented model of policy networks", in Bueno de Mesquita & Stokman (eds.),
+*European Community Decision Making*, Yale University Press, 105–127; Dijkstra, J.,
+Van Assen, M. A. L. M. & Stokman, F. N. (2008), "Outcomes of collective decisions with
+externalities predicted", *Journal of Theoretical Politics* 20(4), 415–441; the
+randomised variant follows Dijkstra, Van Assen, Stokman & Draaijer (2018), "Random
+variation of exchange rates in the equal utility exchange model" (technical report),
+as implemented in the Decide model (decide-exchange-model 2025.3.1).
+
+Every iteration, on each issue ``k`` the outcome is the capability × salience weighted
+mean of the positions, ``O_k = Σ_a w_ak x_ak / W_k`` with ``w_ak = c_a s_ak`` and
+``W_k = Σ_a w_ak``. For a pair of issues ``p < q``, two actors can exchange when they
+sit on opposite sides of the outcome on both issues (an actor at the outcome counts as
+below it). The one with the larger ratio ``s_p / s_q`` (call it X) demands ``p`` and
+supplies ``q``; the other (Y) demands ``q`` and supplies ``p``. Each supplier moves its
+voting position on its supply issue towards the demander's position there. A move
+``m`` of actor ``a`` shifts the outcome by ``Δ = m w_ak / W_k``, and X gains
+``Δ_p s_Xp − Δ_q s_Xq``, Y gains ``Δ_q s_Yq − Δ_p s_Yp``. With equal gain the rate is
+
+    Δ_q / Δ_p = (s_Xp + s_Yp) / (s_Xq + s_Yq),
+
+and the exchange is as large as it can be: Y moves all the way to X's position on
+``p`` unless X would then have to move past Y's position on ``q``, in which case X moves
+all the way and Y's move follows from the rate. When a move would carry an outcome past
+the demander's position, it is shrunk so that the outcome lands on that position, and
+the other move follows from the rate. The gain of both is ``Δ_p s_Xp − Δ_q s_Xq``.
+
+Within an iteration the exchange with the highest gain is carried out first. Every
+remaining exchange that shares a supplier and its supply issue with it is recomputed
+from the supplier's new voting position; every one in which an actor demands the same
+issue as in the executed exchange learns the new position of that exchange's supplier
+on it and is recomputed too; an exchange that becomes invalid is dropped. This repeats
+until no exchange is left. The iteration's outcome is the weighted mean of the voting
+positions; each actor that moved starts the next iteration at
+``x + ((1 − s) λ_s + λ_f)(y − x)`` between its start ``x`` and voting position ``y``.
+
+Decide conventions followed here
+--------------------------------
+- Positions are mapped to 0–100 on each issue's scale (``#M`` bounds in Decide) and
+  every threshold below is on that scale; results are mapped back.
+- Exchanges are formed for each issue pair in issue order and, within it, for actors
+  below the outcome on neither issue paired with actors below it on both, then actors
+  below it on ``p`` only with actors below it on ``q`` only, in actor order.
+- A move is valid when it is larger than 1e-10, keeps the position inside 0–100, does
+  not reverse the direction of the moves the actor has made in this exchange before it
+  was recomputed, and those moves plus this one do not exceed +100; an exchange with a
+  gain below 1e-10 is invalid.
+- The outcome an exchange sees on an issue is computed from the iteration's start
+  positions, except for the positions that executed exchanges revealed to it: when an
+  actor demands an issue in both, the new position of the supplier of that issue.
+  When a supplier is revealed more than once, Decide keeps the earlier value if it lies
+  no further from the supplier's start than the new one, on the side of the start where
+  the earlier value lies; so does this model.
+- Ties (gains equal to within a relative 1e-12) are broken at random, as in Decide
+  (which draws between the two best); here uniformly among all tied exchanges, taken in
+  the order of their actors' and issues' ids, so results do not depend on how the
+  scenario lists its actors.
+- ``λ_s = 0.4`` and ``λ_f = 0.1`` are Decide's ``SALIENCE_WEIGHT`` and ``FIXED_WEIGHT``.
+
+Where this model deliberately differs from Decide 2025.3.1
+-----------------------------------------------------------
+- A stance with zero capability × salience takes no part in exchanges (Decide divides
+  by zero); an issue where every weight is zero gets the unweighted mean of its
+  positions (Decide reports 0).
+- When an outcome already sits at the demander's position (to 1e-9), Decide's result
+  depends on decimal rounding; here the exchange is computed as if it did not
+  overshoot, which is what Decide's rule gives in exact arithmetic.
+- ``randomized_value > 0``: after an exchange is computed, one side (probability 1/2)
+  wins with probability 1/2 a share ``p z`` of the difference between its maximum
+  gain and the equal gain, or else loses a share ``p z`` of its equal gain (``z``
+  uniform), and the moves are recomputed for that gain as Decide does. Where Decide
+  2025.3.1 then keeps the chosen side's full move although the outcome overshoots the
+  partner's position, this model keeps the shrunk move that lands it there.
+- ``random_rate``: Decide's RandomRate model does not run in 2025.3.1. Here every
+  exchange draws its rate ``Δ_q / Δ_p`` once per iteration uniformly between the two
+  actors' indifference rates ``s_Yp / s_Yq`` and ``s_Xp / s_Xq``, gains are unequal,
+  and exchanges are carried out in order of the smaller of the two gains.
+
+Randomness: every draw of a batch uses its own generator, all seeded from one number
+taken from ``rng``, so a batch equals the loop of single runs with the same ``rng``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from pydantic import Field, model_validator
+
+from accord.models.base import Event, Model, ModelParams, ModelResult, register
+from accord.scenario.arrays import ScenarioArrays
+
+SCALE = 100.0
+EPS_MOVE = 1e-10
+EPS_GAIN = 1e-10
+TIE = 1e-12
+AT_TARGET = 1e-9
+BOUND = 1e-9
+_CHUNK = 4_000_000
+
+# Rows of the per-exchange tables. Paired rows hold the X side then the Y side, so a
+# slice of two rows is a (2, n) array with one row per side.
+TARGET, START, SHARE, BASE = slice(0, 2), slice(2, 4), slice(4, 6), slice(6, 8)
+RATE, COEF, COEF_X, COEF_Y, S_XP, S_XQ, S_YP, S_YQ = range(8, 16)
+NEXT, PER_SHIFT = slice(16, 18), slice(18, 20)
+N_STATIC = 20
+_SWAP = np.array([[False], [True]])
+REVEALED, REVEALED_SUM, SUPPLY, DEMAND = slice(0, 2), slice(2, 4), slice(4, 6), slice(6, 8)
+XA, YA, P, Q = range(8, 12)
+N_INT = 12
+POS, MOVE, HSUM, HMIN, HMAX, GAIN = slice(0, 2), slice(2, 4), slice(4, 6), slice(6, 8), slice(8, 10), slice(10, 12)
+N_DYN = 12
+
+
+class ExchangeParams(ModelParams):
+    iterations: int = Field(10, ge=1, le=1000, description="Number of iterations (rounds of exchanges).")
+    randomized_value: float = Field(
+        0.0, ge=0.0, le=1.0,
+        description="Decide's randomised equal gain p: 0 gives the deterministic equal-gain exchange; "
+        "up to 1 lets one side of each exchange win or lose up to that share of its gain.",
+    )
+    random_rate: bool = Field(
+        False,
+        description="Decide's RandomRate variant: draw each exchange's rate between the two actors' "
+        "indifference rates instead of splitting the gain equally.",
+    )
+    salience_weight: float = Field(
+        0.4, ge=0.0, le=1.0,
+        description="Decide's SALIENCE_WEIGHT: share (times 1 - salience) of the way from start to "
+        "voting position at which an actor starts the next iteration.",
+    )
+    fixed_weight: float = Field(
+        0.1, ge=0.0, le=1.0,
+        description="Decide's FIXED_WEIGHT: share of the way from start to voting position added "
+        "regardless of salience.",
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ExchangeParams:
+        if self.salience_weight + self.fixed_weight > 1.0:
+            raise ValueError("salience_weight + fixed_weight must not exceed 1")
+        if self.random_rate and self.randomized_value > 0.0:
+            raise ValueError("random_rate and randomized_value > 0 are alternative variants; choose one")
+        return self
+
+
+def _to_unit(arrays: ScenarioArrays) -> tuple[np.ndarray, np.ndarray]:
+    """Factor and offset mapping each issue's scale to 0–100, shape (I,) each."""
+    span = arrays.scale_max - arrays.scale_min
+    factor = np.where(span > 0, SCALE / np.where(span > 0, span, 1.0), 0.0)
+    return factor, arrays.scale_min
+
+
+def _weighted_outcome(x: np.ndarray, w: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """Capability × salience weighted mean per issue.
+
+    Parameters
+    ----------
+    x : ndarray, shape (D, A, I)
+        Positions, any value where absent.
+    w : ndarray, shape (D, A, I)
+        Weights, 0 where absent.
+    present : ndarray of bool, shape (A, I)
+
+    Returns
+    -------
+    ndarray, shape (D, I)
+        The unweighted mean where every weight is 0; NaN where no actor is present.
+    """
+    xz = np.where(present, x, 0.0)
+    total = w.sum(axis=-2)
+    count = present.sum(axis=0)
+    weighted = (w * xz).sum(axis=-2) / np.where(total > 0, total, 1.0)
+    plain = xz.sum(axis=-2) / np.maximum(count, 1)
+    return np.where(total > 0, weighted, np.where(count > 0, plain, np.nan))
+
+
+class _Draws:
+    """Per-draw random generators, all seeded alike, made when first needed."""
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+        self.gens: dict[int, np.random.Generator] = {}
+
+    def __getitem__(self, d: int) -> np.random.Generator:
+        gen = self.gens.get(d)
+        if gen is None:
+            gen = self.gens[d] = np.random.default_rng(self.seed)
+        return gen
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values of a 1-d integer array, ascending."""
+    values = np.sort(values)
+    keep = np.empty(values.size, dtype=bool)
+    keep[:1] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
+
+
+class _Iteration:
+    """One iteration of exchanges for every draw at once.
+
+    The candidate exchanges of draw ``d`` occupy slots ``d * n_max`` to
+    ``d * n_max + n_d - 1`` of the per-exchange tables, in Decide's order of formation;
+    unused slots and exchanges no longer on the list have gain ``-inf``. Flattened
+    over (D, A, I, A), ``revealed`` holds the position of supplier ``b`` on issue ``k``
+    that executed exchanges revealed to every exchange in which ``t`` demands ``k``;
+    ``revealed_shift`` the outcome shift it makes; flattened over (D, A, I),
+    ``revealed_sum`` the shift all of them make together.
+    """
+
+    def __init__(self, x0, s, w, present, params: ExchangeParams, draws: _Draws) -> None:
+        self.s = s
+        self.w = w
+        self.present = present
+        self.params = params
+        self.draws = draws
+        self.n_draws, self.n_actors, self.n_issues = x0.shape
+        xz = np.where(present, x0, 0.0)
+        total = w.sum(axis=1)
+        safe = np.where(total > 0, total, 1.0)
+        self.nbs = (w * xz).sum(axis=1) / safe
+        self.voting = xz.copy()
+        self.next = xz.copy()
+        self.log: list[tuple] = []
+        self._form(xz, safe)
+
+    def _form(self, xz: np.ndarray, safe_total: np.ndarray) -> None:
+        n_d, n_a, n_i = self.n_draws, self.n_actors, self.n_issues
+        pp, qq = np.triu_indices(n_i, 1)
+        left = self.present & (xz <= self.nbs[:, None, :])
+        able = self.present & (self.w > 0)
+        group = np.where(able[:, :, pp] & able[:, :, qq], left[:, :, pp] + 2 * left[:, :, qq], -1)
+        group = group.transpose(0, 2, 1)
+        step = max(1, _CHUNK // max(1, len(pp) * 2 * n_a * n_a))
+        found = []
+        for lo in range(0, n_d, step):
+            g = group[lo:lo + step]
+            pairs = np.stack([
+                (g == 0)[..., :, None] & (g == 3)[..., None, :],
+                (g == 1)[..., :, None] & (g == 2)[..., None, :],
+            ], axis=2)
+            d, m, _, i, j = np.nonzero(pairs)
+            found.append((d + lo, m, i, j))
+        d, m, i, j = (np.concatenate(parts) for parts in zip(*found, strict=True))
+        p, q = pp[m], qq[m]
+        s = self.s
+        swap = s[d, i, p] / s[d, i, q] < s[d, j, p] / s[d, j, q]
+        xa = np.where(swap, j, i)
+        ya = np.where(swap, i, j)
+
+        counts = np.bincount(d, minlength=n_d)
+        self.n_max = n_max = max(int(counts.max(initial=0)), 1)
+        first = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        slot = d * n_max + (np.arange(len(d)) - first[d])
+        size = n_d * n_max
+
+        sxp, sxq, syp, syq = s[d, xa, p], s[d, xa, q], s[d, ya, p], s[d, ya, q]
+        if self.params.random_rate:
+            low, high = syp / syq, sxp / sxq
+            rate = np.empty(len(d))
+            for k in np.flatnonzero(counts):
+                sel = slice(first[k], first[k] + counts[k])
+                rate[sel] = low[sel] + self.draws[int(k)].random(int(counts[k])) * (high[sel] - low[sel])
+        else:
+            rate = (sxp + syp) / (sxq + syq)
+        coef_x = sxp - rate * sxq
+        coef_y = rate * syq - syp
+        sw, fw = self.params.salience_weight, self.params.fixed_weight
+
+        st = np.zeros((N_STATIC, size))
+        st[[4, 5, RATE, 18, 19]] = 1.0
+        rows = (
+            (0, xz[d, ya, q]), (1, xz[d, xa, p]), (2, xz[d, xa, q]), (3, xz[d, ya, p]),
+            (4, self.w[d, xa, q] / safe_total[d, q]), (5, self.w[d, ya, p] / safe_total[d, p]),
+            (6, self.nbs[d, q]), (7, self.nbs[d, p]), (RATE, rate),
+            (COEF, np.minimum(coef_x, coef_y) if self.params.random_rate else coef_x),
+            (COEF_X, coef_x), (COEF_Y, coef_y), (S_XP, sxp), (S_XQ, sxq), (S_YP, syp), (S_YQ, syq),
+            (16, (1 - sxq) * sw + fw), (17, (1 - syp) * sw + fw),
+            (18, rate * safe_total[d, q] / self.w[d, xa, q]), (19, safe_total[d, p] / self.w[d, ya, p]),
+        )
+        for row, values in rows:
+            st[row, slot] = values
+        self.st = st
+
+        ki = np.zeros((N_INT, size), dtype=np.int64)
+        rows = (
+            (0, ((d * n_a + ya) * n_i + q) * n_a + xa), (1, ((d * n_a + xa) * n_i + p) * n_a + ya),
+            (2, (d * n_a + ya) * n_i + q), (3, (d * n_a + xa) * n_i + p),
+            (4, xa * n_i + q), (5, ya * n_i + p), (6, xa * n_i + p), (7, ya * n_i + q),
+            (XA, xa), (YA, ya), (P, p), (Q, q),
+        )
+        for row, values in rows:
+            ki[row, slot] = values
+        self.ki = ki
+
+        dy = np.zeros((N_DYN, size))
+        dy[POS] = st[START]
+        dy[HMIN] = np.inf
+        dy[HMAX] = -np.inf
+        self.dy = dy
+        self.gain = np.full(size, -np.inf)
+
+        self.revealed = np.zeros(n_d * n_a * n_i * n_a)
+        self.revealed_shift = np.zeros(n_d * n_a * n_i * n_a)
+        self.is_revealed = np.zeros(n_d * n_a * n_i * n_a, dtype=bool)
+        self.revealed_sum = np.zeros(n_d * n_a * n_i)
+
+        self.n_keys = n_keys = n_a * n_i
+        keys = np.concatenate([
+            d * n_keys + ki[4, slot], d * n_keys + ki[5, slot],
+            (n_d + d) * n_keys + ki[6, slot], (n_d + d) * n_keys + ki[7, slot],
+        ])
+        order = np.argsort(keys, kind="stable")
+        self.lookup_ids = np.concatenate([slot, slot, slot, slot])[order]
+        self.lookup_bounds = np.searchsorted(keys[order], np.arange(2 * n_d * n_keys + 1))
+
+        if len(d):
+            self._calculate(slot, dy[:, slot])
+
+    # ----- computing exchanges ---------------------------------------------------------
+
+    @staticmethod
+    def _moves_ok(dy: np.ndarray, move: np.ndarray) -> np.ndarray:
+        """Decide's validity of the moves, shape (2, n), of both sides; shape (n,)."""
+        size = np.abs(move)
+        after = dy[POS] + move
+        ok = (size > EPS_MOVE) & (size <= SCALE) & (after >= -BOUND) & (after <= SCALE + BOUND)
+        ok &= dy[HSUM] + move <= SCALE + BOUND
+        ok &= (np.minimum(dy[HMIN], move) > 0) | (np.maximum(dy[HMAX], move) < 0)
+        return ok[0] & ok[1]
+
+    def _calculate(self, idx: np.ndarray, dy: np.ndarray) -> None:
+        """Compute the exchanges in slots ``idx`` from their state ``dy`` (N_DYN, n)."""
+        st = self.st[:, idx]
+        ki = self.ki[:4, idx]
+        pos, target, share, rate = dy[POS], st[TARGET], st[SHARE], st[RATE]
+        dist = np.abs(target - pos)
+        full = share * dist
+        cap = rate * full[1] > full[0]
+        shift_p = np.where(cap, full[0] / rate, full[1])
+        sign = np.where(pos > target, -1.0, 1.0)
+        per_shift = st[PER_SHIFT]
+        move = np.where(cap ^ _SWAP, dist, shift_p * per_shift) * sign
+        ok = self._moves_ok(dy, move) & (shift_p * st[COEF] >= EPS_GAIN)
+
+        others = st[BASE] + self.revealed_sum[ki[REVEALED_SUM]]
+        now = others - self.revealed_shift[ki[REVEALED]] + share * (pos - st[START])
+        gap = target - now
+        far = np.abs(gap) > AT_TARGET
+        hit = ok & far & (gap * (gap - share * move) < 0)
+        changed = False
+        if hit[0].any():
+            changed = True
+            seen = np.where(self.is_revealed[ki[0]], others[0], now[0])
+            new_q = np.abs(target[0] - seen)
+            new_p = new_q / rate
+            shift_p = np.where(hit[0], new_p, shift_p)
+            move = np.where(hit[0], new_p * per_shift * sign, move)
+            hit_y = ok & far[1] & (gap[1] * (gap[1] - share[1] * move[1]) < 0)
+        else:
+            hit_y = hit[1]
+        if hit_y.any():
+            changed = True
+            seen = np.where(self.is_revealed[ki[1]], others[1], now[1])
+            new_p = np.abs(target[1] - seen)
+            shift_p = np.where(hit_y, new_p, shift_p)
+            move = np.where(hit_y, new_p * per_shift * sign, move)
+        valid = ok & self._moves_ok(dy, move) if changed else ok
+        gain = shift_p * st[COEF]
+        dy[GAIN] = shift_p * st[COEF_X:COEF_Y + 1]
+        dy[MOVE] = move
+        if self.params.randomized_value > 0 and ok.any():
+            valid = self._randomize(idx, ok, st, ki, dy, gain, valid, now, others)
+        self.dy[:, idx] = dy
+        self.gain[idx] = np.where(valid, gain, -np.inf)
+
+    def _randomize(self, idx, ok, st, ki, dy, gain, valid, now, others) -> np.ndarray:
+        """Decide's randomised equal gain for the exchanges among ``idx`` that passed the
+        first validity check: updates their moves and gains in ``dy``, returns validity."""
+        rows = np.flatnonzero(ok)
+        draw_of = idx[rows] // self.n_max
+        uvz = np.empty((len(rows), 3))
+        for d in np.unique(draw_of):
+            sel = draw_of == d
+            uvz[sel] = self.draws[int(d)].random((int(sel.sum()), 3))
+        u, v, z = uvz.T
+        st, part = st[:, rows], dy[:, rows]
+        now, others = now[:, rows], others[:, rows]
+        seen = np.where(self.is_revealed[ki[REVEALED][:, rows]], others, now)
+        pos, target, share = part[POS], st[TARGET], st[SHARE]
+        dem_y, dem_x = target
+        cx, cy = share
+        y = pos + part[MOVE]
+        full_x = dem_x == y[0]
+        full_y = dem_y == y[1]
+        dx = np.abs(cx * (np.where(full_x, y[0], dem_y) - pos[0]))
+        dyy = np.abs(cy * (np.where(full_y, y[1], dem_x) - pos[1]))
+        loss_y, gain_xd = dyy * st[S_YP], dyy * st[S_XP]
+        loss_x, gain_yd = dx * st[S_XQ], dx * st[S_YQ]
+        override = np.zeros(len(rows))
+        override = np.where(full_x & (gain_yd - loss_y > 0), gain_xd - loss_y / st[S_YQ] * st[S_XQ], override)
+        override = np.where(full_y & (gain_xd - loss_x > 0), gain_yd - loss_x / st[S_XP] * st[S_YP], override)
+        y_first = gain_xd > gain_yd
+        max_x = np.where(y_first, np.where(override != 0, override, st[S_XP] * gain_yd / st[S_YP] - loss_x),
+                         gain_xd - st[S_XQ] * loss_y / st[S_YQ])
+        max_y = np.where(y_first, gain_yd - st[S_YP] * loss_x / st[S_XP],
+                         np.where(override != 0, override, st[S_YQ] * gain_xd / st[S_XQ] - loss_y))
+
+        pick_x = u < 0.5
+        p = self.params.randomized_value
+        eu = gain[rows]
+        eu_max = np.where(pick_x, max_x, max_y)
+        wanted = np.where(v < 0.5, eu + p * z * (eu_max - eu), eu - p * z * eu)
+        k_s, k_t = np.where(pick_x, 0, 1), np.where(pick_x, 1, 0)
+        cols = np.arange(len(rows))
+        pos_s, pos_t = pos[k_s, cols], pos[k_t, cols]
+        aim_s, aim_t = target[k_s, cols], target[k_t, cols]
+        c_s, c_t = share[k_s, cols], share[k_t, cols]
+        now_s, seen_s = now[k_s, cols], seen[k_s, cols]
+        s_sup = np.where(pick_x, st[S_XQ], st[S_YP])
+        s_dem = np.where(pick_x, st[S_XP], st[S_YQ])
+        t_sup = np.where(pick_x, st[S_YP], st[S_XQ])
+        t_dem = np.where(pick_x, st[S_YQ], st[S_XP])
+        m_s = np.abs(pos_s - aim_s)
+        sh_s = m_s * c_s
+        sh_t = (wanted + sh_s * s_sup) / s_dem
+        m_t = sh_t / c_t
+        full_t = np.abs(pos_t - aim_t)
+        over = np.abs(m_t) > full_t
+        sh_t = np.where(over, full_t * c_t, sh_t)
+        sh_s = np.where(over, np.abs((wanted - sh_t * s_dem) / s_sup), sh_s)
+        m_t = np.where(over, full_t, m_t)
+        m_s = np.where(over, sh_s / c_s, m_s)
+
+        sign = np.where(pos > target, -1.0, 1.0)
+        after_s = now_s + c_s * m_s * sign[k_s, cols]
+        hit = ~over & ((aim_s - now_s) * (aim_s - after_s) < 0) & (np.abs(aim_s - now_s) > AT_TARGET)
+        reach = np.abs(aim_s - seen_s)
+        m_s = np.where(hit, reach / c_s, m_s)
+        sh_s = np.where(hit, reach, sh_s)
+        sh_t = np.where(hit, (wanted + sh_s * s_sup) / s_dem, sh_t)
+        m_t = np.where(hit, sh_t / c_t, m_t)
+
+        g_s = np.abs(sh_t * s_dem - sh_s * s_sup)
+        g_t = np.abs(sh_s * t_dem - sh_t * t_sup)
+        move = np.stack((np.where(pick_x, m_s, m_t), np.where(pick_x, m_t, m_s))) * sign
+        dy[MOVE.start, rows], dy[MOVE.start + 1, rows] = move
+        dy[GAIN.start, rows] = np.where(pick_x, g_s, g_t)
+        dy[GAIN.start + 1, rows] = np.where(pick_x, g_t, g_s)
+        valid = valid.copy()
+        valid[rows] = self._moves_ok(part, move)
+        return valid
+
+    # ----- carrying exchanges out --------------------------------------------------------
+
+    def _break_tie(self, d: int, slots: np.ndarray) -> int:
+        ids, issues, ki = self.actor_ids, self.issue_ids, self.ki
+        ordered = sorted((int(k) for k in slots), key=lambda k: (
+            ids[ki[XA, k]], ids[ki[YA, k]], issues[ki[Q, k]], issues[ki[P, k]]))
+        return ordered[int(self.draws[d].integers(len(ordered)))]
+
+    def run(self, actor_ids, issue_ids, explain: bool) -> None:
+        """Carry out exchanges, best first, until no draw has one left."""
+        self.actor_ids, self.issue_ids = actor_ids, issue_ids
+        if self.n_draws == 1:
+            self._run_one(explain)
+        else:
+            self._run_all()
+
+    def _run_one(self, explain: bool) -> None:
+        gain, st, ki, dyt = self.gain, self.st, self.ki, self.dy
+        bounds, ids, n_keys = self.lookup_bounds.tolist(), self.lookup_ids, self.n_keys
+        revealed, shifts, known, sums = self.revealed, self.revealed_shift, self.is_revealed, self.revealed_sum
+        voting, nxt = self.voting[0], self.next[0]
+        while True:
+            e = int(gain.argmax())
+            top = gain[e]
+            if top == -np.inf:
+                return
+            bar = top - TIE * abs(top)
+            if np.count_nonzero(gain >= bar) > 1:
+                e = self._break_tie(0, np.flatnonzero(gain >= bar))
+            gain[e] = -np.inf
+            xa, ya, p, q = (int(v) for v in ki[XA:Q + 1, e])
+            y_x = dyt[0, e] + dyt[2, e]
+            y_y = dyt[1, e] + dyt[3, e]
+            voting[xa, q] = y_x
+            voting[ya, p] = y_y
+            nxt[xa, q] = st[16, e] * y_x + (1 - st[16, e]) * st[2, e]
+            nxt[ya, p] = st[17, e] * y_y + (1 - st[17, e]) * st[3, e]
+            if explain:
+                self.log.append((xa, q, float(dyt[0, e]), float(y_x), ya, p, float(dyt[1, e]), float(y_y),
+                                 float(dyt[10, e]), float(dyt[11, e])))
+            for g, gs, value, start, c in ((ki[0, e], ki[2, e], y_x, st[2, e], st[4, e]),
+                                          (ki[1, e], ki[3, e], y_y, st[3, e], st[5, e])):
+                if known[g]:
+                    old = revealed[g]
+                    value = (old if old < value else value) if start <= old else (old if old > value else value)
+                shift = c * (value - start)
+                sums[gs] += shift - shifts[g]
+                revealed[g] = value
+                shifts[g] = shift
+                known[g] = True
+            keys = (ki[4, e], ki[5, e], n_keys + ki[6, e], n_keys + ki[7, e])
+            idx = _distinct(np.concatenate([ids[bounds[k]:bounds[k + 1]] for k in keys]))
+            idx = idx[gain[idx] > -np.inf]
+            if idx.size:
+                dy = dyt[:, idx]
+                supply = ki[SUPPLY, idx]
+                self._retain(dy, supply == ki[4, e], supply == ki[5, e], y_x, y_y)
+                self._calculate(idx, dy)
+
+    @staticmethod
+    def _retain(dy, from_x, from_y, y_x, y_y) -> None:
+        """Sides whose supplier and supply issue match a side of the executed exchange keep
+        their last move in their history and take that side's voting position."""
+        moved = from_x | from_y
+        if not moved.any():
+            return
+        last = dy[MOVE]
+        dy[HSUM] = np.where(moved, dy[HSUM] + last, dy[HSUM])
+        dy[HMIN] = np.where(moved, np.minimum(dy[HMIN], last), dy[HMIN])
+        dy[HMAX] = np.where(moved, np.maximum(dy[HMAX], last), dy[HMAX])
+        dy[POS] = np.where(from_x, y_x, np.where(from_y, y_y, dy[POS]))
+
+    def _run_all(self) -> None:
+        n_d, n_max, n_keys = self.n_draws, self.n_max, self.n_keys
+        gain, st, ki, dyt = self.gain, self.st, self.ki, self.dy
+        table = gain.reshape(n_d, n_max)
+        rows = np.arange(n_d)
+        while True:
+            best = table.argmax(axis=1)
+            top = table[rows, best]
+            live = top > -np.inf
+            if not live.any():
+                return
+            bar = np.where(live, top - TIE * np.abs(top), np.inf)
+            chosen = rows * n_max + best
+            for d in np.flatnonzero(np.count_nonzero(table >= bar[:, None], axis=1) > 1):
+                chosen[d] = self._break_tie(int(d), d * n_max + np.flatnonzero(table[d] >= bar[d]))
+            draws = np.flatnonzero(live)
+            e = chosen[draws]
+            gain[e] = -np.inf
+            xa, ya, p, q = ki[XA, e], ki[YA, e], ki[P, e], ki[Q, e]
+            y = dyt[POS, e] + dyt[MOVE, e]
+            self.voting[draws, xa, q] = y[0]
+            self.voting[draws, ya, p] = y[1]
+            nxt = st[NEXT, e] * y + (1 - st[NEXT, e]) * st[START, e]
+            self.next[draws, xa, q] = nxt[0]
+            self.next[draws, ya, p] = nxt[1]
+            self._reveal(ki[REVEALED, e].ravel(), ki[REVEALED_SUM, e].ravel(), y.ravel(),
+                         st[START, e].ravel(), st[SHARE, e].ravel())
+
+            keys = np.concatenate((draws * n_keys + ki[4, e], draws * n_keys + ki[5, e],
+                                   (n_d + draws) * n_keys + ki[6, e], (n_d + draws) * n_keys + ki[7, e]))
+            lo, hi = self.lookup_bounds[keys], self.lookup_bounds[keys + 1]
+            size = hi - lo
+            total = int(size.sum())
+            if total == 0:
+                continue
+            at = np.repeat(lo - np.cumsum(size) + size, size) + np.arange(total)
+            idx = _distinct(self.lookup_ids[at])
+            idx = idx[gain[idx] > -np.inf]
+            if idx.size == 0:
+                continue
+            where = np.full(n_d, -1)
+            where[draws] = np.arange(len(draws))
+            k = where[idx // n_max]
+            dy = dyt[:, idx]
+            supply = ki[SUPPLY, idx]
+            self._retain(dy, supply == ki[4, e][k], supply == ki[5, e][k], y[0][k], y[1][k])
+            self._calculate(idx, dy)
+
+    def _reveal(self, g, gs, value, start, c) -> None:
+        old, known = self.revealed[g], self.is_revealed[g]
+        kept = np.where(start <= old, np.minimum(old, value), np.maximum(old, value))
+        new = np.where(known, kept, value)
+        shift = c * (new - start)
+        self.revealed_sum[gs] += shift - self.revealed_shift[g]
+        self.revealed[g] = new
+        self.revealed_shift[g] = shift
+        self.is_revealed[g] = True
+
+
+@register
+class Exchange(Model):
+    name = "exchange"
+    aliases = ("decide", "exchange_of_voting_positions")
+    summary = "Exchange of voting positions across issue pairs at equal gain (Stokman & Van Oosten 1994)."
+    citation = (
+        "Stokman & Van Oosten (1994), in Bueno de Mesquita & Stokman (eds.), European Community "
+        "Decision Making; Dijkstra, Van Assen & Stokman (2008), Journal of Theoretical Politics 20(4)."
+    )
+    Params = ExchangeParams
+    works_in_rounds = True
+
+    def simulate(
+        self, arrays: ScenarioArrays, params: ModelParams, rng: np.random.Generator, explain: bool
+    ) -> ModelResult:
+        """Run the model on batched arrays.
+
+        Parameters
+        ----------
+        arrays : ScenarioArrays
+            Positions and saliences of shape (D, A, I), capabilities (D, A).
+        params : ExchangeParams
+        rng : Generator
+            One number is drawn from it to seed every draw's generator.
+        explain : bool
+            Record two events per exchange carried out (unbatched runs only).
+
+        Returns
+        -------
+        ModelResult
+            ``forecast`` (D, I), ``trajectory`` (D, R, I): the outcome after each
+            iteration; ``rounds`` (D, R, A, I): the voting positions of each iteration
+            (NaN where absent); with ``explain``, for every exchange one event per side,
+            each carrying the whole exchange in its text.
+        """
+        assert isinstance(params, ExchangeParams)
+        n_d, n_a, n_i = arrays.position.shape
+        present = arrays.present
+        factor, offset = _to_unit(arrays)
+        x = np.where(present, (np.where(present, arrays.position, 0.0) - offset) * factor, 0.0)
+        s = np.where(present, arrays.salience, 0.0)
+        w = np.where(present, s * arrays.capability[..., :, None], 0.0)
+        draws = _Draws(int(rng.integers(0, 2**63 - 1)))
+        n_r = params.iterations
+        trajectory = np.empty((n_d, n_r, n_i))
+        rounds = np.empty((n_d, n_r, n_a, n_i))
+        events: list[Event] = []
+        span = np.where(factor > 0, 1.0 / np.where(factor > 0, factor, 1.0), 0.0)
+        for r in range(n_r):
+            it = _Iteration(x, s, w, present, params, draws)
+            it.run(arrays.actor_ids, arrays.issue_ids, explain and n_d == 1)
+            trajectory[:, r] = _weighted_outcome(it.voting, w, present) * span + offset
+            rounds[:, r] = np.where(present, it.voting * span + offset, np.nan)
+            if explain and n_d == 1:
+                events.extend(self._events(r + 1, it.log, arrays, span, offset))
+            x = it.next
+        return ModelResult(
+            self.name, arrays.actor_ids, arrays.issue_ids, trajectory[:, -1],
+            rounds=rounds, trajectory=trajectory, events=tuple(events),
+        )
+
+    @staticmethod
+    def _events(round_no, log, arrays, span, offset) -> list[Event]:
+        ids, issues = arrays.actor_ids, arrays.issue_ids
+        out = []
+        for xa, q, x_old, x_new, ya, p, y_old, y_new, g_x, g_y in log:
+            xo, xn = x_old * span[q] + offset[q], x_new * span[q] + offset[q]
+            yo, yn = y_old * span[p] + offset[p], y_new * span[p] + offset[p]
+            gains = f"gain {g_x:.3g} each" if abs(g_x - g_y) <= 1e-9 * max(g_x, g_y) else (
+                f"gains {g_x:.3g} for {ids[xa]}, {g_y:.3g} for {ids[ya]}")
+            text = (f"{ids[xa]} and {ids[ya]} exchange: {ids[xa]} moves on {issues[q]} {xo:.1f} → {xn:.1f}, "
+                    f"{ids[ya]} moves on {issues[p]} {yo:.1f} → {yn:.1f} ({gains})")
+            out.append(Event(round_no, issues[q], "exchange", ids[xa], ids[ya], float(xo), float(xn), text))
+            out.append(Event(round_no, issues[p], "exchange", ids[ya], ids[xa], float(yo), float(yn), text))
+        return out
