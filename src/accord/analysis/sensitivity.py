@@ -62,7 +62,7 @@ GROUPS = ("actor", "issue")
 DEFAULT_N = {"sobol": 1024, "morris": 100}
 INSTALL_HINT = "sensitivity analysis needs SALib: pip install SALib"
 
-Evaluate = Callable[[Callable[[str, Uncertain], Any], int], np.ndarray]
+Evaluate = Callable[[Callable[[str, Uncertain], Any], int], np.ndarray]  # (value_of, n) -> (n, K)
 
 
 @dataclass(frozen=True)
@@ -206,35 +206,48 @@ def _salib() -> Any:
     return sobol_sample, sobol_analyze, morris_sample, morris_analyze
 
 
-def _evaluator(scenario: Scenario, output: str, model: str, params: Mapping[str, Any] | None, seed: int,
-               options: Mapping[str, Any]) -> tuple[Evaluate, str | None, str]:
-    """A function ``evaluate(value_of, n) -> ndarray (n,)`` for the output, the model name and the output id."""
-    if output == "agreement":
-        agreement = agreement_module()
-
-        def evaluate(value_of: Callable[[str, Uncertain], Any], n: int) -> np.ndarray:
-            arrays = agreement.agreement_arrays(scenario, value_of=value_of, **options)
-            _, gap, _ = agreement.zone_batch(arrays)
-            return np.broadcast_to(np.asarray(gap, dtype=float), (n,))
-
-        return evaluate, None, "agreement"
-
+def _evaluator(scenario: Scenario, outputs: Sequence[str], model: str, params: Mapping[str, Any] | None,
+               seed: int, options: Mapping[str, Any]) -> tuple[Evaluate, str | None, list[str]]:
+    """``evaluate(value_of, n) -> ndarray (n, K)`` for K outputs, the model's name and the output ids."""
     from accord.models.base import get_model
 
-    issue = next((i for i in scenario.issues if output == i.id or output in i.aliases), None)
-    if issue is None:
-        known = ", ".join(i.id for i in scenario.issues)
-        raise ParameterError(f"output must be an issue id or 'agreement', got {output!r}; issues: {known}")
-    column = [i.id for i in scenario.issues].index(issue.id)
-    m = get_model(model)
-    p = m.parse_params(dict(params or {}))
+    if not outputs:
+        raise ParameterError("no output to analyse")
+    ids: list[str] = []
+    columns: list[int] = []
+    issue_ids = [i.id for i in scenario.issues]
+    for out in outputs:
+        if out == "agreement":
+            ids.append("agreement")
+            columns.append(-1)
+            continue
+        issue = next((i for i in scenario.issues if out == i.id or out in i.aliases), None)
+        if issue is None:
+            raise ParameterError(
+                f"output must be an issue id or 'agreement', got {out!r}; issues: {', '.join(issue_ids)}"
+            )
+        ids.append(issue.id)
+        columns.append(issue_ids.index(issue.id))
+    if len(set(ids)) != len(ids):
+        raise ParameterError(f"an output is named twice: {', '.join(outputs)}")
+    agreement = agreement_module() if "agreement" in ids else None
+    m = get_model(model) if any(c >= 0 for c in columns) else None
+    p = m.parse_params(dict(params or {})) if m is not None else None
 
     def evaluate(value_of: Callable[[str, Uncertain], Any], n: int) -> np.ndarray:
-        arrays = _batched(arrays_from_scenario(scenario, value_of), n)
-        result = m.run(arrays, p, np.random.default_rng(seed))
-        return np.asarray(result.forecast[:, column], dtype=float)
+        out = np.empty((n, len(ids)))
+        if m is not None:
+            arrays = _batched(arrays_from_scenario(scenario, value_of), n)
+            forecast = m.run(arrays, p, np.random.default_rng(seed)).forecast
+            for k, c in enumerate(columns):
+                if c >= 0:
+                    out[:, k] = forecast[:, c]
+        if agreement is not None:
+            _, gap, _ = agreement.zone_batch(agreement.agreement_arrays(scenario, value_of=value_of, **options))
+            out[:, ids.index("agreement")] = np.broadcast_to(np.asarray(gap, dtype=float), (n,))
+        return out
 
-    return evaluate, m.name, issue.id
+    return evaluate, (m.name if m is not None else None), ids
 
 
 def _group_of(f: Factor, group: str | None) -> str:
@@ -252,9 +265,28 @@ def _group_label(name: str, members: list[Factor], group: str | None) -> str:
     return f"{name}: {len(members)} judgement{'s' if len(members) != 1 else ''} ({', '.join(kinds)})"
 
 
-def sensitivity(
+def sensitivity(scenario: Scenario, output: str, **options: Any) -> SensitivityResult:
+    """Global sensitivity of one output to the scenario's ranges.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    output : str
+        An issue id (or alias): the forecast of ``model`` on it; or ``"agreement"``: the
+        gap to a zone of agreement.
+    **options
+        As for :func:`sensitivity_many`.
+
+    Returns
+    -------
+    SensitivityResult
+    """
+    return next(iter(sensitivity_many(scenario, [output], **options).values()))
+
+
+def sensitivity_many(
     scenario: Scenario,
-    output: str,
+    outputs: Sequence[str] | None = None,
     *,
     method: str = "sobol",
     model: str = "compromise",
@@ -271,18 +303,18 @@ def sensitivity(
     levers: Sequence[str] = (),
     types: Any = None,
     progress: Callable[[int, int], None] | None = None,
-) -> SensitivityResult:
-    """Global sensitivity of one output to the scenario's ranges.
+) -> dict[str, SensitivityResult]:
+    """Global sensitivity of several outputs, from one design and one pass of evaluations.
 
     Parameters
     ----------
     scenario : Scenario
-    output : str
-        An issue id (or alias): the forecast of ``model`` on it; or ``"agreement"``: the
-        gap to a zone of agreement.
+    outputs : sequence of str, optional
+        Issue ids (forecasts of ``model``) and/or ``"agreement"`` (the gap to a zone of
+        agreement). Default: every issue.
     method : {"sobol", "morris"}
     model : str
-        Registered model (ignored for ``"agreement"``).
+        Registered model (unused when the only output is ``"agreement"``).
     params : dict, optional
         The model's parameters.
     group : {"actor", "issue"}, optional
@@ -291,7 +323,7 @@ def sensitivity(
         Sobol base sample (a power of two; default 1024) or Morris trajectories (default 100).
     seed : int
     factors : "relevant", "all" or sequence of str
-        The ranges the output reads, every range, or these paths.
+        The ranges the outputs read, every range, or these paths.
     levels : int
         Morris grid levels (even, >= 2).
     conf_level : float
@@ -307,7 +339,8 @@ def sensitivity(
 
     Returns
     -------
-    SensitivityResult
+    dict of str to SensitivityResult
+        By output id, in the order given.
     """
     started = time.perf_counter()
     if method not in METHODS:
@@ -326,33 +359,35 @@ def sensitivity(
         raise ParameterError(f"conf_level must be between 0 and 1, got {conf_level!r}")
     if not isinstance(seed, int | np.integer) or seed < 0:
         raise ParameterError(f"seed must be a non-negative integer, got {seed!r}")
+    if chunk_size is not None and (not isinstance(chunk_size, int | np.integer) or chunk_size < 1):
+        raise ParameterError(f"chunk_size must be a positive integer, got {chunk_size!r}")
     sobol_sample, sobol_analyze, morris_sample, morris_analyze = _salib()
 
-    options = {"at": at, "levers": tuple(levers), "types": types}
-    evaluate, model_name, output_id = _evaluator(scenario, output, model, params, int(seed), options)
+    outputs = [i.id for i in scenario.issues] if outputs is None else list(outputs)
+    agreement_options = {"at": at, "levers": tuple(levers), "types": types}
+    evaluate, model_name, output_ids = _evaluator(scenario, outputs, model, params, int(seed), agreement_options)
 
-    # Which ranges does the output read? One evaluation at the midpoints tells.
+    # Which ranges do the outputs read? One evaluation at the midpoints tells.
     asked: set[str] = set()
 
     def recording(path: str, value: Uncertain) -> np.ndarray:
         asked.add(path)
         return np.full(1, value.mid)
 
-    baseline = float(evaluate(recording, 1)[0])
+    baseline = evaluate(recording, 1)[0]
     every = scenario_factors(scenario)
     if factors == "relevant":
         chosen = [f for f in every if f.path in asked]
     elif factors == "all":
         chosen = list(every)
     else:
-        wanted = list(factors)
         known = {f.path: f for f in every}
-        unknown = [p for p in wanted if p not in known]
+        unknown = [path for path in factors if path not in known]
         if unknown:
             raise ParameterError(f"not a range in the scenario: {', '.join(unknown)}")
-        chosen = [known[p] for p in wanted]
+        chosen = [known[path] for path in dict.fromkeys(factors)]
     if not chosen:
-        raise ParameterError(f"the output {output_id!r} reads no range of the scenario: nothing is uncertain")
+        raise ParameterError("the outputs read no range of the scenario: nothing is uncertain")
 
     group_names = [_group_of(f, group) for f in chosen]
     order = list(dict.fromkeys(group_names))
@@ -363,89 +398,95 @@ def sensitivity(
     }
     if group is not None:
         problem["groups"] = group_names
-
     if method == "sobol":
         design = sobol_sample.sample(problem, int(n), calc_second_order=False, seed=int(seed))
     else:
         design = morris_sample.sample(problem, int(n), num_levels=levels, seed=int(seed))
 
     # Tornado rows: each group at its low (0) and high (1) end, everything else at the midpoint.
+    # They are standardised values already: 0, 1/2 and 1 are a range's low end, midpoint and
+    # high end under either distribution.
     tornado = np.full((2 * len(order), len(chosen)), 0.5)
     for k, name in enumerate(order):
         cols = [j for j, g in enumerate(group_names) if g == name]
         tornado[2 * k, cols] = 0.0
         tornado[2 * k + 1, cols] = 1.0
-
-    # The design lives in the unit cube; the tornado rows are already standardised values
-    # (0, 1/2 and 1 are a range's low end, midpoint and high end under either distribution).
     distribution = scenario.distribution
     unit = np.concatenate([unit_to_distribution(design, distribution), tornado])
     columns = {f.path: j for j, f in enumerate(chosen)}
     total = unit.shape[0]
-    step = chunk_size or default_chunk_size(scenario, {model_name or "agreement": dict(params or {})})
-    y = np.empty(total)
+    step = int(chunk_size or default_chunk_size(scenario, {model_name or "agreement": dict(params or {})}))
+    y = np.empty((total, len(output_ids)))
     for s in range(0, total, step):
         e = min(total, s + step)
         y[s:e] = evaluate(Draws(scenario, columns, unit[s:e]).value_of, e - s)
         if progress is not None:
             progress(e, total)
-    y_design, y_tornado = y[: len(design)], y[len(design):]
-    if not np.all(np.isfinite(y_design)):
-        raise AccordError(f"the output {output_id!r} is undefined (NaN) for some inputs; "
-                          "sensitivity needs a defined output")
-
-    notes: list[str] = []
-    constant = float(np.ptp(y_design)) == 0.0
-    if constant:
-        notes.append("the output does not vary over the ranges: every index is 0")
-        if method == "sobol":
-            raw = {k: np.zeros(len(order)) for k in ("S1", "S1_conf", "ST", "ST_conf")}
-        else:
-            raw = {k: np.zeros(len(order)) for k in ("mu", "mu_star", "mu_star_conf", "sigma")}
-    else:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # bootstrap of near-constant resamples
-            if method == "sobol":
-                res = sobol_analyze.analyze(problem, y_design, calc_second_order=False, num_resamples=resamples,
-                                            conf_level=conf_level, seed=int(seed))
-            else:
-                res = morris_analyze.analyze(problem, design, y_design, num_resamples=resamples,
-                                             conf_level=conf_level, num_levels=levels, seed=int(seed))
-        keys = ("S1", "S1_conf", "ST", "ST_conf") if method == "sobol" else ("mu", "mu_star", "mu_star_conf", "sigma")
-        raw = {k: np.asarray(res[k], dtype=float).reshape(-1) for k in keys}
-        if group is not None and "names" in res:
-            salib_order = list(res["names"])
-            perm = [salib_order.index(g) for g in order]
-            raw = {k: v[perm] for k, v in raw.items()}
-
     members = {g: [f for f, gn in zip(chosen, group_names, strict=True) if gn == g] for g in order}
-    rows = [
-        SensitivityRow(
-            name=g,
-            label=_group_label(g, members[g], group),
-            factors=tuple(f.path for f in members[g]),
-            indices={k: float(v[idx]) for k, v in raw.items()},
-            low=float(y_tornado[2 * idx]),
-            high=float(y_tornado[2 * idx + 1]),
+    seconds = time.perf_counter() - started
+
+    results: dict[str, SensitivityResult] = {}
+    for k, out in enumerate(output_ids):
+        t0 = time.perf_counter()
+        y_design, y_tornado = y[: len(design), k], y[len(design):, k]
+        if not np.all(np.isfinite(y_design)):
+            raise AccordError(f"the output {out!r} is undefined (NaN) for some inputs; "
+                              "sensitivity needs a defined output")
+        raw, notes = _analyse(method, problem, design, y_design, order, sobol_analyze, morris_analyze,
+                              levels=levels, conf_level=conf_level, resamples=resamples, seed=int(seed))
+        rows = [
+            SensitivityRow(
+                name=g,
+                label=_group_label(g, members[g], group),
+                factors=tuple(f.path for f in members[g]),
+                indices={key: float(v[idx]) for key, v in raw.items()},
+                low=float(y_tornado[2 * idx]),
+                high=float(y_tornado[2 * idx + 1]),
+            )
+            for idx, g in enumerate(order)
+        ]
+        key = "ST" if method == "sobol" else "mu_star"
+        rows.sort(key=lambda r: (-(r.indices[key] if np.isfinite(r.indices[key]) else -np.inf), -r.swing))
+        results[out] = SensitivityResult(
+            scenario_id=scenario.id,
+            output=out,
+            method=method,
+            model=model_name if out != "agreement" else None,
+            group=group,
+            n=int(n),
+            seed=int(seed),
+            evaluations=total,
+            distribution=distribution,
+            baseline=float(baseline[k]),
+            output_mean=float(np.mean(y_design)),
+            output_sd=float(np.std(y_design, ddof=1)),
+            rows=tuple(rows),
+            seconds=seconds + time.perf_counter() - t0,
+            notes=tuple(notes),
         )
-        for idx, g in enumerate(order)
-    ]
-    key = "ST" if method == "sobol" else "mu_star"
-    rows.sort(key=lambda r: (-(r.indices[key] if np.isfinite(r.indices[key]) else -np.inf), -r.swing))
-    return SensitivityResult(
-        scenario_id=scenario.id,
-        output=output_id,
-        method=method,
-        model=model_name,
-        group=group,
-        n=int(n),
-        seed=int(seed),
-        evaluations=total,
-        distribution=distribution,
-        baseline=baseline,
-        output_mean=float(np.mean(y_design)),
-        output_sd=float(np.std(y_design, ddof=1)) if len(y_design) > 1 else float("nan"),
-        rows=tuple(rows),
-        seconds=time.perf_counter() - started,
-        notes=tuple(notes),
-    )
+    return results
+
+
+def _analyse(method: str, problem: dict[str, Any], design: np.ndarray, y: np.ndarray, order: list[str],
+             sobol_analyze: Any, morris_analyze: Any, *, levels: int, conf_level: float, resamples: int,
+             seed: int) -> tuple[dict[str, np.ndarray], list[str]]:
+    """SALib's indices for output ``y`` (shape (N,)), one entry per group in ``order``."""
+    keys = ("S1", "S1_conf", "ST", "ST_conf") if method == "sobol" else ("mu", "mu_star", "mu_star_conf", "sigma")
+    if float(np.ptp(y)) == 0.0:
+        return ({k: np.zeros(len(order)) for k in keys},
+                ["the output does not vary over the ranges: every index is 0"])
+    with warnings.catch_warnings():
+        # Bootstrap resamples of a nearly constant output can divide by zero; SALib then
+        # reports NaN confidence, which is what we pass on.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        if method == "sobol":
+            res = sobol_analyze.analyze(problem, y, calc_second_order=False, num_resamples=resamples,
+                                        conf_level=conf_level, seed=seed)
+        else:
+            res = morris_analyze.analyze(problem, design, y, num_resamples=resamples, conf_level=conf_level,
+                                         num_levels=levels, seed=seed)
+    raw = {k: np.asarray(res[k], dtype=float).reshape(-1) for k in keys}
+    if "names" in res and list(res["names"]) != order:
+        perm = [list(res["names"]).index(g) for g in order]
+        raw = {k: v[perm] for k, v in raw.items()}
+    return raw, []

@@ -1,4 +1,4 @@
-"""``accord evidence``: search the sources, check how each stance is backed, read a new article against the case."""
+"""``accord evidence``: search the sources, check each stance's backing, read a new article against it."""
 
 from __future__ import annotations
 
@@ -52,7 +52,8 @@ def register(app: typer.Typer) -> None:
             })
             return
         if not hits:
-            typer.echo(f"no passage of {sc.id}'s {len(index.corpus)} sources contains any of: {' '.join(query_terms)}")
+            typer.echo(f"no passage of {sc.id}'s {len(index.corpus)} sources contains any of: "
+                       f"{' '.join(query_terms)}")
             return
         _print_hits(hits, set(query_terms))
 
@@ -92,8 +93,8 @@ def register(app: typer.Typer) -> None:
         sc, unverified = load_for_coverage(scenario)
         if sc.stance(actor, issue) is None:
             pairs = ", ".join(f"{s.actor} {s.issue}" for s in sc.stances) or "none"
-            typer.echo(f"error: {sc.id} has no stance of actor {actor!r} on issue {issue!r} (stances: {pairs})",
-                       err=True)
+            typer.echo(f"error: {sc.id} has no stance of actor {actor!r} on issue {issue!r} "
+                       f"(stances: {pairs})", err=True)
             raise typer.Exit(1)
         report = coverage(sc, unverified=unverified)
         row = next(r for r in report.stances if r.actor == actor and r.issue == issue)
@@ -143,7 +144,7 @@ def _console():  # noqa: ANN202
 
 
 def _marked(text: str, query_terms: set[str], span: tuple[int, int] | None = None, limit: int = SHOW_CHARS):  # noqa: ANN202
-    """Passage text with query words in bold and a quoted span underlined, cut to about ``limit`` characters."""
+    """Passage text with query words in bold and a quoted span underlined, cut near ``limit`` characters."""
     from rich.text import Text
 
     from accord.evidence.tokens import word_spans
@@ -190,25 +191,31 @@ def _print_coverage(sc, report, show: int) -> None:  # noqa: ANN001
 
     console = _console()
     table = Table(title=f"{sc.title} — evidence coverage", title_justify="left")
+    numeric = ("position", "salience", "other passages")
     for col in ("actor", "issue", "position", "salience", "status", "quotes (source ¶)", "other passages"):
-        table.add_column(col, justify="right" if col in ("position", "salience", "other passages") else "left")
+        table.add_column(col, justify="right" if col in numeric else "left")
     style = {"quoted": "green", "supported": "yellow", "unsupported": "red"}
     for row in report.stances:
         quotes = ", ".join(
-            f"{q.source} ¶{'+'.join(str(p.number) for p in q.passages)}" if q.verified else f"{q.source} NOT FOUND"
+            f"{q.source} ¶{'+'.join(str(p.number) for p in q.passages)}" if q.verified
+            else f"{q.source} NOT FOUND"
             for q in row.quotes
         ) or ("assumption" if row.assumption else "–")
         table.add_row(row.actor, row.issue, str(row.position), str(row.salience),
                       f"[{style[row.status]}]{row.status}[/]", quotes, str(len(row.support)))
     console.print(table)
-    counts = {k: sum(1 for s in report.stances if s.status == k) for k in ("quoted", "supported", "unsupported")}
-    console.print(f"{len(report.stances)} stances over {report.sources} sources ({report.passages} passages): "
+    counts = {k: sum(1 for s in report.stances if s.status == k)
+              for k in ("quoted", "supported", "unsupported")}
+    console.print(f"{len(report.stances)} stances over {report.sources} sources "
+                  f"({report.passages} passages): "
                   f"{counts['quoted']} quoted, {counts['supported']} supported only by other passages, "
                   f"{counts['unsupported']} with no support at all.")
     for row, q in report.unverified_quotes:
-        console.print(f"[red]quote not found[/red] ({row.actor} on {row.issue}, source {q.source}): {q.quote!r}")
+        console.print(f"[red]quote not found[/red] ({row.actor} on {row.issue}, source {q.source}): "
+                      f"{q.quote!r}")
     if report.unsupported:
-        console.print("\n[bold]No support at all[/bold] (no verified quote, no passage names both actor and issue):")
+        console.print("\n[bold]No support at all[/bold] "
+                      "(no verified quote, no passage names both actor and issue):")
         for row in report.unsupported:
             why = f" — assumption: {row.assumption}" if row.assumption else ""
             console.print(f"  {row.actor} on {row.issue}{why}")
@@ -248,7 +255,8 @@ def _print_stance(sc, row, show: int) -> None:  # noqa: ANN001
             src = sources[q.source]
             date = f", {src.date.isoformat()}" if src.date else ""
             console.print(f"  {q.source} ¶{p.number}, chars {p.start}–{p.end}  [dim]{src.title}{date}[/dim]")
-            console.print(_indented(_marked(p.text, query_terms, (q.start - p.start, q.end - p.start), limit=2000), 4))
+            span = (q.start - p.start, q.end - p.start)
+            console.print(_indented(_marked(p.text, query_terms, span, limit=2000), 4))
     console.print(f"\n[bold]Other passages naming {actor.name} and {issue.name}[/bold]: {len(row.support)}")
     for s in row.support[:show]:
         console.print(f"  {s.passage.source} ¶{s.passage.number} (score {s.score:.2f}; "
@@ -261,8 +269,8 @@ def _print_diff(sc, result) -> None:  # noqa: ANN001
     doc = result.document
     date = f", {doc.date.isoformat()}" if doc.date else ""
     relevant = {m.passage.number for g in result.groups for m in g.mentions}
-    console.print(f"[bold]{doc.title}[/bold]{date}: {len(doc.passages)} passages, {len(relevant)} name an actor "
-                  f"and an issue of {sc.id}; {len(result.touched)} stances touched, "
+    console.print(f"[bold]{doc.title}[/bold]{date}: {len(doc.passages)} passages, {len(relevant)} name "
+                  f"an actor and an issue of {sc.id}; {len(result.touched)} stances touched, "
                   f"{len(result.new_pairs)} actor-issue pairs with no stance yet.")
     if result.duplicate_of:
         console.print(f"[yellow]this text is already source {result.duplicate_of!r} of the scenario[/yellow]")
@@ -274,5 +282,6 @@ def _print_diff(sc, result) -> None:  # noqa: ANN001
         console.print(f"\n[bold]{names[group.actor]} — {names[group.issue]}[/bold] ({label})")
         query_terms = _stance_terms(sc, group.actor, group.issue)
         for m in group.mentions:
-            console.print(f"  ¶{m.passage.number} (as {', '.join(m.actor_labels)} / {', '.join(m.issue_labels)})")
+            labels = f"{', '.join(m.actor_labels)} / {', '.join(m.issue_labels)}"
+            console.print(f"  ¶{m.passage.number} (as {labels})")
             console.print(_indented(_marked(m.passage.text, query_terms), 4))

@@ -15,7 +15,8 @@ def _parse_date(value: str | None):  # noqa: ANN202
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"expected a date as YYYY-MM-DD, got {value!r}", param_hint="--date") from None
+        raise typer.BadParameter(f"expected a date as YYYY-MM-DD, got {value!r}",
+                                 param_hint="--date") from None
 
 
 def register(app: typer.Typer) -> None:
@@ -31,7 +32,7 @@ def register(app: typer.Typer) -> None:
         author: str = typer.Option(None, "--author", help="Author, for every file."),
         date: str = typer.Option(None, "--date", help="Publication date YYYY-MM-DD, for every file."),
         publisher: str = typer.Option(None, "--publisher", help="Publisher, for every file."),
-        source_id: str = typer.Option(None, "--id", help="Source id, instead of one made from the file name."),
+        source_id: str = typer.Option(None, "--id", help="Source id, instead of one made from the file name"),
         url: str = typer.Option(None, "--url", help="Where the document was published."),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     ) -> None:
@@ -69,9 +70,10 @@ def register(app: typer.Typer) -> None:
         for r in rows:
             date_text = r["date"] or "no date found"
             assigned = " (title made from the file name)" if r["title_assigned"] else ""
-            dropped = f", {len(r['boilerplate_dropped'])} boilerplate blocks left out" if r["boilerplate_dropped"] else ""
-            typer.echo(f"added {r['id']}: {r['title']}{assigned} — {date_text}; {r['format']}, {r['chars']:,} "
-                       f"characters, {r['passages']} passages{dropped} -> {r['file']}")
+            n_dropped = len(r["boilerplate_dropped"])
+            dropped = f", {n_dropped} boilerplate blocks left out" if n_dropped else ""
+            typer.echo(f"added {r['id']}: {r['title']}{assigned} — {date_text}; {r['format']}, "
+                       f"{r['chars']:,} characters, {r['passages']} passages{dropped} -> {r['file']}")
         typer.echo(f"{scenario}: valid with {len(rows)} new source{'s' if len(rows) != 1 else ''}")
 
     @sources.command("list")

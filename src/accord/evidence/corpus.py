@@ -39,7 +39,8 @@ class Document:
     passages: tuple[Passage, ...] = field(repr=False)
 
     @classmethod
-    def from_text(cls, id: str, text: str, *, title: str | None = None, date: dt.date | None = None) -> Document:
+    def from_text(cls, id: str, text: str, *, title: str | None = None,
+                  date: dt.date | None = None) -> Document:
         """A document split into passages."""
         return cls(id, title or id, date, text, cached_passages(id, text))
 
@@ -115,7 +116,7 @@ class QuoteMatch:
 
 
 def normalise_with_offsets(text: str) -> tuple[str, list[int]]:
-    """:func:`normalise_text` of ``text`` and, for each of its characters, the offset it came from in ``text``.
+    """:func:`normalise_text` of ``text`` and, for each character of it, its offset in ``text``.
 
     Returns
     -------
@@ -159,7 +160,7 @@ def _normalised(text: str) -> tuple[str, tuple[int, ...]]:
 
 
 def find_quote(text: str, quote: str) -> tuple[int, int] | None:
-    """Offsets ``(start, end)`` in ``text`` of the first occurrence of ``quote``, compared as validation does."""
+    """Offsets ``(start, end)`` of the first ``quote`` in ``text``, compared as validation compares them."""
     needle = normalise_text(quote)
     if not needle:
         return None

@@ -142,7 +142,8 @@ class CoverageReport:
         return [(s, q) for s in self.stances for q in s.quotes if not q.verified]
 
     def to_dict(self, max_support: int | None = 5) -> dict[str, object]:
-        counts = {k: sum(1 for s in self.stances if s.status == k) for k in ("quoted", "supported", "unsupported")}
+        counts = {k: sum(1 for s in self.stances if s.status == k)
+                  for k in ("quoted", "supported", "unsupported")}
         return {
             "scenario": self.scenario,
             "sources": self.sources,

@@ -104,7 +104,8 @@ def diff_source(scenario: Scenario, document: Document) -> SourceDiff:
         m = names.mentions(set(terms(passage.text)))
         for actor, a_labels in m.actors.items():
             for issue, i_labels in m.issues.items():
-                found.setdefault((actor, issue), []).append(Mention(passage, tuple(a_labels), tuple(i_labels)))
+                mention = Mention(passage, tuple(a_labels), tuple(i_labels))
+                found.setdefault((actor, issue), []).append(mention)
     stance_order = {(s.actor, s.issue): k for k, s in enumerate(scenario.stances)}
     actor_order = {a.id: k for k, a in enumerate(scenario.actors)}
     issue_order = {i.id: k for k, i in enumerate(scenario.issues)}

@@ -88,7 +88,8 @@ def retrieval_quality(
         hits = finder.search(st, top=max(MRR_DEPTH, k), reranker=reranker)
         ranks = [h.rank for h in hits if h.passage.id in relevant]
         found_at_k = sum(1 for r in ranks if r <= k)
-        rows.append(StanceRetrieval(st.actor, st.issue, tuple(relevant), ranks[0] if ranks else None, found_at_k))
+        first = ranks[0] if ranks else None
+        rows.append(StanceRetrieval(st.actor, st.issue, tuple(relevant), first, found_at_k))
     n = max(len(rows), 1)
     return RetrievalQuality(
         k=k,

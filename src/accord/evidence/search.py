@@ -139,7 +139,8 @@ class SearchIndex:
         final = scores[order]
         if reranker is not None:
             query_text = text if text is not None else (query if isinstance(query, str) else " ".join(query))
-            final = np.asarray(reranker.rerank(query_text, [self.passages[i].text for i in order], scores[order]))
+            texts = [self.passages[i].text for i in order]
+            final = np.asarray(reranker.rerank(query_text, texts, scores[order]), dtype=float)
             resort = np.lexsort((np.arange(order.size), -final, tier[order]))
             order, final = order[resort], final[resort]
         hits = []

@@ -87,7 +87,8 @@ def scenario_file(ref: str | Path) -> Path:
     real = path.resolve()
     builtin_root = Path(builtin.__file__).resolve().parent
     if builtin_root in real.parents:
-        raise SourceAddError(f"{ref_str}: is a built-in scenario and cannot be changed; copy its folder first")
+        raise SourceAddError(f"{ref_str}: is a built-in scenario and cannot be changed; "
+                             "copy its folder first")
     if real.suffix.lower() not in (".yaml", ".yml", ".json"):
         raise SourceAddError(f"{ref_str}: sources can only be added to a YAML or JSON scenario file")
     mode = real.stat().st_mode
@@ -152,7 +153,8 @@ def insert_yaml_sources(text: str, entries: list[dict[str, Any]]) -> str:
         raise SourceAddError(f"the scenario file is not valid YAML: {exc}") from None
     if not isinstance(root, yaml.MappingNode):
         raise SourceAddError("the scenario file is not a YAML mapping")
-    found = next(((k, v) for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "sources"), None)
+    found = next(((k, v) for k, v in root.value
+                  if isinstance(k, yaml.ScalarNode) and k.value == "sources"), None)
     if found is None:
         if root.flow_style:
             close = text.rfind("}", 0, root.end_mark.index)
@@ -267,8 +269,9 @@ def add_sources(
         extracted = extract_file(doc)
         body = extracted.text
         if len(body.encode("utf-8")) > MAX_SOURCE_BYTES:
-            raise ScenarioError([Problem("", f"extracted text is larger than the {MAX_SOURCE_BYTES / 1e6:.0f} MB "
-                                             "limit for a source", str(doc))])
+            limit = f"{MAX_SOURCE_BYTES / 1e6:.0f} MB"
+            raise ScenarioError([Problem("", f"extracted text is larger than the {limit} limit for a source",
+                                         str(doc))])
         sid = source_id or _unique_id(slug(doc.stem), taken, folder)
         if (folder / f"{sid}.txt").exists():
             raise SourceAddError(f"{folder / (sid + '.txt')} already exists; choose another --id")
@@ -335,7 +338,8 @@ def _check_round_trip(before: Scenario, after: Scenario, added: list[Source]) ->
     ok = (
         after.sources[:n] == before.sources
         and [s.id for s in after.sources[n:]] == [s.id for s in added]
-        and all(a.model_copy(update={"text": None}) == b for a, b in zip(after.sources[n:], added, strict=True))
+        and all(a.model_copy(update={"text": None}) == b
+                for a, b in zip(after.sources[n:], added, strict=True))
         and after.model_copy(update={"sources": before.sources}) == before
     )
     if not ok:

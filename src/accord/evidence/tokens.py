@@ -77,10 +77,11 @@ def _terms_of_word(raw: str) -> tuple[str, ...]:
 
 
 def word_spans(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
-    """Each word of ``text`` as ``(start, end, its terms)``, offsets into ``text`` as given (for highlighting)."""
+    """Each word of ``text`` as ``(start, end, its terms)``, with offsets into ``text`` (for highlighting)."""
     out = []
     for match in _RAW_WORD.finditer(text):
-        found = tuple(t for piece in _WORD.findall(normalise_text(match.group())) for t in _terms_of_word(piece))
+        pieces = _WORD.findall(normalise_text(match.group()))
+        found = tuple(t for piece in pieces for t in _terms_of_word(piece))
         if found:
             out.append((match.start(), match.end(), found))
     return out

@@ -108,8 +108,8 @@ _SWAP = np.array([[False], [True]])
 REVEALED, REVEALED_SUM, SUPPLY, DEMAND = slice(0, 2), slice(2, 4), slice(4, 6), slice(6, 8)
 XA, YA, P, Q = range(8, 12)
 N_INT = 12
-POS, MOVE, HSUM, HMIN, HMAX, GAIN = slice(0, 2), slice(2, 4), slice(4, 6), slice(6, 8), slice(8, 10), slice(10, 12)
-N_DYN = 12
+POS, MOVE, HSUM, HSIGN, GAIN = slice(0, 2), slice(2, 4), slice(4, 6), slice(6, 8), slice(8, 10)
+N_DYN = 10
 
 
 class ExchangeParams(ModelParams):
@@ -297,8 +297,6 @@ class _Iteration:
 
         dy = np.zeros((N_DYN, size))
         dy[POS] = st[START]
-        dy[HMIN] = np.inf
-        dy[HMAX] = -np.inf
         self.dy = dy
         self.gain = np.full(size, -np.inf)
 
@@ -323,12 +321,15 @@ class _Iteration:
 
     @staticmethod
     def _moves_ok(dy: np.ndarray, move: np.ndarray) -> np.ndarray:
-        """Decide's validity of the moves, shape (2, n), of both sides; shape (n,)."""
-        size = np.abs(move)
-        after = dy[POS] + move
-        ok = (size > EPS_MOVE) & (size <= SCALE) & (after >= -BOUND) & (after <= SCALE + BOUND)
+        """Decide's validity of the moves, shape (2, n), of both sides; shape (n,).
+
+        A side's earlier moves are summarised by their sum and their common sign
+        (0 when there are none, NaN when they disagree).
+        """
+        ok = np.abs(move) > EPS_MOVE
+        ok &= np.abs(dy[POS] + move - 0.5 * SCALE) <= 0.5 * SCALE + BOUND
         ok &= dy[HSUM] + move <= SCALE + BOUND
-        ok &= (np.minimum(dy[HMIN], move) > 0) | (np.maximum(dy[HMAX], move) < 0)
+        ok &= dy[HSIGN] * move >= 0
         return ok[0] & ok[1]
 
     def _calculate(self, idx: np.ndarray, dy: np.ndarray) -> None:
@@ -348,9 +349,11 @@ class _Iteration:
         others = st[BASE] + self.revealed_sum[ki[REVEALED_SUM]]
         now = others - self.revealed_shift[ki[REVEALED]] + share * (pos - st[START])
         gap = target - now
-        far = np.abs(gap) > AT_TARGET
-        hit = ok & far & (gap * (gap - share * move) < 0)
+        hit = ok & (gap * (gap - share * move) < 0)
         changed = False
+        if hit.any():
+            far = np.abs(gap) > AT_TARGET
+            hit &= far
         if hit[0].any():
             changed = True
             seen = np.where(self.is_revealed[ki[0]], others[0], now[0])
@@ -476,40 +479,40 @@ class _Iteration:
         voting, nxt = self.voting[0], self.next[0]
         while True:
             e = int(gain.argmax())
-            top = gain[e]
+            top = float(gain[e])
             if top == -np.inf:
                 return
             bar = top - TIE * abs(top)
             if np.count_nonzero(gain >= bar) > 1:
                 e = self._break_tie(0, np.flatnonzero(gain >= bar))
             gain[e] = -np.inf
-            xa, ya, p, q = (int(v) for v in ki[XA:Q + 1, e])
-            y_x = dyt[0, e] + dyt[2, e]
-            y_y = dyt[1, e] + dyt[3, e]
+            g_x, g_y, gs_x, gs_y, sup_x, sup_y, dem_x, dem_y, xa, ya, p, q = ki[:, e].tolist()
+            pos_x, pos_y, move_x, move_y, _, _, _, _, gain_x, gain_y = dyt[:, e].tolist()
+            col = st[:, e].tolist()
+            y_x = pos_x + move_x
+            y_y = pos_y + move_y
             voting[xa, q] = y_x
             voting[ya, p] = y_y
-            nxt[xa, q] = st[16, e] * y_x + (1 - st[16, e]) * st[2, e]
-            nxt[ya, p] = st[17, e] * y_y + (1 - st[17, e]) * st[3, e]
+            nxt[xa, q] = col[16] * y_x + (1 - col[16]) * col[2]
+            nxt[ya, p] = col[17] * y_y + (1 - col[17]) * col[3]
             if explain:
-                self.log.append((xa, q, float(dyt[0, e]), float(y_x), ya, p, float(dyt[1, e]), float(y_y),
-                                 float(dyt[10, e]), float(dyt[11, e])))
-            for g, gs, value, start, c in ((ki[0, e], ki[2, e], y_x, st[2, e], st[4, e]),
-                                          (ki[1, e], ki[3, e], y_y, st[3, e], st[5, e])):
+                self.log.append((xa, q, pos_x, y_x, ya, p, pos_y, y_y, gain_x, gain_y))
+            for g, gs, value, start, c in ((g_x, gs_x, y_x, col[2], col[4]), (g_y, gs_y, y_y, col[3], col[5])):
                 if known[g]:
-                    old = revealed[g]
+                    old = float(revealed[g])
                     value = (old if old < value else value) if start <= old else (old if old > value else value)
                 shift = c * (value - start)
                 sums[gs] += shift - shifts[g]
                 revealed[g] = value
                 shifts[g] = shift
                 known[g] = True
-            keys = (ki[4, e], ki[5, e], n_keys + ki[6, e], n_keys + ki[7, e])
+            keys = (sup_x, sup_y, n_keys + dem_x, n_keys + dem_y)
             idx = _distinct(np.concatenate([ids[bounds[k]:bounds[k + 1]] for k in keys]))
             idx = idx[gain[idx] > -np.inf]
             if idx.size:
                 dy = dyt[:, idx]
                 supply = ki[SUPPLY, idx]
-                self._retain(dy, supply == ki[4, e], supply == ki[5, e], y_x, y_y)
+                self._retain(dy, supply == sup_x, supply == sup_y, y_x, y_y)
                 self._calculate(idx, dy)
 
     @staticmethod
@@ -520,9 +523,9 @@ class _Iteration:
         if not moved.any():
             return
         last = dy[MOVE]
-        dy[HSUM] = np.where(moved, dy[HSUM] + last, dy[HSUM])
-        dy[HMIN] = np.where(moved, np.minimum(dy[HMIN], last), dy[HMIN])
-        dy[HMAX] = np.where(moved, np.maximum(dy[HMAX], last), dy[HMAX])
+        hsign = dy[HSIGN]
+        dy[HSUM] += np.where(moved, last, 0.0)
+        dy[HSIGN] = np.where(moved, np.where(hsign * last >= 0, np.sign(last), np.nan), hsign)
         dy[POS] = np.where(from_x, y_x, np.where(from_y, y_y, dy[POS]))
 
     def _run_all(self) -> None:

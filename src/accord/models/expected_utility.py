@@ -155,7 +155,10 @@ def _pairs(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     lookup = np.empty((n, n), dtype=np.intp)
     lookup[first, second] = np.arange(first.size)
     lookup[second, first] = np.arange(first.size)
-    return first, second, lookup.ravel(), np.ascontiguousarray(np.diagonal(lookup))
+    out = (first, second, lookup.ravel(), np.ascontiguousarray(np.diagonal(lookup)))
+    for arr in out:
+        arr.flags.writeable = False
+    return out
 
 
 def _prevail(dist: np.ndarray, risk: np.ndarray | None, weight: np.ndarray, pair: np.ndarray,

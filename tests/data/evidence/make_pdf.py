@@ -61,8 +61,9 @@ def build() -> bytes:
     for i, lines in enumerate(PAGES):
         page_id, content_id = 3 + 2 * i, 4 + 2 * i
         stream = _content(lines, i + 1)
-        objects[page_id] = (f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {content_id} 0 R "
-                            f"/Resources << /Font << /F1 {font_id} 0 R >> >> >>").encode()
+        resources = f"/Resources << /Font << /F1 {font_id} 0 R >> >>"
+        objects[page_id] = (f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+                            f"/Contents {content_id} 0 R {resources} >>").encode()
         objects[content_id] = f"<< /Length {len(stream)} >>\nstream\n".encode() + stream + b"\nendstream"
     out = bytearray(b"%PDF-1.4\n")
     offsets = {}

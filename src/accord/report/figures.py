@@ -1,0 +1,258 @@
+"""Static figures for reports, drawn with matplotlib (Agg, no display, no browser).
+
+Every function takes plain run and analysis JSON (as stored in the run history)
+plus the scenario, and returns a :class:`matplotlib.figure.Figure` or None when
+there is nothing to draw. Figures are built without ``pyplot``, so they hold no
+global state and may be drawn from several threads.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg", force=False)
+
+from matplotlib import rc_context  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+
+from accord.scenario.schema import Issue, Scenario  # noqa: E402
+
+INK = "#1f2933"
+MUTED = "#616e7c"
+RULE = "#cbd2d9"
+ACCENT = "#1d4e89"
+MODEL_COLOURS = ("#1d4e89", "#c0392b", "#2e7d32", "#8e44ad", "#d35400", "#00838f", "#6d4c41")
+ACTOR_COLOURS = ("#1d4e89", "#c0392b", "#2e7d32", "#8e44ad", "#d35400", "#00838f", "#6d4c41", "#ad1457",
+                 "#455a64", "#9e9d24")
+WIDTH = 7.0
+
+STYLE = {
+    "font.family": "DejaVu Sans",
+    "font.size": 8.5,
+    "axes.titlesize": 9,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.labelsize": 8,
+    "axes.edgecolor": RULE,
+    "axes.labelcolor": INK,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#e4e7eb",
+    "grid.linewidth": 0.6,
+    "xtick.color": MUTED,
+    "ytick.color": MUTED,
+    "xtick.labelsize": 7.5,
+    "ytick.labelsize": 7.5,
+    "legend.fontsize": 7.5,
+    "legend.frameon": False,
+    "text.color": INK,
+    "svg.fonttype": "none",
+    "figure.dpi": 100,
+    "savefig.dpi": 200,
+    "pdf.fonttype": 42,
+}
+
+
+@contextmanager
+def style() -> Iterator[None]:
+    """The report's matplotlib style, for drawing and for saving."""
+    with rc_context(STYLE):
+        yield
+
+
+def to_svg(fig: Figure) -> str:
+    """The figure as an inline ``<svg>`` element (no XML prologue)."""
+    buf = io.StringIO()
+    with style():
+        fig.savefig(buf, format="svg", bbox_inches="tight")
+    text = buf.getvalue()
+    return text[text.index("<svg"):]
+
+
+def to_png(fig: Figure, dpi: int = 200) -> bytes:
+    buf = io.BytesIO()
+    with style():
+        fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+    return buf.getvalue()
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def _models(run_json: dict[str, Any]) -> list[str]:
+    return list(run_json.get("models", {}))
+
+
+def _scale_ticks(ax: Any, issue: Issue) -> None:
+    ax.set_xlim(issue.scale.min, issue.scale.max)
+    anchors = sorted(issue.scale.anchors)
+    if anchors:
+        ax.set_xticks(anchors)
+        ax.set_xticklabels([f"{a:g}" for a in anchors])
+
+
+def forecast_figure(scenario: Scenario, run_json: dict[str, Any]) -> Figure | None:
+    """Each issue on its scale: actors' positions (size: capability × salience), status quo, forecasts."""
+    models = _models(run_json)
+    if not scenario.issues:
+        return None
+    with style():
+        n = len(scenario.issues)
+        fig = Figure(figsize=(WIDTH, 0.55 + 0.78 * n))
+        axes = fig.subplots(n, 1, squeeze=False)[:, 0]
+        caps = {a.id: a.capability.mid for a in scenario.actors}
+        actor_colour = {a.id: ACTOR_COLOURS[k % len(ACTOR_COLOURS)] for k, a in enumerate(scenario.actors)}
+        weights = [caps.get(s.actor, 0) * s.salience.mid for s in scenario.stances]
+        top = max(weights, default=1.0) or 1.0
+        for ax, issue in zip(axes, scenario.issues, strict=True):
+            ax.set_ylim(-1, 1)
+            ax.set_yticks([])
+            ax.grid(axis="y", visible=False)
+            ax.spines["left"].set_visible(False)
+            _scale_ticks(ax, issue)
+            ax.set_title(_wrap(issue.name, 90), fontsize=8.5, pad=3)
+            for s in scenario.stances:
+                if s.issue != issue.id:
+                    continue
+                w = caps.get(s.actor, 0) * s.salience.mid
+                lo, hi = s.position.low, s.position.high
+                if hi > lo:
+                    ax.plot([lo, hi], [0.35, 0.35], color=actor_colour[s.actor], lw=1.2, alpha=0.5)
+                ax.scatter([s.position.mid], [0.35], s=18 + 140 * w / top, color=actor_colour[s.actor],
+                           alpha=0.85, edgecolors="white", linewidths=0.6, zorder=3)
+            sq = scenario.status_quo(issue)
+            ax.plot([sq], [-0.45], marker="v", color=MUTED, ms=6, zorder=3)
+            for k, m in enumerate(models):
+                x = run_json["models"][m]["issues"].get(issue.id, {}).get("forecast")
+                if x is not None:
+                    ax.axvline(x, ymin=0.05, ymax=0.95, color=MODEL_COLOURS[k % len(MODEL_COLOURS)], lw=1.6,
+                               ls=("-", "--", ":", "-.")[k % 4], zorder=2)
+        handles = [Line2D([], [], color=MODEL_COLOURS[k % len(MODEL_COLOURS)], lw=1.6, ls=("-", "--", ":", "-.")[k % 4],
+                          label=f"forecast: {m}") for k, m in enumerate(models)]
+        handles.append(Line2D([], [], color=MUTED, marker="v", ls="", label="status quo"))
+        handles += [Line2D([], [], color=actor_colour[a.id], marker="o", ls="", label=a.name if len(a.name) < 28
+                           else a.id) for a in scenario.actors]
+        fig.legend(handles=handles, loc="lower center", ncol=min(4, len(handles)), bbox_to_anchor=(0.5, 0.0))
+        fig.tight_layout(rect=(0, 0.04 + 0.018 * math.ceil(len(handles) / 4), 1, 1), h_pad=0.6)
+    return fig
+
+
+def rounds_figures(scenario: Scenario, run_json: dict[str, Any]) -> list[tuple[str, Figure]]:
+    """For each model that works in rounds: every actor's position after each round, per issue."""
+    out = []
+    actor_colour = {a.id: ACTOR_COLOURS[k % len(ACTOR_COLOURS)] for k, a in enumerate(scenario.actors)}
+    names = {a.id: a.name for a in scenario.actors}
+    for model, data in run_json.get("models", {}).items():
+        issues = [(i, data["issues"].get(i.id, {})) for i in scenario.issues]
+        issues = [(i, e) for i, e in issues if e.get("rounds")]
+        if not issues:
+            continue
+        with style():
+            cols = 2 if len(issues) > 1 else 1
+            rows = math.ceil(len(issues) / cols)
+            fig = Figure(figsize=(WIDTH, 0.6 + 1.9 * rows))
+            axes = fig.subplots(rows, cols, squeeze=False).ravel()
+            seen: dict[str, Any] = {}
+            for ax, (issue, entry) in zip(axes, issues, strict=False):
+                rounds = entry["rounds"]
+                xs = list(range(len(rounds)))
+                for a, actor in enumerate(entry.get("actors", [])):
+                    ys = [r[a] if r[a] is not None else math.nan for r in rounds]
+                    (line,) = ax.plot(xs, ys, color=actor_colour.get(actor, MUTED), lw=1.1, alpha=0.9)
+                    seen.setdefault(actor, line)
+                traj = [v if v is not None else math.nan for v in entry.get("trajectory", [])]
+                (fline,) = ax.plot(list(range(len(traj))), traj, color=INK, lw=2.0, ls="--")
+                seen.setdefault("__forecast__", fline)
+                ax.set_ylim(issue.scale.min, issue.scale.max)
+                ax.set_title(_wrap(issue.name, 48), fontsize=8)
+                ax.set_xlabel("round")
+            for ax in axes[len(issues):]:
+                ax.set_visible(False)
+            handles = [seen[k] for k in seen if k != "__forecast__"]
+            labels = [names.get(k, k) for k in seen if k != "__forecast__"]
+            if "__forecast__" in seen:
+                handles.append(seen["__forecast__"])
+                labels.append("forecast")
+            fig.legend(handles, labels, loc="lower center", ncol=min(4, len(handles)), bbox_to_anchor=(0.5, 0.0))
+            fig.tight_layout(rect=(0, 0.04 + 0.02 * math.ceil(len(handles) / 4), 1, 1))
+        out.append((model, fig))
+    return out
+
+
+def uncertainty_figure(scenario: Scenario, data: dict[str, Any]) -> Figure | None:
+    """Monte Carlo: the 10–90 % interval and median of each model's forecast, per issue."""
+    models = data.get("models") or {}
+    if not models or "error" in data:
+        return None
+    with style():
+        n = len(scenario.issues)
+        fig = Figure(figsize=(WIDTH, 0.7 + 0.42 * n * max(1, len(models)) ** 0.5))
+        ax = fig.subplots()
+        labels = []
+        offsets = [0.0] if len(models) == 1 else [(k - (len(models) - 1) / 2) * 0.22 for k in range(len(models))]
+        for i, issue in enumerate(scenario.issues):
+            labels.append(_wrap(issue.name, 34))
+            lo, hi = issue.scale.min, issue.scale.max
+            for k, (m, by_issue) in enumerate(models.items()):
+                st = (by_issue.get("issues") or {}).get(issue.id)
+                if not st or st.get("p10") is None:
+                    continue
+                y = i + offsets[k]
+                to_pct = (lambda v, lo=lo, hi=hi: 100 * (v - lo) / (hi - lo))
+                colour = MODEL_COLOURS[k % len(MODEL_COLOURS)]
+                ax.plot([to_pct(st["p10"]), to_pct(st["p90"])], [y, y], color=colour, lw=3.2, alpha=0.45,
+                        solid_capstyle="butt")
+                ax.plot([to_pct(st["p50"])], [y], marker="|", ms=11, mew=2, color=colour)
+        ax.set_yticks(range(n))
+        ax.set_yticklabels(labels)
+        ax.invert_yaxis()
+        ax.set_xlim(0, 100)
+        ax.set_xlabel("forecast, % of each issue's scale (bar: 10–90 % of draws; tick: median)")
+        ax.grid(axis="y", visible=False)
+        handles = [Line2D([], [], color=MODEL_COLOURS[k % len(MODEL_COLOURS)], lw=3.2, alpha=0.6, label=m)
+                   for k, m in enumerate(models)]
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.2 / max(n, 1)),
+                  ncol=len(handles))
+        fig.tight_layout()
+    return fig
+
+
+def tornado_figure(scenario: Scenario, data: dict[str, Any], top: int = 6) -> Figure | None:
+    """Sensitivity: for each issue, the judgements that move the forecast most (low end to high end)."""
+    outputs = {k: v for k, v in (data.get("outputs") or {}).items() if v.get("tornado")}
+    if not outputs:
+        return None
+    names = {i.id: i.name for i in scenario.issues}
+    with style():
+        rows = [min(top, len(v["tornado"])) for v in outputs.values()]
+        fig = Figure(figsize=(WIDTH, 0.4 + sum(0.2 * r + 0.45 for r in rows)))
+        axes = fig.subplots(len(outputs), 1, squeeze=False, gridspec_kw={"height_ratios": rows})[:, 0]
+        for ax, (issue_id, out) in zip(axes, outputs.items(), strict=True):
+            bars = out["tornado"][:top]
+            base = out.get("baseline")
+            for j, bar in enumerate(bars):
+                lo, hi = bar.get("low"), bar.get("high")
+                if lo is None or hi is None or base is None:
+                    continue
+                ax.barh(j, lo - base, left=base, color="#c0392b", alpha=0.75, height=0.62)
+                ax.barh(j, hi - base, left=base, color=ACCENT, alpha=0.75, height=0.62)
+            if base is not None:
+                ax.axvline(base, color=INK, lw=0.8)
+            ax.set_yticks(range(len(bars)))
+            ax.set_yticklabels([_wrap(b.get("label") or b.get("name", ""), 46) for b in bars], fontsize=7)
+            ax.invert_yaxis()
+            ax.grid(axis="y", visible=False)
+            ax.set_title(_wrap(names.get(issue_id, issue_id), 90), fontsize=8)
+        axes[-1].set_xlabel("forecast with the judgement at the low end (red) and the high end (blue) of its range")
+        fig.tight_layout(h_pad=0.8)
+    return fig
