@@ -6,6 +6,7 @@ Hierarchy::
     ├── ScenarioError               a scenario file or object is invalid
     │     carries ``problems``: a list of :class:`Problem` (location, rule, value)
     ├── ImportFormatError           a foreign file (BDM CSV, Decide, KTAB) cannot be read
+    ├── SourceAddError              a source cannot be added to a scenario file (nothing was changed)
     ├── UnknownModelError           no model is registered under the requested name
     ├── ParameterError              a model parameter is missing, mistyped or out of range
     └── ModelError                  a model cannot run on the given arrays
@@ -74,6 +75,10 @@ class ScenarioError(AccordError):
 
 class ImportFormatError(AccordError):
     """A file in a foreign format (BDM CSV, Decide, KTAB) cannot be converted."""
+
+
+class SourceAddError(AccordError):
+    """A source cannot be added to a scenario file; nothing was changed."""
 
 
 class UnknownModelError(AccordError):

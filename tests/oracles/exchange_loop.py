@@ -73,8 +73,9 @@ class Oracle:
         self.sw = salience_weight
         self.fw = fixed_weight
         self.rng = rng
-        self.actor_ids = list(actor_ids) if actor_ids is not None else [f"{a:06d}" for a in range(self.n_actors)]
-        self.issue_ids = list(issue_ids) if issue_ids is not None else [f"{k:06d}" for k in range(self.n_issues)]
+        default = [f"{a:06d}" for a in range(max(self.n_actors, self.n_issues))]
+        self.actor_ids = list(actor_ids) if actor_ids is not None else default[:self.n_actors]
+        self.issue_ids = list(issue_ids) if issue_ids is not None else default[:self.n_issues]
 
     def _norm(self, k, v):
         span = self.hi[k] - self.lo[k]
@@ -237,7 +238,8 @@ class Oracle:
             nbs_new = self.adjusted_nbs(c, s, s.pos + signed)
             nbs_old = self.adjusted_nbs(c, s, s.pos)
             target = t.demand_pos
-            between = not ((target >= nbs_old and target >= nbs_new) or (target <= nbs_old and target <= nbs_new))
+            between = not ((target >= nbs_old and target >= nbs_new)
+                           or (target <= nbs_old and target <= nbs_new))
             if between and abs(target - nbs_old) > AT_TARGET:
                 ms = abs(self.move_to_reach(c, s, target))
                 shift_s = ms * self.weight(s.actor, ks) / self.total(ks)
@@ -328,7 +330,7 @@ class Oracle:
                         for j in both:
                             if group[j] != gj:
                                 continue
-                            if min(self.weight(i, p), self.weight(i, q), self.weight(j, p), self.weight(j, q)) <= 0:
+                            if min(self.weight(a, k) for a in (i, j) for k in (p, q)) <= 0:
                                 continue
                             if self.s[i][p] / self.s[i][q] < self.s[j][p] / self.s[j][q]:
                                 xa, ya = j, i

@@ -144,15 +144,28 @@ class SensitivityResult:
 
     @property
     def index_names(self) -> tuple[str, ...]:
-        return ("S1", "S1_conf", "ST", "ST_conf") if self.method == "sobol" else (
-            "mu_star", "mu_star_conf", "mu", "sigma")
+        return (
+            ("S1", "S1_conf", "ST", "ST_conf")
+            if self.method == "sobol"
+            else ("mu_star", "mu_star_conf", "mu", "sigma")
+        )
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per factor, ranked: ``rank``, ``name``, ``label``, the indices, ``low``, ``high``, ``swing``."""
+        """One row per factor, ranked.
+
+        Columns: ``rank``, ``name``, ``label``, the indices, ``low``, ``high``, ``swing``.
+        """
         pd = _require_pandas()
         records = [
-            {"rank": k + 1, "name": r.name, "label": r.label, **{i: r.indices.get(i, np.nan) for i in self.index_names},
-             "low": r.low, "high": r.high, "swing": r.swing}
+            {
+                "rank": k + 1,
+                "name": r.name,
+                "label": r.label,
+                **{i: r.indices.get(i, np.nan) for i in self.index_names},
+                "low": r.low,
+                "high": r.high,
+                "swing": r.swing,
+            }
             for k, r in enumerate(self.rows)
         ]
         columns = ["rank", "name", "label", *self.index_names, "low", "high", "swing"]
@@ -161,8 +174,16 @@ class SensitivityResult:
     def tornado(self) -> list[dict[str, Any]]:
         """Tornado chart data, widest bar first: ``name``, ``label``, ``low``, ``high``, ``baseline``."""
         rows = sorted(self.rows, key=lambda r: -r.swing if np.isfinite(r.swing) else 0.0)
-        return [{"name": r.name, "label": r.label, "low": _num(r.low), "high": _num(r.high),
-                 "baseline": _num(self.baseline)} for r in rows]
+        return [
+            {
+                "name": r.name,
+                "label": r.label,
+                "low": _num(r.low),
+                "high": _num(r.high),
+                "baseline": _num(self.baseline),
+            }
+            for r in rows
+        ]
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON data (NaN as null)."""
@@ -181,8 +202,13 @@ class SensitivityResult:
             "output_sd": _num(self.output_sd),
             "seconds": self.seconds,
             "ranking": [
-                {"rank": k + 1, "name": r.name, "label": r.label, "factors": list(r.factors),
-                 **{i: _num(r.indices.get(i, np.nan)) for i in self.index_names}}
+                {
+                    "rank": k + 1,
+                    "name": r.name,
+                    "label": r.label,
+                    "factors": list(r.factors),
+                    **{i: _num(r.indices.get(i, np.nan)) for i in self.index_names},
+                }
                 for k, r in enumerate(self.rows)
             ],
             "tornado": self.tornado(),
@@ -206,8 +232,14 @@ def _salib() -> Any:
     return sobol_sample, sobol_analyze, morris_sample, morris_analyze
 
 
-def _evaluator(scenario: Scenario, outputs: Sequence[str], model: str, params: Mapping[str, Any] | None,
-               seed: int, options: Mapping[str, Any]) -> tuple[Evaluate, str | None, list[str]]:
+def _evaluator(
+    scenario: Scenario,
+    outputs: Sequence[str],
+    model: str,
+    params: Mapping[str, Any] | None,
+    seed: int,
+    options: Mapping[str, Any],
+) -> tuple[Evaluate, str | None, list[str]]:
     """``evaluate(value_of, n) -> ndarray (n, K)`` for K outputs, the model's name and the output ids."""
     from accord.models.base import get_model
 
@@ -243,7 +275,9 @@ def _evaluator(scenario: Scenario, outputs: Sequence[str], model: str, params: M
                 if c >= 0:
                     out[:, k] = forecast[:, c]
         if agreement is not None:
-            _, gap, _ = agreement.zone_batch(agreement.agreement_arrays(scenario, value_of=value_of, **options))
+            _, gap, _ = agreement.zone_batch(
+                agreement.agreement_arrays(scenario, value_of=value_of, **options)
+            )
             out[:, ids.index("agreement")] = np.broadcast_to(np.asarray(gap, dtype=float), (n,))
         return out
 
@@ -352,7 +386,9 @@ def sensitivity_many(
         raise ParameterError(f"n must be an integer >= 2, got {n!r}")
     if method == "sobol" and n & (n - 1):
         lower = 1 << (int(n).bit_length() - 1)
-        raise ParameterError(f"n must be a power of two for Sobol sampling, got {n}; try {lower} or {lower * 2}")
+        raise ParameterError(
+            f"n must be a power of two for Sobol sampling, got {n}; try {lower} or {lower * 2}"
+        )
     if method == "morris" and (levels < 2 or levels % 2):
         raise ParameterError(f"levels must be an even integer >= 2, got {levels!r}")
     if not 0 < conf_level < 1:
@@ -365,7 +401,9 @@ def sensitivity_many(
 
     outputs = [i.id for i in scenario.issues] if outputs is None else list(outputs)
     agreement_options = {"at": at, "levers": tuple(levers), "types": types}
-    evaluate, model_name, output_ids = _evaluator(scenario, outputs, model, params, int(seed), agreement_options)
+    evaluate, model_name, output_ids = _evaluator(
+        scenario, outputs, model, params, int(seed), agreement_options
+    )
 
     # Which ranges do the outputs read? One evaluation at the midpoints tells.
     asked: set[str] = set()
@@ -428,12 +466,24 @@ def sensitivity_many(
     results: dict[str, SensitivityResult] = {}
     for k, out in enumerate(output_ids):
         t0 = time.perf_counter()
-        y_design, y_tornado = y[: len(design), k], y[len(design):, k]
+        y_design, y_tornado = y[: len(design), k], y[len(design) :, k]
         if not np.all(np.isfinite(y_design)):
-            raise AccordError(f"the output {out!r} is undefined (NaN) for some inputs; "
-                              "sensitivity needs a defined output")
-        raw, notes = _analyse(method, problem, design, y_design, order, sobol_analyze, morris_analyze,
-                              levels=levels, conf_level=conf_level, resamples=resamples, seed=int(seed))
+            raise AccordError(
+                f"the output {out!r} is undefined (NaN) for some inputs; sensitivity needs a defined output"
+            )
+        raw, notes = _analyse(
+            method,
+            problem,
+            design,
+            y_design,
+            order,
+            sobol_analyze,
+            morris_analyze,
+            levels=levels,
+            conf_level=conf_level,
+            resamples=resamples,
+            seed=int(seed),
+        )
         rows = [
             SensitivityRow(
                 name=g,
@@ -467,24 +517,57 @@ def sensitivity_many(
     return results
 
 
-def _analyse(method: str, problem: dict[str, Any], design: np.ndarray, y: np.ndarray, order: list[str],
-             sobol_analyze: Any, morris_analyze: Any, *, levels: int, conf_level: float, resamples: int,
-             seed: int) -> tuple[dict[str, np.ndarray], list[str]]:
+def _analyse(
+    method: str,
+    problem: dict[str, Any],
+    design: np.ndarray,
+    y: np.ndarray,
+    order: list[str],
+    sobol_analyze: Any,
+    morris_analyze: Any,
+    *,
+    levels: int,
+    conf_level: float,
+    resamples: int,
+    seed: int,
+) -> tuple[dict[str, np.ndarray], list[str]]:
     """SALib's indices for output ``y`` (shape (N,)), one entry per group in ``order``."""
-    keys = ("S1", "S1_conf", "ST", "ST_conf") if method == "sobol" else ("mu", "mu_star", "mu_star_conf", "sigma")
+    keys = (
+        ("S1", "S1_conf", "ST", "ST_conf")
+        if method == "sobol"
+        else ("mu", "mu_star", "mu_star_conf", "sigma")
+    )
     if float(np.ptp(y)) == 0.0:
-        return ({k: np.zeros(len(order)) for k in keys},
-                ["the output does not vary over the ranges: every index is 0"])
+        return (
+            {k: np.zeros(len(order)) for k in keys},
+            ["the output does not vary over the ranges: every index is 0"],
+        )
+    # SALib's Sobol analysis falls back to the global random state when its seed is 0, so
+    # the bootstrap gets a non-zero seed derived from ours.
+    boot_seed = int(np.random.SeedSequence(seed, spawn_key=(3,)).generate_state(1)[0]) or 1
     with warnings.catch_warnings():
         # Bootstrap resamples of a nearly constant output can divide by zero; SALib then
         # reports NaN confidence, which is what we pass on.
         warnings.simplefilter("ignore", RuntimeWarning)
         if method == "sobol":
-            res = sobol_analyze.analyze(problem, y, calc_second_order=False, num_resamples=resamples,
-                                        conf_level=conf_level, seed=seed)
+            res = sobol_analyze.analyze(
+                problem,
+                y,
+                calc_second_order=False,
+                num_resamples=resamples,
+                conf_level=conf_level,
+                seed=boot_seed,
+            )
         else:
-            res = morris_analyze.analyze(problem, design, y, num_resamples=resamples, conf_level=conf_level,
-                                         num_levels=levels, seed=seed)
+            res = morris_analyze.analyze(
+                problem,
+                design,
+                y,
+                num_resamples=resamples,
+                conf_level=conf_level,
+                num_levels=levels,
+                seed=boot_seed,
+            )
     raw = {k: np.asarray(res[k], dtype=float).reshape(-1) for k in keys}
     if "names" in res and list(res["names"]) != order:
         perm = [list(res["names"]).index(g) for g in order]

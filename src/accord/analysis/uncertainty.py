@@ -26,9 +26,11 @@ Reproducibility
     factor draws, then the noise, kind by kind. Draw ``j`` is row ``j % BLOCK`` of block
     ``j // BLOCK`` whatever the chunk size or the number of workers, so the same seed gives
     the same numbers however the work is split. Chunks are whole numbers of blocks.
-    A model that itself draws random numbers gets a generator per chunk
-    (``SeedSequence(seed, spawn_key=(1, model, first block))``); its results then depend
-    on the chunk size too. The built-in models draw none.
+    A model that itself draws random numbers gets, for every chunk, a fresh generator
+    from ``SeedSequence(seed, spawn_key=(1, crc32(model name)))``. A model that seeds
+    every draw alike from it, as the exchange model does for its tie-breaks, so gives
+    the same numbers for any chunk size; one that drew its numbers draw after draw from
+    the generator would not.
 
 Monte Carlo
     :func:`monte_carlo` evaluates the draws chunk by chunk: a chunk becomes
@@ -113,8 +115,15 @@ class Factor:
         return 0.5 * (self.low + self.high)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "low": self.low, "high": self.high, "kind": self.kind,
-                "actor": self.actor, "issue": self.issue, "label": self.label}
+        return {
+            "path": self.path,
+            "low": self.low,
+            "high": self.high,
+            "kind": self.kind,
+            "actor": self.actor,
+            "issue": self.issue,
+            "label": self.label,
+        }
 
 
 def scenario_factors(scenario: Scenario) -> tuple[Factor, ...]:
@@ -133,8 +142,9 @@ def scenario_factors(scenario: Scenario) -> tuple[Factor, ...]:
     """
     out: list[Factor] = []
 
-    def add(path: str, value: Uncertain | None, kind: str, actor: str | None, issue: str | None,
-            label: str) -> None:
+    def add(
+        path: str, value: Uncertain | None, kind: str, actor: str | None, issue: str | None, label: str
+    ) -> None:
         if value is not None and value.is_range:
             out.append(Factor(path, value.low, value.high, kind, actor, issue, label))
 
@@ -142,31 +152,74 @@ def scenario_factors(scenario: Scenario) -> tuple[Factor, ...]:
         add(f"actors[{k}].capability", a.capability, "capability", a.id, None, f"{a.id}: capability")
         add(f"actors[{k}].no_deal_cost", a.no_deal_cost, "no_deal_cost", a.id, None, f"{a.id}: no-deal cost")
         for j, point in enumerate(a.no_deal_cost_path):
-            add(f"actors[{k}].no_deal_cost_path[{j}].value", point.value, "no_deal_cost", a.id, None,
-                f"{a.id}: no-deal cost on {point.date.isoformat()}")
+            add(
+                f"actors[{k}].no_deal_cost_path[{j}].value",
+                point.value,
+                "no_deal_cost",
+                a.id,
+                None,
+                f"{a.id}: no-deal cost on {point.date.isoformat()}",
+            )
     for k, issue in enumerate(scenario.issues):
-        add(f"issues[{k}].hold_probability", issue.hold_probability, "hold_probability", None, issue.id,
-            f"{issue.id}: chance a deal holds")
-    add("hold_probability", scenario.hold_probability, "hold_probability", None, None,
-        "chance the deal holds")
+        add(
+            f"issues[{k}].hold_probability",
+            issue.hold_probability,
+            "hold_probability",
+            None,
+            issue.id,
+            f"{issue.id}: chance a deal holds",
+        )
+    add(
+        "hold_probability", scenario.hold_probability, "hold_probability", None, None, "chance the deal holds"
+    )
     for k, st in enumerate(scenario.stances):
-        add(f"stances[{k}].position", st.position, "position", st.actor, st.issue,
-            f"{st.actor}: position on {st.issue}")
-        add(f"stances[{k}].salience", st.salience, "salience", st.actor, st.issue,
-            f"{st.actor}: salience of {st.issue}")
-        add(f"stances[{k}].expects", st.expects, "expects", st.actor, st.issue,
-            f"{st.actor}: expects without a deal on {st.issue}")
+        add(
+            f"stances[{k}].position",
+            st.position,
+            "position",
+            st.actor,
+            st.issue,
+            f"{st.actor}: position on {st.issue}",
+        )
+        add(
+            f"stances[{k}].salience",
+            st.salience,
+            "salience",
+            st.actor,
+            st.issue,
+            f"{st.actor}: salience of {st.issue}",
+        )
+        add(
+            f"stances[{k}].expects",
+            st.expects,
+            "expects",
+            st.actor,
+            st.issue,
+            f"{st.actor}: expects without a deal on {st.issue}",
+        )
     for k, lever in enumerate(scenario.levers):
         for j, edit in enumerate(lever.edits):
             op, value = edit.operation
             where = ", ".join(x for x in (edit.actor, edit.issue) if x)
-            add(f"levers[{k}].edits[{j}].{op}", value, edit.field, edit.actor, edit.issue,
-                f"lever {lever.id}: {op} {edit.field}" + (f" ({where})" if where else ""))
+            add(
+                f"levers[{k}].edits[{j}].{op}",
+                value,
+                edit.field,
+                edit.actor,
+                edit.issue,
+                f"lever {lever.id}: {op} {edit.field}" + (f" ({where})" if where else ""),
+            )
     for k, t in enumerate(scenario.types):
         for j, ts in enumerate(t.stances):
             for name in ("position", "salience", "expects"):
-                add(f"types[{k}].stances[{j}].{name}", getattr(ts, name), name, t.actor, ts.issue,
-                    f"{t.actor} as {t.id}: {name} on {ts.issue}")
+                add(
+                    f"types[{k}].stances[{j}].{name}",
+                    getattr(ts, name),
+                    name,
+                    t.actor,
+                    ts.issue,
+                    f"{t.actor} as {t.id}: {name} on {ts.issue}",
+                )
     return tuple(out)
 
 
@@ -317,8 +370,13 @@ class Sampler:
         Default: the scenario's ``distribution``.
     """
 
-    def __init__(self, scenario: Scenario, seed: int = 0, noise: Mapping[str, float] | Iterable[str] | None = None,
-                 distribution: str | None = None) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int = 0,
+        noise: Mapping[str, float] | Iterable[str] | None = None,
+        distribution: str | None = None,
+    ) -> None:
         if not isinstance(seed, int | np.integer) or seed < 0:
             raise ParameterError(f"seed must be a non-negative integer, got {seed!r}")
         self.scenario = scenario
@@ -356,35 +414,42 @@ class Sampler:
         if not 0 <= start <= stop:
             raise ValueError(f"need 0 <= start <= stop, got {start}, {stop}")
         first, last = start // BLOCK, max(start // BLOCK, (stop - 1) // BLOCK)
-        parts = [self.block(b) for b in range(first, last + 1)] if stop > start else []
+        parts = [self.block(b) for b in range(first, last + 1)]
         lo, hi = start - first * BLOCK, stop - first * BLOCK
-        if parts:
-            unit = np.concatenate([p[0] for p in parts])[lo:hi]
-            noise = {k: np.concatenate([p[1][k] for p in parts])[lo:hi] for k in self.noise}
-        else:
-            unit = np.zeros((0, len(self.factors)))
-            noise = {k: np.zeros((0, 0)) for k in self.noise}
+        unit = np.concatenate([p[0] for p in parts])[lo:hi]
+        noise = {k: np.concatenate([p[1][k] for p in parts])[lo:hi] for k in self.noise}
 
         def extra(path: str) -> np.ndarray:
             tag = zlib.crc32(path.encode())
             cols = []
             for b in range(first, last + 1):
-                rng = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(_EXTRA_STREAM, tag, b)))
-                z = rng.beta(PERT_SHAPE, PERT_SHAPE, BLOCK) if self.distribution == "pert" else rng.random(BLOCK)
+                rng = np.random.default_rng(
+                    np.random.SeedSequence(self.seed, spawn_key=(_EXTRA_STREAM, tag, b))
+                )
+                z = (
+                    rng.beta(PERT_SHAPE, PERT_SHAPE, BLOCK)
+                    if self.distribution == "pert"
+                    else rng.random(BLOCK)
+                )
                 cols.append(z)
             return np.concatenate(cols)[lo:hi]
 
         return Draws(self.scenario, self.columns, unit, noise, dict(self.noise), extra)
 
-    def model_rng(self, model_index: int, start: int) -> np.random.Generator:
-        """The generator a model gets for the chunk starting at draw ``start``."""
-        return np.random.default_rng(
-            np.random.SeedSequence(self.seed, spawn_key=(_MODEL_STREAM, model_index, start // BLOCK))
-        )
+    def model_rng(self, model: str) -> np.random.Generator:
+        """The generator model ``model`` gets, the same for every chunk."""
+        tag = zlib.crc32(model.encode())
+        return np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(_MODEL_STREAM, tag)))
 
 
-def sample_arrays(scenario: Scenario, draws: int, seed: int = 0, *, start: int = 0,
-                  noise: Mapping[str, float] | Iterable[str] | None = None) -> ScenarioArrays:
+def sample_arrays(
+    scenario: Scenario,
+    draws: int,
+    seed: int = 0,
+    *,
+    start: int = 0,
+    noise: Mapping[str, float] | Iterable[str] | None = None,
+) -> ScenarioArrays:
     """Draws ``start`` to ``start + draws - 1`` of the scenario as batched arrays.
 
     Returns
@@ -402,8 +467,12 @@ def _batched(arrays: ScenarioArrays, n: int) -> ScenarioArrays:
     from dataclasses import replace
 
     b = arrays.as_batch()
-    return replace(b, position=np.repeat(b.position, n, 0), salience=np.repeat(b.salience, n, 0),
-                   capability=np.repeat(b.capability, n, 0))
+    return replace(
+        b,
+        position=np.repeat(b.position, n, 0),
+        salience=np.repeat(b.salience, n, 0),
+        capability=np.repeat(b.capability, n, 0),
+    )
 
 
 # --------------------------------------------------------------------------- agreement hook
@@ -508,8 +577,8 @@ def run_chunk(plan: MonteCarloPlan, index: int) -> ChunkResult:
     forecasts: dict[str, np.ndarray] = {}
     if plan.models:
         arrays = _batched(arrays_from_scenario(plan.scenario, draws.value_of), stop - start)
-        for k, name in enumerate(plan.models):
-            result = get_model(name).run(arrays, plan.params.get(name, {}), sampler.model_rng(k, start))
+        for name in plan.models:
+            result = get_model(name).run(arrays, plan.params.get(name, {}), sampler.model_rng(name))
             forecasts[name] = np.asarray(result.forecast, dtype=float)
     zone = gap = actor_gap = None
     if plan.agreement:
@@ -522,19 +591,22 @@ def run_chunk(plan: MonteCarloPlan, index: int) -> ChunkResult:
     return ChunkResult(index, start, stop, forecasts, zone, gap, actor_gap)
 
 
-Executor = Callable[[Callable[[MonteCarloPlan, int], ChunkResult], MonteCarloPlan, Sequence[int]],
-                    Iterable[ChunkResult]]
+Executor = Callable[
+    [Callable[[MonteCarloPlan, int], ChunkResult], MonteCarloPlan, Sequence[int]], Iterable[ChunkResult]
+]
 
 
-def sequential(func: Callable[[MonteCarloPlan, int], ChunkResult], plan: MonteCarloPlan,
-               indices: Sequence[int]) -> Iterator[ChunkResult]:
+def sequential(
+    func: Callable[[MonteCarloPlan, int], ChunkResult], plan: MonteCarloPlan, indices: Sequence[int]
+) -> Iterator[ChunkResult]:
     """The default executor: chunks one after another in this process."""
     for index in indices:
         yield func(plan, index)
 
 
-def default_chunk_size(scenario: Scenario, params: Mapping[str, Mapping[str, Any]] | None = None,
-                       budget: int = CHUNK_BYTES) -> int:
+def default_chunk_size(
+    scenario: Scenario, params: Mapping[str, Mapping[str, Any]] | None = None, budget: int = CHUNK_BYTES
+) -> int:
     """Draws per chunk so that a chunk's arrays fit in about ``budget`` bytes.
 
     The estimate is ``8 * A * I * (8 + 2 R)`` bytes a draw, ``R`` being the largest
@@ -629,13 +701,18 @@ class AgreementDraws:
         }
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per actor: ``actor``, ``block_rate``, ``mean_gap``; ``attrs`` hold ``p_zone`` and the gap summary."""
+        """One row per actor: ``actor``, ``block_rate``, ``mean_gap``.
+
+        ``attrs`` hold ``p_zone`` and the gap's summary.
+        """
         pd = _require_pandas()
         with np.errstate(all="ignore"):
-            mean_gap = (self.actor_gap.mean(axis=0) if self.actor_gap.size
-                        else np.full(len(self.actor_ids), np.nan))
-        frame = pd.DataFrame({"actor": list(self.actor_ids), "block_rate": self.block_rate,
-                              "mean_gap": mean_gap})
+            mean_gap = (
+                self.actor_gap.mean(axis=0) if self.actor_gap.size else np.full(len(self.actor_ids), np.nan)
+            )
+        frame = pd.DataFrame(
+            {"actor": list(self.actor_ids), "block_rate": self.block_rate, "mean_gap": mean_gap}
+        )
         frame.attrs.update({"p_zone": self.p_zone, "gap": describe(self.gap)})
         return frame
 
@@ -684,14 +761,19 @@ class MonteCarloResult:
 
     def summary(self) -> dict[str, dict[str, dict[str, float | None]]]:
         """``{model: {issue: {mean, sd, p10, p50, p90}}}``."""
-        return {m: {iid: describe(f[:, k]) for k, iid in enumerate(self.issue_ids)}
-                for m, f in self.forecasts.items()}
+        return {
+            m: {iid: describe(f[:, k]) for k, iid in enumerate(self.issue_ids)}
+            for m, f in self.forecasts.items()
+        }
 
     def to_frame(self) -> pd.DataFrame:
         """One row per model and issue: ``model``, ``issue``, ``mean``, ``sd``, ``p10``, ``p50``, ``p90``."""
         pd = _require_pandas()
-        rows = [{"model": m, "issue": iid, **stats}
-                for m, by_issue in self.summary().items() for iid, stats in by_issue.items()]
+        rows = [
+            {"model": m, "issue": iid, **stats}
+            for m, by_issue in self.summary().items()
+            for iid, stats in by_issue.items()
+        ]
         frame = pd.DataFrame(rows, columns=["model", "issue", "mean", "sd", "p10", "p50", "p90"])
         return frame.astype({c: float for c in ("mean", "sd", "p10", "p50", "p90")})
 
@@ -712,8 +794,10 @@ class MonteCarloResult:
             "noise": dict(self.noise),
             "factors": len(self.factors),
             "seconds": self.seconds,
-            "models": {m: {"params": self.params.get(m, {}), "issues": by_issue}
-                       for m, by_issue in self.summary().items()},
+            "models": {
+                m: {"params": self.params.get(m, {}), "issues": by_issue}
+                for m, by_issue in self.summary().items()
+            },
             "agreement": self.agreement.to_json() if self.agreement is not None else None,
             "notes": list(self.notes),
         }
@@ -748,7 +832,8 @@ def monte_carlo(
         The same seed gives the same numbers for any ``chunk_size`` and executor.
     chunk_size : int, optional
         Draws evaluated at once; rounded up to a whole number of blocks
-        (:data:`BLOCK`). Default :func:`default_chunk_size`.
+        (:data:`BLOCK`) and at most the draws rounded up to whole blocks.
+        Default :func:`default_chunk_size`.
     noise : mapping or list of "KIND=SIGMA", optional
         Global noise (:data:`NOISE_KINDS`).
     params : dict of str to dict, optional
@@ -795,10 +880,20 @@ def monte_carlo(
         chunk_size = default_chunk_size(scenario, all_params)
     elif not isinstance(chunk_size, int | np.integer) or chunk_size < 1:
         raise ParameterError(f"chunk_size must be a positive integer, got {chunk_size!r}")
-    chunk_size = -(-int(chunk_size) // BLOCK) * BLOCK
+    blocks = -(-int(draws) // BLOCK)
+    chunk_size = min(-(-int(chunk_size) // BLOCK), blocks) * BLOCK
     options = {"at": at, "levers": tuple(levers), "types": types}
-    plan = MonteCarloPlan(scenario, names, all_params, int(draws), sampler.seed, chunk_size,
-                          sampler.noise, bool(agreement), options)
+    plan = MonteCarloPlan(
+        scenario,
+        names,
+        all_params,
+        int(draws),
+        sampler.seed,
+        chunk_size,
+        sampler.noise,
+        bool(agreement),
+        options,
+    )
 
     n_issues, n_actors = len(scenario.issues), len(scenario.actors)
     forecasts = {n: np.empty((plan.draws, n_issues)) for n in names}

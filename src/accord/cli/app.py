@@ -21,6 +21,9 @@ COMMAND_MODULES = (
     "sources",
     "backtest",
     "runs",
+    "report",
+    "mc",
+    "sensitivity",
 )
 
 app = typer.Typer(

@@ -169,13 +169,15 @@ def _indented(renderable, n: int):  # noqa: ANN001, ANN202
 
 
 def _print_hits(hits, query_terms: set[str]) -> None:  # noqa: ANN001
+    from rich.text import Text
+
     console = _console()
     for h in hits:
         p = h.passage
         date = f", {h.date.isoformat()}" if h.date else ""
         score = f"score {h.score:.3f}" + (f" (bm25 {h.bm25:.2f})" if h.score != h.bm25 else "")
         console.print(f"[bold]{h.rank}.[/bold] {p.source} ¶{p.number}  chars {p.start}–{p.end}  {score}")
-        console.print(f"   [dim]{h.title}{date}[/dim]")
+        console.print(_indented(Text(f"{h.title}{date}", style="dim"), 3))
         console.print(_indented(_marked(p.text, query_terms), 3))
         console.print()
 

@@ -134,30 +134,29 @@ def _tidy(paragraphs: list[str]) -> str:
 
 # --- plain text -------------------------------------------------------------------------------
 
-_MONTHS = {m: i for i, m in enumerate(
-    "january february march april may june july august september october november december".split(), 1)}
-_MONTH = r"(january|february|march|april|may|june|july|august|september|october|november|december)"
+_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+_MONTH = (r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+          r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b")
 _DATE_PATTERNS = (
     (re.compile(_MONTH + r"\.?\s+(\d{1,2}),?\s+(\d{4})", re.I), ("m", "d", "y")),
-    (re.compile(r"(\d{1,2})\s+" + _MONTH + r"\.?,?\s+(\d{4})", re.I), ("d", "m", "y")),
-    (re.compile(r"(\d{4})-(\d{2})-(\d{2})"), ("y", "m", "d")),
+    (re.compile(r"\b(\d{1,2})\s+" + _MONTH + r"\.?,?\s+(\d{4})", re.I), ("d", "m", "y")),
+    (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), ("y", "m", "d")),
 )
 
 
 def parse_date(text: str) -> dt.date | None:
-    """The first date written in ``text`` (``July 7, 2025``, ``7 July 2025``, ``2025-07-07``), or None."""
+    """The first valid date in ``text`` (``July 7, 2025``, ``7 Jul 2025``, ``2025-07-07``), or None."""
     found: list[tuple[int, dt.date]] = []
     for pattern, order in _DATE_PATTERNS:
-        m = pattern.search(text)
-        if m is None:
-            continue
-        parts = dict(zip(order, m.groups(), strict=True))
-        month = parts["m"]
-        try:
-            value = dt.date(int(parts["y"]), _MONTHS.get(month.lower(), 0) or int(month), int(parts["d"]))
-        except ValueError:
-            continue
-        found.append((m.start(), value))
+        for m in pattern.finditer(text):
+            parts = dict(zip(order, m.groups(), strict=True))
+            month = parts["m"]
+            try:
+                number = _MONTHS[month[:3].lower()] if month.isalpha() else int(month)
+                found.append((m.start(), dt.date(int(parts["y"]), number, int(parts["d"]))))
+                break
+            except ValueError:
+                continue
     return min(found)[1] if found else None
 
 

@@ -20,7 +20,7 @@ MAX_PASSAGE_CHARS = 1500
 _BLOCK = re.compile(r"\S(?:.*\S)?(?:\n[ \t]*\S.*)*", re.MULTILINE)
 _LINE = re.compile(r"[^\n]*\S[^\n]*")
 _CLOSING = tuple(".!?:;\"'\u201d\u2019)]\u2026")
-_SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s+[\"'\u201c\u2018(\[]?[\w\u2014-])")
+_SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s+[\"'\u201c\u2018(\[]?[^\W_a-z])")
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof gen col lt sgt capt adm gov sen rep st jr sr vs etc e.g i.e inc ltd co corp "
     "jan feb mar apr jun jul aug sep sept oct nov dec no fig u.s u.k u.n e.u approx dept est".split()

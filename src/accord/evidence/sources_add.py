@@ -19,20 +19,17 @@ import json
 import os
 import re
 import stat
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from accord.errors import AccordError, Problem, ScenarioError
+from accord.errors import Problem, ScenarioError, SourceAddError
 from accord.evidence.extract import Extracted, extract_file
 from accord.scenario.schema import Scenario, Source
 
 _SLUG = re.compile(r"[^a-z0-9]+")
 _DOC_MARKER = re.compile(r"^(?:\.\.\.|---)[ \t]*(?:#.*)?$", re.MULTILINE)
-
-
-class SourceAddError(AccordError):
-    """A source cannot be added to a scenario file; nothing was changed."""
 
 
 @dataclass(frozen=True)
@@ -59,7 +56,8 @@ class AddedSource:
 
 def slug(text: str) -> str:
     """A source id made from a file name: lower-case letters, digits and hyphens, at most 60 characters."""
-    s = _SLUG.sub("-", text.lower()).strip("-")[:60].strip("-")
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    s = _SLUG.sub("-", ascii_text.lower()).strip("-")[:60].strip("-")
     return s or "source"
 
 
@@ -179,7 +177,13 @@ def insert_yaml_sources(text: str, entries: list[dict[str, Any]]) -> str:
         line = _line_start(text, first.start_mark.index)
         dash = text.rfind("-", line, first.start_mark.index)
         dash_col = dash - line if dash >= 0 else first.start_mark.column - 2
-        at, nl = _after_line(text, value.value[-1].end_mark.index)
+        last = value.value[-1]
+        at, nl = _after_line(text, last.end_mark.index)
+        while not nl and at > last.start_mark.index:
+            prev = _line_start(text, at - 1)
+            if prev <= last.start_mark.index or text[prev:at].strip()[:1] not in ("", "#"):
+                break
+            at = prev
         return text[:at] + nl + _dump_block(entries, dash_col, first.start_mark.column) + text[at:]
     if isinstance(value, yaml.ScalarNode) and value.tag == "tag:yaml.org,2002:null":
         text = text[: value.start_mark.index] + text[value.end_mark.index:]

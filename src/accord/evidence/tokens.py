@@ -29,7 +29,7 @@ STOP_WORDS = frozenset(
     most my myself no nor not now of off on once only or other our ours ourselves out over own same she
     should so some such than that the their theirs them themselves then there these they this those
     through to too under until up very was we were what when where which while who whom why will with
-    would you your yours yourself yourselves said says say one two may might must shall upon yet however
+    would you your yours yourself yourselves said says say one two may might must shall upon yet however us
     s t don didn doesn isn wasn weren won wouldn couldn shouldn
     """.split()
 )

@@ -78,8 +78,10 @@ Where this model deliberately differs from Decide 2025.3.1
   actors' indifference rates ``s_Yp / s_Yq`` and ``s_Xp / s_Xq``, gains are unequal,
   and exchanges are carried out in order of the smaller of the two gains.
 
-Randomness: every draw of a batch uses its own generator, all seeded from one number
-taken from ``rng``, so a batch equals the loop of single runs with the same ``rng``.
+Actors are taken in the order of their ids (Decide takes them in file order), so that
+results, down to rounding, do not depend on the order in which a scenario lists them.
+Every draw of a batch uses its own generator, all seeded from one number taken from
+``rng``, so a batch equals the loop of single runs with the same ``rng``.
 """
 
 from __future__ import annotations
@@ -100,9 +102,11 @@ _CHUNK = 4_000_000
 
 # Rows of the per-exchange tables. Paired rows hold the X side then the Y side, so a
 # slice of two rows is a (2, n) array with one row per side.
-TARGET, START, SHARE, BASE = slice(0, 2), slice(2, 4), slice(4, 6), slice(6, 8)
-RATE, COEF, COEF_X, COEF_Y, S_XP, S_XQ, S_YP, S_YQ = range(8, 16)
-NEXT, PER_SHIFT = slice(16, 18), slice(18, 20)
+TARGET, START, SHARE, BASE, PER_SHIFT = slice(0, 2), slice(2, 4), slice(4, 6), slice(6, 8), slice(8, 10)
+RATE, COEF, COEF_X, COEF_Y = range(10, 14)
+N_CALC = 14
+S_XP, S_XQ, S_YP, S_YQ = range(14, 18)
+NEXT = slice(18, 20)
 N_STATIC = 20
 _SWAP = np.array([[False], [True]])
 REVEALED, REVEALED_SUM, SUPPLY, DEMAND = slice(0, 2), slice(2, 4), slice(4, 6), slice(6, 8)
@@ -210,7 +214,7 @@ class _Iteration:
     ``revealed_sum`` the shift all of them make together.
     """
 
-    def __init__(self, x0, s, w, present, params: ExchangeParams, draws: _Draws) -> None:
+    def __init__(self, x0, s, w, present, params: ExchangeParams, draws: _Draws, explain: bool) -> None:
         self.s = s
         self.w = w
         self.present = present
@@ -224,6 +228,7 @@ class _Iteration:
         self.voting = xz.copy()
         self.next = xz.copy()
         self.log: list[tuple] = []
+        self.explain = explain
         self._form(xz, safe)
 
     def _form(self, xz: np.ndarray, safe_total: np.ndarray) -> None:
@@ -256,7 +261,12 @@ class _Iteration:
         slot = d * n_max + (np.arange(len(d)) - first[d])
         size = n_d * n_max
 
-        sxp, sxq, syp, syq = s[d, xa, p], s[d, xa, q], s[d, ya, p], s[d, ya, q]
+        at_x, at_y = (d * n_a + xa) * n_i, (d * n_a + ya) * n_i
+        xp, xq, yp, yq = at_x + p, at_x + q, at_y + p, at_y + q
+        flat_s, flat_x, flat_w = s.ravel(), xz.ravel(), self.w.ravel()
+        sxp, sxq, syp, syq = flat_s[xp], flat_s[xq], flat_s[yp], flat_s[yq]
+        total_p, total_q = safe_total[d, p], safe_total[d, q]
+        wxq, wyp = flat_w[xq], flat_w[yp]
         if self.params.random_rate:
             low, high = syp / syq, sxp / sxq
             rate = np.empty(len(d))
@@ -268,31 +278,22 @@ class _Iteration:
         coef_x = sxp - rate * sxq
         coef_y = rate * syq - syp
         sw, fw = self.params.salience_weight, self.params.fixed_weight
-
-        st = np.zeros((N_STATIC, size))
-        st[[4, 5, RATE, 18, 19]] = 1.0
-        rows = (
-            (0, xz[d, ya, q]), (1, xz[d, xa, p]), (2, xz[d, xa, q]), (3, xz[d, ya, p]),
-            (4, self.w[d, xa, q] / safe_total[d, q]), (5, self.w[d, ya, p] / safe_total[d, p]),
-            (6, self.nbs[d, q]), (7, self.nbs[d, p]), (RATE, rate),
-            (COEF, np.minimum(coef_x, coef_y) if self.params.random_rate else coef_x),
-            (COEF_X, coef_x), (COEF_Y, coef_y), (S_XP, sxp), (S_XQ, sxq), (S_YP, syp), (S_YQ, syq),
-            (16, (1 - sxq) * sw + fw), (17, (1 - syp) * sw + fw),
-            (18, rate * safe_total[d, q] / self.w[d, xa, q]), (19, safe_total[d, p] / self.w[d, ya, p]),
-        )
-        for row, values in rows:
-            st[row, slot] = values
+        nbs = self.nbs.ravel()
+        values = np.stack((
+            flat_x[yq], flat_x[xp], flat_x[xq], flat_x[yp], wxq / total_q, wyp / total_p,
+            nbs[d * n_i + q], nbs[d * n_i + p], rate * total_q / wxq, total_p / wyp, rate,
+            np.minimum(coef_x, coef_y) if self.params.random_rate else coef_x, coef_x, coef_y,
+            sxp, sxq, syp, syq, (1 - sxq) * sw + fw, (1 - syp) * sw + fw,
+        ))
+        st = np.ones((N_STATIC, size))
+        st[:, slot] = values
         self.st = st
 
         ki = np.zeros((N_INT, size), dtype=np.int64)
-        rows = (
-            (0, ((d * n_a + ya) * n_i + q) * n_a + xa), (1, ((d * n_a + xa) * n_i + p) * n_a + ya),
-            (2, (d * n_a + ya) * n_i + q), (3, (d * n_a + xa) * n_i + p),
-            (4, xa * n_i + q), (5, ya * n_i + p), (6, xa * n_i + p), (7, ya * n_i + q),
-            (XA, xa), (YA, ya), (P, p), (Q, q),
-        )
-        for row, values in rows:
-            ki[row, slot] = values
+        ki[:, slot] = np.stack((
+            yq * n_a + xa, xp * n_a + ya, yq, xp,
+            xa * n_i + q, ya * n_i + p, xa * n_i + p, ya * n_i + q, xa, ya, p, q,
+        ))
         self.ki = ki
 
         dy = np.zeros((N_DYN, size))
@@ -310,7 +311,7 @@ class _Iteration:
             d * n_keys + ki[4, slot], d * n_keys + ki[5, slot],
             (n_d + d) * n_keys + ki[6, slot], (n_d + d) * n_keys + ki[7, slot],
         ])
-        order = np.argsort(keys, kind="stable")
+        order = np.argsort(keys)
         self.lookup_ids = np.concatenate([slot, slot, slot, slot])[order]
         self.lookup_bounds = np.searchsorted(keys[order], np.arange(2 * n_d * n_keys + 1))
 
@@ -323,61 +324,64 @@ class _Iteration:
     def _moves_ok(dy: np.ndarray, move: np.ndarray) -> np.ndarray:
         """Decide's validity of the moves, shape (2, n), of both sides; shape (n,).
 
-        A side's earlier moves are summarised by their sum and their common sign
-        (0 when there are none, NaN when they disagree).
+        A side's earlier moves are summarised by their sum and their common sign (0 when
+        there are none).
         """
         ok = np.abs(move) > EPS_MOVE
-        ok &= np.abs(dy[POS] + move - 0.5 * SCALE) <= 0.5 * SCALE + BOUND
+        after = dy[POS] + move
+        after -= 0.5 * SCALE
+        ok &= np.abs(after) <= 0.5 * SCALE + BOUND
         ok &= dy[HSUM] + move <= SCALE + BOUND
         ok &= dy[HSIGN] * move >= 0
         return ok[0] & ok[1]
 
     def _calculate(self, idx: np.ndarray, dy: np.ndarray) -> None:
         """Compute the exchanges in slots ``idx`` from their state ``dy`` (N_DYN, n)."""
-        st = self.st[:, idx]
+        st = self.st[:N_CALC, idx]
         ki = self.ki[:4, idx]
-        pos, target, share, rate = dy[POS], st[TARGET], st[SHARE], st[RATE]
-        dist = np.abs(target - pos)
-        full = share * dist
-        cap = rate * full[1] > full[0]
-        shift_p = np.where(cap, full[0] / rate, full[1])
-        sign = np.where(pos > target, -1.0, 1.0)
-        per_shift = st[PER_SHIFT]
-        move = np.where(cap ^ _SWAP, dist, shift_p * per_shift) * sign
-        ok = self._moves_ok(dy, move) & (shift_p * st[COEF] >= EPS_GAIN)
+        pos, target, share = dy[POS], st[TARGET], st[SHARE]
+        diff = target - pos
+        full = share * np.abs(diff)
+        limit = full[0] / st[RATE]
+        shift_p = np.minimum(full[1], limit)
+        move = shift_p * st[PER_SHIFT]
+        sign = np.sign(diff)
+        move *= sign
+        np.copyto(move, diff, where=(full[1] > limit) ^ _SWAP)
+        gain = shift_p * st[COEF]
+        ok = self._moves_ok(dy, move)
+        ok &= gain >= EPS_GAIN
 
         others = st[BASE] + self.revealed_sum[ki[REVEALED_SUM]]
-        now = others - self.revealed_shift[ki[REVEALED]] + share * (pos - st[START])
+        now = others - self.revealed_shift[ki[REVEALED]]
+        now += share * (pos - st[START])
         gap = target - now
-        hit = ok & (gap * (gap - share * move) < 0)
-        changed = False
+        hit = gap * (gap - share * move) < 0
+        hit &= ok
+        valid = ok
         if hit.any():
-            far = np.abs(gap) > AT_TARGET
-            hit &= far
-        if hit[0].any():
-            changed = True
-            seen = np.where(self.is_revealed[ki[0]], others[0], now[0])
-            new_q = np.abs(target[0] - seen)
-            new_p = new_q / rate
-            shift_p = np.where(hit[0], new_p, shift_p)
-            move = np.where(hit[0], new_p * per_shift * sign, move)
-            hit_y = ok & far[1] & (gap[1] * (gap[1] - share[1] * move[1]) < 0)
-        else:
-            hit_y = hit[1]
-        if hit_y.any():
-            changed = True
-            seen = np.where(self.is_revealed[ki[1]], others[1], now[1])
-            new_p = np.abs(target[1] - seen)
-            shift_p = np.where(hit_y, new_p, shift_p)
-            move = np.where(hit_y, new_p * per_shift * sign, move)
-        valid = ok & self._moves_ok(dy, move) if changed else ok
-        gain = shift_p * st[COEF]
-        dy[GAIN] = shift_p * st[COEF_X:COEF_Y + 1]
+            hit &= np.abs(gap) > AT_TARGET
+            if hit[0].any():
+                seen = np.where(self.is_revealed[ki[0]], others[0], now[0])
+                new_p = np.abs(target[0] - seen) / st[RATE]
+                np.copyto(shift_p, new_p, where=hit[0])
+                np.copyto(move, new_p * st[PER_SHIFT] * sign, where=hit[0])
+                hit[1] = ok & (gap[1] * (gap[1] - share[1] * move[1]) < 0) & (np.abs(gap[1]) > AT_TARGET)
+            if hit[1].any():
+                seen = np.where(self.is_revealed[ki[1]], others[1], now[1])
+                new_p = np.abs(target[1] - seen)
+                np.copyto(shift_p, new_p, where=hit[1])
+                np.copyto(move, new_p * st[PER_SHIFT] * sign, where=hit[1])
+            gain = shift_p * st[COEF]
+            valid = ok & self._moves_ok(dy, move)
         dy[MOVE] = move
+        if self.explain:
+            dy[GAIN] = shift_p * st[COEF_X:COEF_Y + 1]
         if self.params.randomized_value > 0 and ok.any():
             valid = self._randomize(idx, ok, st, ki, dy, gain, valid, now, others)
         self.dy[:, idx] = dy
-        self.gain[idx] = np.where(valid, gain, -np.inf)
+        gain[~valid] = -np.inf
+        self.gain[idx] = gain
 
     def _randomize(self, idx, ok, st, ki, dy, gain, valid, now, others) -> np.ndarray:
         """Decide's randomised equal gain for the exchanges among ``idx`` that passed the
@@ -389,7 +393,7 @@ class _Iteration:
             sel = draw_of == d
             uvz[sel] = self.draws[int(d)].random((int(sel.sum()), 3))
         u, v, z = uvz.T
-        st, part = st[:, rows], dy[:, rows]
+        st, part = self.st[:, idx[rows]], dy[:, rows]
         now, others = now[:, rows], others[:, rows]
         seen = np.where(self.is_revealed[ki[REVEALED][:, rows]], others, now)
         pos, target, share = part[POS], st[TARGET], st[SHARE]
@@ -475,17 +479,20 @@ class _Iteration:
     def _run_one(self, explain: bool) -> None:
         gain, st, ki, dyt = self.gain, self.st, self.ki, self.dy
         bounds, ids, n_keys = self.lookup_bounds.tolist(), self.lookup_ids, self.n_keys
-        revealed, shifts, known, sums = self.revealed, self.revealed_shift, self.is_revealed, self.revealed_sum
+        revealed, shifts, known = self.revealed, self.revealed_shift, self.is_revealed
+        sums = self.revealed_sum
         voting, nxt = self.voting[0], self.next[0]
         while True:
             e = int(gain.argmax())
             top = float(gain[e])
             if top == -np.inf:
                 return
-            bar = top - TIE * abs(top)
-            if np.count_nonzero(gain >= bar) > 1:
-                e = self._break_tie(0, np.flatnonzero(gain >= bar))
             gain[e] = -np.inf
+            bar = top - TIE * abs(top)
+            if gain.max() >= bar:
+                gain[e] = top
+                e = self._break_tie(0, np.flatnonzero(gain >= bar))
+                gain[e] = -np.inf
             g_x, g_y, gs_x, gs_y, sup_x, sup_y, dem_x, dem_y, xa, ya, p, q = ki[:, e].tolist()
             pos_x, pos_y, move_x, move_y, _, _, _, _, gain_x, gain_y = dyt[:, e].tolist()
             col = st[:, e].tolist()
@@ -493,22 +500,26 @@ class _Iteration:
             y_y = pos_y + move_y
             voting[xa, q] = y_x
             voting[ya, p] = y_y
-            nxt[xa, q] = col[16] * y_x + (1 - col[16]) * col[2]
-            nxt[ya, p] = col[17] * y_y + (1 - col[17]) * col[3]
+            nxt[xa, q] = col[18] * y_x + (1 - col[18]) * col[2]
+            nxt[ya, p] = col[19] * y_y + (1 - col[19]) * col[3]
             if explain:
                 self.log.append((xa, q, pos_x, y_x, ya, p, pos_y, y_y, gain_x, gain_y))
-            for g, gs, value, start, c in ((g_x, gs_x, y_x, col[2], col[4]), (g_y, gs_y, y_y, col[3], col[5])):
+            for g, gs, value, start, c in ((g_x, gs_x, y_x, col[2], col[4]),
+                                          (g_y, gs_y, y_y, col[3], col[5])):
                 if known[g]:
                     old = float(revealed[g])
-                    value = (old if old < value else value) if start <= old else (old if old > value else value)
+                    if start <= old:
+                        value = old if old < value else value
+                    else:
+                        value = old if old > value else value
                 shift = c * (value - start)
                 sums[gs] += shift - shifts[g]
                 revealed[g] = value
                 shifts[g] = shift
                 known[g] = True
             keys = (sup_x, sup_y, n_keys + dem_x, n_keys + dem_y)
-            idx = _distinct(np.concatenate([ids[bounds[k]:bounds[k + 1]] for k in keys]))
-            idx = idx[gain[idx] > -np.inf]
+            idx = np.concatenate([ids[bounds[k]:bounds[k + 1]] for k in keys])
+            idx = _distinct(idx[gain[idx] > -np.inf])
             if idx.size:
                 dy = dyt[:, idx]
                 supply = ki[SUPPLY, idx]
@@ -518,15 +529,16 @@ class _Iteration:
     @staticmethod
     def _retain(dy, from_x, from_y, y_x, y_y) -> None:
         """Sides whose supplier and supply issue match a side of the executed exchange keep
-        their last move in their history and take that side's voting position."""
+        their last move in their history and take that side's voting position. The last
+        move of an exchange still on the list always agrees in sign with its history."""
         moved = from_x | from_y
         if not moved.any():
             return
         last = dy[MOVE]
-        hsign = dy[HSIGN]
-        dy[HSUM] += np.where(moved, last, 0.0)
-        dy[HSIGN] = np.where(moved, np.where(hsign * last >= 0, np.sign(last), np.nan), hsign)
-        dy[POS] = np.where(from_x, y_x, np.where(from_y, y_y, dy[POS]))
+        dy[HSUM] += last * moved
+        np.copyto(dy[HSIGN], np.sign(last), where=moved)
+        np.copyto(dy[POS], y_x, where=from_x)
+        np.copyto(dy[POS], y_y, where=from_y)
 
     def _run_all(self) -> None:
         n_d, n_max, n_keys = self.n_draws, self.n_max, self.n_keys
@@ -564,8 +576,8 @@ class _Iteration:
             if total == 0:
                 continue
             at = np.repeat(lo - np.cumsum(size) + size, size) + np.arange(total)
-            idx = _distinct(self.lookup_ids[at])
-            idx = idx[gain[idx] > -np.inf]
+            idx = self.lookup_ids[at]
+            idx = _distinct(idx[gain[idx] > -np.inf])
             if idx.size == 0:
                 continue
             where = np.full(n_d, -1)
@@ -623,6 +635,9 @@ class Exchange(Model):
             each carrying the whole exchange in its text.
         """
         assert isinstance(params, ExchangeParams)
+        given = arrays.actor_ids
+        order = np.array(sorted(range(len(given)), key=given.__getitem__), dtype=np.int64)
+        arrays = arrays.take_actors(order)
         n_d, n_a, n_i = arrays.position.shape
         present = arrays.present
         factor, offset = _to_unit(arrays)
@@ -636,16 +651,17 @@ class Exchange(Model):
         events: list[Event] = []
         span = np.where(factor > 0, 1.0 / np.where(factor > 0, factor, 1.0), 0.0)
         for r in range(n_r):
-            it = _Iteration(x, s, w, present, params, draws)
+            it = _Iteration(x, s, w, present, params, draws, explain and n_d == 1)
             it.run(arrays.actor_ids, arrays.issue_ids, explain and n_d == 1)
             trajectory[:, r] = _weighted_outcome(it.voting, w, present) * span + offset
             rounds[:, r] = np.where(present, it.voting * span + offset, np.nan)
             if explain and n_d == 1:
                 events.extend(self._events(r + 1, it.log, arrays, span, offset))
             x = it.next
+        back = np.argsort(order)
         return ModelResult(
-            self.name, arrays.actor_ids, arrays.issue_ids, trajectory[:, -1],
-            rounds=rounds, trajectory=trajectory, events=tuple(events),
+            self.name, given, arrays.issue_ids, trajectory[:, -1],
+            rounds=rounds[:, :, back], trajectory=trajectory, events=tuple(events),
         )
 
     @staticmethod

@@ -29,7 +29,7 @@ INK = "#1f2933"
 MUTED = "#616e7c"
 RULE = "#cbd2d9"
 ACCENT = "#1d4e89"
-MODEL_COLOURS = ("#1d4e89", "#c0392b", "#2e7d32", "#8e44ad", "#d35400", "#00838f", "#6d4c41")
+MODEL_COLOURS = ("#111827", "#6b7280", "#b45309", "#0f766e", "#7c3aed", "#be123c", "#374151")
 ACTOR_COLOURS = ("#1d4e89", "#c0392b", "#2e7d32", "#8e44ad", "#d35400", "#00838f", "#6d4c41", "#ad1457",
                  "#455a64", "#9e9d24")
 WIDTH = 7.0
@@ -93,8 +93,15 @@ def _models(run_json: dict[str, Any]) -> list[str]:
     return list(run_json.get("models", {}))
 
 
+def short_name(name: str, limit: int = 26) -> str:
+    """An actor's name for a legend: before any parenthesis, cut at ``limit`` characters."""
+    name = name.split(" (")[0]
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+
+
 def _scale_ticks(ax: Any, issue: Issue) -> None:
-    ax.set_xlim(issue.scale.min, issue.scale.max)
+    pad = 0.02 * (issue.scale.max - issue.scale.min)
+    ax.set_xlim(issue.scale.min - pad, issue.scale.max + pad)
     anchors = sorted(issue.scale.anchors)
     if anchors:
         ax.set_xticks(anchors)
@@ -140,8 +147,8 @@ def forecast_figure(scenario: Scenario, run_json: dict[str, Any]) -> Figure | No
         handles = [Line2D([], [], color=MODEL_COLOURS[k % len(MODEL_COLOURS)], lw=1.6, ls=("-", "--", ":", "-.")[k % 4],
                           label=f"forecast: {m}") for k, m in enumerate(models)]
         handles.append(Line2D([], [], color=MUTED, marker="v", ls="", label="status quo"))
-        handles += [Line2D([], [], color=actor_colour[a.id], marker="o", ls="", label=a.name if len(a.name) < 28
-                           else a.id) for a in scenario.actors]
+        handles += [Line2D([], [], color=actor_colour[a.id], marker="o", ls="", label=short_name(a.name))
+                    for a in scenario.actors]
         fig.legend(handles=handles, loc="lower center", ncol=min(4, len(handles)), bbox_to_anchor=(0.5, 0.0))
         fig.tight_layout(rect=(0, 0.04 + 0.018 * math.ceil(len(handles) / 4), 1, 1), h_pad=0.6)
     return fig
@@ -179,7 +186,7 @@ def rounds_figures(scenario: Scenario, run_json: dict[str, Any]) -> list[tuple[s
             for ax in axes[len(issues):]:
                 ax.set_visible(False)
             handles = [seen[k] for k in seen if k != "__forecast__"]
-            labels = [names.get(k, k) for k in seen if k != "__forecast__"]
+            labels = [short_name(names.get(k, k)) for k in seen if k != "__forecast__"]
             if "__forecast__" in seen:
                 handles.append(seen["__forecast__"])
                 labels.append("forecast")
@@ -221,23 +228,23 @@ def uncertainty_figure(scenario: Scenario, data: dict[str, Any]) -> Figure | Non
         ax.grid(axis="y", visible=False)
         handles = [Line2D([], [], color=MODEL_COLOURS[k % len(MODEL_COLOURS)], lw=3.2, alpha=0.6, label=m)
                    for k, m in enumerate(models)]
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.2 / max(n, 1)),
-                  ncol=len(handles))
-        fig.tight_layout()
+        fig.legend(handles=handles, loc="lower center", ncol=len(handles), bbox_to_anchor=(0.5, 0.0))
+        fig.tight_layout(rect=(0, 0.05, 1, 1))
     return fig
 
 
-def tornado_figure(scenario: Scenario, data: dict[str, Any], top: int = 6) -> Figure | None:
+def tornado_figure(scenario: Scenario, data: dict[str, Any], top: int = 5) -> Figure | None:
     """Sensitivity: for each issue, the judgements that move the forecast most (low end to high end)."""
     outputs = {k: v for k, v in (data.get("outputs") or {}).items() if v.get("tornado")}
     if not outputs:
         return None
     names = {i.id: i.name for i in scenario.issues}
     with style():
-        rows = [min(top, len(v["tornado"])) for v in outputs.values()]
-        fig = Figure(figsize=(WIDTH, 0.4 + sum(0.2 * r + 0.45 for r in rows)))
-        axes = fig.subplots(len(outputs), 1, squeeze=False, gridspec_kw={"height_ratios": rows})[:, 0]
-        for ax, (issue_id, out) in zip(axes, outputs.items(), strict=True):
+        cols = 2 if len(outputs) > 1 else 1
+        rows = math.ceil(len(outputs) / cols)
+        fig = Figure(figsize=(WIDTH, 0.5 + rows * (0.2 * top + 0.55)))
+        axes = fig.subplots(rows, cols, squeeze=False).ravel()
+        for ax, (issue_id, out) in zip(axes, outputs.items(), strict=False):
             bars = out["tornado"][:top]
             base = out.get("baseline")
             for j, bar in enumerate(bars):
@@ -248,11 +255,106 @@ def tornado_figure(scenario: Scenario, data: dict[str, Any], top: int = 6) -> Fi
                 ax.barh(j, hi - base, left=base, color=ACCENT, alpha=0.75, height=0.62)
             if base is not None:
                 ax.axvline(base, color=INK, lw=0.8)
+            labels = [(b.get("label") or b.get("name", "")).replace(f" on {issue_id}", "").replace(f" of {issue_id}", "")
+                      for b in bars]
             ax.set_yticks(range(len(bars)))
-            ax.set_yticklabels([_wrap(b.get("label") or b.get("name", ""), 46) for b in bars], fontsize=7)
-            ax.invert_yaxis()
+            ax.set_yticklabels([_wrap(t, 28) for t in labels], fontsize=7)
+            ax.set_ylim(top - 0.5, -0.5)
             ax.grid(axis="y", visible=False)
-            ax.set_title(_wrap(names.get(issue_id, issue_id), 90), fontsize=8)
-        axes[-1].set_xlabel("forecast with the judgement at the low end (red) and the high end (blue) of its range")
-        fig.tight_layout(h_pad=0.8)
+            ax.set_title(_wrap(names.get(issue_id, issue_id), 44), fontsize=8)
+        for ax in axes[len(outputs):]:
+            ax.set_visible(False)
+        fig.supxlabel("forecast with the judgement at the low end (red) or the high end (blue) of its range",
+                      fontsize=7.5, color=MUTED)
+        fig.tight_layout(h_pad=0.9, w_pad=1.2)
     return fig
+
+
+def _zone_of(entry: Any) -> tuple[float, float] | None:
+    if not isinstance(entry, dict):
+        return None
+    zone = entry.get("zone", entry)
+    if isinstance(zone, list | tuple) and len(zone) == 2 and all(isinstance(v, int | float) for v in zone):
+        return float(zone[0]), float(zone[1])
+    if isinstance(zone, dict):
+        for lo_key, hi_key in (("low", "high"), ("lo", "hi"), ("min", "max"), ("zone_low", "zone_high"),
+                               ("lower", "upper"), ("from", "to")):
+            lo, hi = zone.get(lo_key), zone.get(hi_key)
+            if isinstance(lo, int | float) and isinstance(hi, int | float):
+                return float(lo), float(hi)
+    return None
+
+
+def _per_issue(data: dict[str, Any], key: str = "issues") -> dict[str, Any]:
+    raw = data.get(key)
+    if isinstance(raw, dict):
+        return raw
+    if isinstance(raw, list):
+        return {e.get("issue") or e.get("id"): e for e in raw if isinstance(e, dict) and (e.get("issue") or e.get("id"))}
+    return {}
+
+
+def zone_figure(scenario: Scenario, data: dict[str, Any]) -> Figure | None:
+    """The zone of agreement on each issue (where every veto player prefers a deal to no deal)."""
+    per_issue = _per_issue(data)
+    rows = [(issue, per_issue.get(issue.id)) for issue in scenario.issues if issue.id in per_issue]
+    if not rows:
+        return None
+    with style():
+        fig = Figure(figsize=(WIDTH, 0.6 + 0.36 * len(rows)))
+        ax = fig.subplots()
+        for k, (issue, entry) in enumerate(rows):
+            span = issue.scale.max - issue.scale.min
+            pct = (lambda v, lo=issue.scale.min, span=span: 100 * (v - lo) / span)
+            ax.plot([0, 100], [k, k], color=RULE, lw=0.8)
+            zone = _zone_of(entry)
+            if zone is not None:
+                ax.plot([pct(zone[0]), pct(zone[1])], [k, k], color="#2e7d32", lw=7, alpha=0.7,
+                        solid_capstyle="butt")
+            else:
+                ax.text(101, k, "no zone", va="center", fontsize=7, color="#8a1c1c")
+            ax.plot([pct(scenario.status_quo(issue))], [k], marker="v", color=MUTED, ms=6)
+        ax.set_yticks(range(len(rows)))
+        ax.set_yticklabels([_wrap(i.name, 34) for i, _ in rows])
+        ax.invert_yaxis()
+        ax.set_xlim(0, 100)
+        ax.grid(axis="y", visible=False)
+        ax.set_xlabel("% of each issue's scale (green: zone of agreement; triangle: status quo)")
+        fig.tight_layout()
+    return fig
+
+
+def timeline_figure(data: dict[str, Any]) -> Figure | None:
+    """How the agreement analysis changes over the dated snapshots of the scenario."""
+    timeline = data.get("timeline")
+    if not isinstance(timeline, list) or not timeline or not all(isinstance(t, dict) for t in timeline):
+        return None
+    numeric = [k for k, v in timeline[0].items() if isinstance(v, int | float) and not isinstance(v, bool)]
+    if not numeric:
+        return None
+    labels = [str(t.get("label") or t.get("date") or k + 1) for k, t in enumerate(timeline)]
+    with style():
+        fig = Figure(figsize=(WIDTH, 2.6))
+        ax = fig.subplots()
+        for j, key in enumerate(numeric[:3]):
+            ax.plot(range(len(timeline)), [t.get(key) if t.get(key) is not None else math.nan for t in timeline],
+                    marker="o", color=MODEL_COLOURS[j], label=key.replace("_", " "))
+        ax.set_xticks(range(len(timeline)))
+        ax.set_xticklabels([_wrap(label, 16) for label in labels], fontsize=7)
+        ax.legend()
+        fig.tight_layout()
+    return fig
+
+
+def agreement_figures(scenario: Scenario, data: dict[str, Any]) -> list[tuple[str, Figure]]:
+    """The agreement analysis's figures that its JSON supports, with captions."""
+    if not isinstance(data, dict) or "error" in data:
+        return []
+    out = []
+    zone = zone_figure(scenario, data)
+    if zone is not None:
+        out.append(("Zone of agreement on each issue: the outcomes every veto player prefers to no deal.", zone))
+    timeline = timeline_figure(data)
+    if timeline is not None:
+        out.append(("The agreement analysis at each dated snapshot of the case.", timeline))
+    return out

@@ -1,0 +1,123 @@
+"""``accord mc`` and ``accord sensitivity`` through the real entry point."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+
+def run_patched(*args: str, block: tuple[str, ...]) -> subprocess.CompletedProcess:
+    """Run the CLI in a subprocess in which the modules ``block`` cannot be imported."""
+    code = (
+        "import sys\n"
+        f"for name in {block!r}:\n"
+        "    sys.modules[name] = None\n"
+        "from accord.cli.app import main\n"
+        f"sys.argv = ['accord', *{list(args)!r}]\n"
+        "main()\n"
+    )
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+
+
+def test_mc_json_on_the_builtin_case(cli):
+    res = cli("mc", "--model", "compromise", "--draws", "3000", "--seed", "4", "--no-agreement", "--json")
+    assert res.returncode == 0, res.stderr
+    assert res.stderr == ""  # no progress bar in JSON mode
+    data = json.loads(res.stdout)
+    assert data["scenario"] == "ukraine-2025" and data["draws"] == 3000 and data["seed"] == 4
+    territory = data["models"]["compromise"]["issues"]["territory"]
+    assert set(territory) == {"mean", "sd", "p10", "p50", "p90"}
+    assert territory["p10"] < territory["p50"] < territory["p90"]
+    assert data["agreement"] is None
+
+
+def test_mc_same_seed_same_numbers_whatever_the_chunk_size(cli):
+    base = ("mc", "-m", "median", "--draws", "2500", "--seed", "9", "--no-agreement", "--json")
+    a = json.loads(cli(*base, "--chunk-size", "1024").stdout)
+    b = json.loads(cli(*base, "--chunk-size", "2500").stdout)
+    assert a["models"] == b["models"]
+
+
+def test_mc_table_with_noise_on_an_imported_file(cli, data_dir):
+    res = cli(
+        "mc",
+        str(data_dir / "eum" / "ec_car_emissions_1994.csv"),
+        "-m",
+        "compromise",
+        "--draws",
+        "1000",
+        "--noise",
+        "position=2",
+        "--noise",
+        "salience=0.05",
+    )
+    assert res.returncode == 0, res.stderr
+    assert "compromise: forecast over the draws" in res.stdout and "p90" in res.stdout
+    assert "noise position=2, salience=0.05" in res.stdout
+
+
+def test_mc_bad_noise_is_a_usage_error(cli):
+    res = cli("mc", "-m", "compromise", "--draws", "10", "--noise", "colour=2")
+    assert res.returncode == 2 and "noise kind must be one of" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_mc_unknown_model_is_exit_1(cli):
+    res = cli("mc", "-m", "oracle", "--draws", "10")
+    assert res.returncode == 1 and "no model named 'oracle'" in res.stderr
+
+
+def test_mc_workers_without_dask_says_how_to_install():
+    res = run_patched(
+        "mc", "-m", "compromise", "--draws", "10", "--workers", "2", block=("dask", "dask.distributed")
+    )
+    assert res.returncode == 1, res.stderr
+    assert "pip install 'accord[scale]'" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_mc_agreement_unavailable_is_a_clear_error():
+    res = run_patched(
+        "mc", "-m", "compromise", "--draws", "10", "--agreement", block=("accord.analysis.agreement",)
+    )
+    assert res.returncode == 1 and "agreement sampling unavailable" in res.stderr
+
+
+def test_mc_scheduler_and_workers_together_is_a_usage_error(cli):
+    res = cli("mc", "--draws", "10", "--workers", "2", "--scheduler", "tcp://127.0.0.1:1")
+    assert res.returncode == 2 and "not both" in res.stderr
+
+
+def test_sensitivity_json_has_ranking_and_tornado(cli):
+    res = cli("sensitivity", "--output", "territory", "--method", "morris", "--n", "10", "--json")
+    assert res.returncode == 0, res.stderr
+    data = json.loads(res.stdout)
+    assert data["method"] == "morris" and data["output"] == "territory" and data["model"] == "compromise"
+    assert len(data["ranking"]) == 79 and len(data["tornado"]) == 79
+    top = data["ranking"][0]
+    assert {"rank", "name", "label", "mu_star", "mu_star_conf", "mu", "sigma"} <= set(top)
+    stars = [r["mu_star"] for r in data["ranking"]]
+    assert stars == sorted(stars, reverse=True)
+    assert {"low", "high", "baseline"} <= set(data["tornado"][0])
+
+
+def test_sensitivity_sobol_table_grouped_by_actor(cli):
+    res = cli("sensitivity", "--output", "territory", "--group", "actor", "--n", "64")
+    assert res.returncode == 0, res.stderr
+    assert "The judgements that matter most" in res.stdout and "total ST" in res.stdout
+    assert "russia" in res.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (("--output", "territory", "--n", "1000"), 2, "power of two"),
+        (("--output", "territory", "--method", "fast"), 2, "must be one of"),
+        (("--output", "nowhere"), 1, "output must be an issue id or 'agreement'"),
+        ((), 2, "--output"),
+    ],
+)
+def test_sensitivity_errors(cli, args, code, message):
+    res = cli("sensitivity", *args)
+    assert res.returncode == code and message in res.stderr and "Traceback" not in res.stderr

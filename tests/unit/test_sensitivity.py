@@ -1,0 +1,205 @@
+"""Sobol and Morris sensitivity against analytic answers, grouping, tornado data and errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import numpy as np
+import pytest
+
+from accord.analysis.sensitivity import sensitivity, sensitivity_many
+from accord.errors import AccordError, ParameterError
+from accord.scenario.io import scenario_from_data
+
+
+def linear(distribution: str = "uniform", **extra):
+    """Compromise forecast on issue x = (p_a + p_b) / 2 with p_a in [0, 100], p_b in [0, 50].
+
+    Equal capabilities and saliences (points), so the forecast is linear: the variance
+    shares are 100^2 : 50^2, i.e. S1 = ST = 0.8 and 0.2. Issue y has no range at all.
+    """
+    data = {
+        "id": "linear",
+        "title": "Linear",
+        "distribution": distribution,
+        "actors": [
+            {"id": "a", "name": "A", "capability": 1, "no_deal_cost": [0, 5]},
+            {"id": "b", "name": "B", "capability": 1},
+        ],
+        "issues": [{"id": "x", "name": "X", "aliases": ["ex"]}, {"id": "y", "name": "Y"}],
+        "stances": [
+            {"actor": "a", "issue": "x", "position": [0, 100], "salience": 1, "assumption": "t"},
+            {"actor": "b", "issue": "x", "position": [0, 50], "salience": 1, "assumption": "t"},
+            {"actor": "a", "issue": "y", "position": 20, "salience": 1, "assumption": "t"},
+        ],
+        **extra,
+    }
+    return scenario_from_data(data)
+
+
+def test_sobol_matches_the_analytic_indices():
+    res = sensitivity(linear(), "x", method="sobol", n=1024, seed=3)
+    assert [r.name for r in res.rows] == ["stances[0].position", "stances[1].position"]
+    first, second = res.rows
+    assert first.indices["S1"] == pytest.approx(0.8, abs=0.05)
+    assert first.indices["ST"] == pytest.approx(0.8, abs=0.05)
+    assert second.indices["S1"] == pytest.approx(0.2, abs=0.05)
+    assert second.indices["ST"] == pytest.approx(0.2, abs=0.05)
+    assert 0 < first.indices["S1_conf"] < 0.2 and 0 < first.indices["ST_conf"] < 0.2
+    assert res.evaluations == 1024 * (2 + 2) + 4
+    assert res.baseline == pytest.approx(37.5)
+    # Tornado: one factor at an end, the other at its midpoint.
+    assert (first.low, first.high) == pytest.approx((12.5, 62.5))
+    assert (second.low, second.high) == pytest.approx((25.0, 50.0))
+    assert first.label == "a: position on x"
+
+
+def test_morris_elementary_effects_of_a_linear_output_are_exact():
+    res = sensitivity(linear(), "x", method="morris", n=30, seed=1)
+    first, second = res.rows
+    # Effects are per unit of the standardised range: 100/2 and 50/2.
+    assert first.indices["mu_star"] == pytest.approx(50) and first.indices["mu"] == pytest.approx(50)
+    assert second.indices["mu_star"] == pytest.approx(25)
+    assert first.indices["sigma"] == pytest.approx(0, abs=1e-9)
+    assert res.evaluations == 30 * 3 + 4
+
+
+def test_pert_ranges_change_the_spread_not_the_ranking():
+    uni = sensitivity(linear(), "x", n=512, seed=2)
+    pert = sensitivity(linear("pert"), "x", n=512, seed=2)
+    assert pert.output_sd < uni.output_sd
+    assert pert.output_sd == pytest.approx(uni.output_sd * np.sqrt(12 / 28), rel=0.1)
+    assert pert.rows[0].indices["S1"] == pytest.approx(0.8, abs=0.06)
+    assert (pert.rows[0].low, pert.rows[0].high) == (uni.rows[0].low, uni.rows[0].high)
+
+
+def test_same_seed_same_indices_including_confidence():
+    a = sensitivity(linear(), "x", n=256, seed=0)
+    b = sensitivity(linear(), "x", n=256, seed=0)
+    assert [r.indices for r in a.rows] == [r.indices for r in b.rows]
+
+
+def test_grouping_by_actor_and_issue():
+    sc = linear()
+    by_actor = sensitivity(sc, "x", method="morris", n=20, group="actor", factors="all")
+    assert {r.name for r in by_actor.rows} == {"a", "b"}
+    a = next(r for r in by_actor.rows if r.name == "a")
+    assert set(a.factors) == {"actors[0].no_deal_cost", "stances[0].position"}
+    assert a.label.startswith("a: 2 judgements")
+    by_issue = sensitivity(sc, "x", method="sobol", n=256, group="issue", factors="all")
+    assert {r.name for r in by_issue.rows} == {"x", "actor:a"}
+    x = next(r for r in by_issue.rows if r.name == "x")
+    assert x.indices["ST"] == pytest.approx(1, abs=0.05)
+    assert (x.low, x.high) == pytest.approx((0, 75))
+
+
+def test_relevant_factors_only_by_default_and_all_on_request():
+    sc = linear()
+    assert [r.name for r in sensitivity(sc, "x", method="morris", n=10).rows] == [
+        "stances[0].position",
+        "stances[1].position",
+    ]
+    every = sensitivity(sc, "x", method="morris", n=10, factors="all")
+    cost = next(r for r in every.rows if r.name == "actors[0].no_deal_cost")
+    assert cost.indices["mu_star"] == 0 and every.rows[-1] is cost
+    chosen = sensitivity(sc, "x", method="morris", n=10, factors=["stances[1].position"])
+    assert [r.name for r in chosen.rows] == ["stances[1].position"]
+
+
+def test_constant_output_gives_zero_indices_without_warnings():
+    res = sensitivity(linear(), "y", method="sobol", n=64)
+    assert all(r.indices["ST"] == 0 and r.indices["S1"] == 0 for r in res.rows)
+    assert res.notes and "does not vary" in res.notes[0]
+
+
+def test_many_outputs_from_one_design_equal_single_runs():
+    sc = linear()
+    many = sensitivity_many(sc, None, n=128, seed=4)
+    assert list(many) == ["x", "y"]
+    single = sensitivity(sc, "ex", n=128, seed=4)  # an alias names the issue too
+    assert single.output == "x"
+    assert [r.indices for r in many["x"].rows] == [r.indices for r in single.rows]
+
+
+def test_frame_json_and_tornado():
+    res = sensitivity(linear(), "x", n=128)
+    frame = res.to_frame()
+    assert list(frame.columns) == [
+        "rank",
+        "name",
+        "label",
+        "S1",
+        "S1_conf",
+        "ST",
+        "ST_conf",
+        "low",
+        "high",
+        "swing",
+    ]
+    assert list(frame["rank"]) == [1, 2] and frame.loc[0, "swing"] == pytest.approx(50)
+    data = json.loads(json.dumps(res.to_json(), allow_nan=False))
+    assert data["ranking"][0]["name"] == "stances[0].position" and data["model"] == "compromise"
+    assert data["tornado"][0] == {
+        "name": "stances[0].position",
+        "label": "a: position on x",
+        "low": 12.5,
+        "high": 62.5,
+        "baseline": 37.5,
+    }
+    morris = sensitivity(linear(), "x", method="morris", n=10).to_frame()
+    assert list(morris.columns)[3:7] == ["mu_star", "mu_star_conf", "mu", "sigma"]
+
+
+def test_expected_utility_forecast_is_analysable():
+    pytest.importorskip("accord.models.expected_utility")
+    res = sensitivity(linear(), "x", model="expected_utility", method="morris", n=8, params={"rounds": 3})
+    assert res.model == "expected_utility" and len(res.rows) == 2
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"n": 1000}, "power of two.*try 512 or 1024"),
+        ({"method": "fast"}, "method must be one of"),
+        ({"group": "colour"}, "group must be one of"),
+        ({"method": "morris", "levels": 3}, "levels"),
+        ({"factors": ["stances[9].position"]}, "not a range"),
+        ({"conf_level": 1.5}, "conf_level"),
+        ({"seed": -1}, "seed"),
+    ],
+)
+def test_bad_options(kwargs, message):
+    with pytest.raises(ParameterError, match=message):
+        sensitivity(linear(), "x", **kwargs)
+
+
+def test_unknown_output_names_the_issues():
+    with pytest.raises(ParameterError, match="issues: x, y"):
+        sensitivity(linear(), "z")
+
+
+def test_agreement_output_without_the_analysis(monkeypatch):
+    monkeypatch.setitem(sys.modules, "accord.analysis.agreement", None)
+    with pytest.raises(AccordError, match="agreement sampling unavailable"):
+        sensitivity(linear(), "agreement")
+
+
+def test_no_uncertain_input_is_an_error():
+    sc = scenario_from_data(
+        {
+            "id": "p",
+            "title": "P",
+            "actors": [{"id": "a", "name": "A", "capability": 1}],
+            "issues": [{"id": "x", "name": "X"}],
+            "stances": [{"actor": "a", "issue": "x", "position": 1, "salience": 1, "assumption": "t"}],
+        }
+    )
+    with pytest.raises(ParameterError, match="nothing is uncertain"):
+        sensitivity(sc, "x")
+
+
+def test_progress_reaches_the_total():
+    seen = []
+    sensitivity(linear(), "x", n=64, chunk_size=100, progress=lambda d, t: seen.append((d, t)))
+    assert seen[-1][0] == seen[-1][1] == 64 * 4 + 4 and len(seen) == 3
