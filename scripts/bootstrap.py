@@ -72,7 +72,7 @@ def ensure_chromium() -> None:
 
 
 def main(argv: list[str]) -> int:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036  (the script may be started by an older Python)
         print("accord needs Python 3.11 or newer", file=sys.stderr)
         return 2
     if not argv or argv[0] not in ("run", "test"):

@@ -42,6 +42,7 @@ Monte Carlo
 
 from __future__ import annotations
 
+import importlib
 import math
 import re
 import time
@@ -481,7 +482,7 @@ def _batched(arrays: ScenarioArrays, n: int) -> ScenarioArrays:
 def agreement_module() -> Any:
     """:mod:`accord.analysis.agreement`, or an error saying agreement sampling is unavailable."""
     try:
-        from accord.analysis import agreement
+        agreement = importlib.import_module("accord.analysis.agreement")
     except ImportError:
         raise AccordError(AGREEMENT_UNAVAILABLE) from None
     if not (hasattr(agreement, "agreement_arrays") and hasattr(agreement, "zone_batch")):

@@ -43,21 +43,22 @@ Decide conventions followed here
 - Exchanges are formed for each issue pair in issue order and, within it, for actors
   below the outcome on neither issue paired with actors below it on both, then actors
   below it on ``p`` only with actors below it on ``q`` only, in actor order.
-- A move is valid when it is larger than 1e-10, keeps the position inside 0–100, does
-  not reverse the direction of the moves the actor has made in this exchange before it
-  was recomputed, and those moves plus this one do not exceed +100; an exchange with a
-  gain below 1e-10 is invalid.
+- A move is valid when it is larger than 1e-10, keeps the position inside 0–100 (to
+  1e-9, for rounding), does not reverse the direction of the moves the actor made in
+  this exchange before it was recomputed, and those moves plus this one do not exceed
+  +100; an exchange with a gain below 1e-10 is invalid.
 - The outcome an exchange sees on an issue is computed from the iteration's start
   positions, except for the positions that executed exchanges revealed to it: when an
   actor demands an issue in both, the new position of the supplier of that issue.
-  When a supplier is revealed more than once, Decide keeps the earlier value if it lies
-  no further from the supplier's start than the new one, on the side of the start where
-  the earlier value lies; so does this model.
+  When a supplier is revealed again, Decide keeps the smaller of the earlier and the new
+  position if the earlier one lies at or above the supplier's start, else the larger;
+  so does this model.
 - Ties (gains equal to within a relative 1e-12) are broken at random, as in Decide
   (which draws between the two best); here uniformly among all tied exchanges, taken in
   the order of their actors' and issues' ids, so results do not depend on how the
   scenario lists its actors.
 - ``λ_s = 0.4`` and ``λ_f = 0.1`` are Decide's ``SALIENCE_WEIGHT`` and ``FIXED_WEIGHT``.
+- Gains are outcome shifts on the 0–100 scale times saliences, as in Decide.
 
 Where this model deliberately differs from Decide 2025.3.1
 -----------------------------------------------------------
@@ -78,8 +79,9 @@ Where this model deliberately differs from Decide 2025.3.1
   actors' indifference rates ``s_Yp / s_Yq`` and ``s_Xp / s_Xq``, gains are unequal,
   and exchanges are carried out in order of the smaller of the two gains.
 
-Actors are taken in the order of their ids (Decide takes them in file order), so that
-results, down to rounding, do not depend on the order in which a scenario lists them.
+"Actor order" above is the order of the actors' ids (Decide takes them in file order),
+so that results, down to rounding, do not depend on the order in which a scenario lists
+them.
 Every draw of a batch uses its own generator, all seeded from one number taken from
 ``rng``, so a batch equals the loop of single runs with the same ``rng``.
 """
@@ -112,8 +114,9 @@ _SWAP = np.array([[False], [True]])
 REVEALED, REVEALED_SUM, SUPPLY, DEMAND = slice(0, 2), slice(2, 4), slice(4, 6), slice(6, 8)
 XA, YA, P, Q = range(8, 12)
 N_INT = 12
-POS, MOVE, HSUM, HSIGN, GAIN = slice(0, 2), slice(2, 4), slice(4, 6), slice(6, 8), slice(8, 10)
-N_DYN = 10
+POS, MOVE, HSUM, HSIGN = slice(0, 2), slice(2, 4), slice(4, 6), slice(6, 8)
+SHIFT, GAIN = 8, slice(9, 11)
+N_DYN = 11
 
 
 class ExchangeParams(ModelParams):
@@ -214,7 +217,7 @@ class _Iteration:
     ``revealed_sum`` the shift all of them make together.
     """
 
-    def __init__(self, x0, s, w, present, params: ExchangeParams, draws: _Draws, explain: bool) -> None:
+    def __init__(self, x0, s, w, present, params: ExchangeParams, draws: _Draws) -> None:
         self.s = s
         self.w = w
         self.present = present
@@ -228,7 +231,6 @@ class _Iteration:
         self.voting = xz.copy()
         self.next = xz.copy()
         self.log: list[tuple] = []
-        self.explain = explain
         self._form(xz, safe)
 
     def _form(self, xz: np.ndarray, safe_total: np.ndarray) -> None:
@@ -375,8 +377,7 @@ class _Iteration:
             gain = shift_p * st[COEF]
             valid = ok & self._moves_ok(dy, move)
         dy[MOVE] = move
-        if self.explain:
-            dy[GAIN] = shift_p * st[COEF_X:COEF_Y + 1]
+        dy[SHIFT] = shift_p
         if self.params.randomized_value > 0 and ok.any():
             valid = self._randomize(idx, ok, st, ki, dy, gain, valid, now, others)
         self.dy[:, idx] = dy
@@ -482,6 +483,7 @@ class _Iteration:
         revealed, shifts, known = self.revealed, self.revealed_shift, self.is_revealed
         sums = self.revealed_sum
         voting, nxt = self.voting[0], self.next[0]
+        randomized = self.params.randomized_value > 0
         while True:
             e = int(gain.argmax())
             top = float(gain[e])
@@ -494,7 +496,7 @@ class _Iteration:
                 e = self._break_tie(0, np.flatnonzero(gain >= bar))
                 gain[e] = -np.inf
             g_x, g_y, gs_x, gs_y, sup_x, sup_y, dem_x, dem_y, xa, ya, p, q = ki[:, e].tolist()
-            pos_x, pos_y, move_x, move_y, _, _, _, _, gain_x, gain_y = dyt[:, e].tolist()
+            pos_x, pos_y, move_x, move_y, _, _, _, _, shift, gain_x, gain_y = dyt[:, e].tolist()
             col = st[:, e].tolist()
             y_x = pos_x + move_x
             y_y = pos_y + move_y
@@ -503,6 +505,8 @@ class _Iteration:
             nxt[xa, q] = col[18] * y_x + (1 - col[18]) * col[2]
             nxt[ya, p] = col[19] * y_y + (1 - col[19]) * col[3]
             if explain:
+                if not randomized:
+                    gain_x, gain_y = shift * col[COEF_X], shift * col[COEF_Y]
                 self.log.append((xa, q, pos_x, y_x, ya, p, pos_y, y_y, gain_x, gain_y))
             for g, gs, value, start, c in ((g_x, gs_x, y_x, col[2], col[4]),
                                           (g_y, gs_y, y_y, col[3], col[5])):
@@ -651,7 +655,7 @@ class Exchange(Model):
         events: list[Event] = []
         span = np.where(factor > 0, 1.0 / np.where(factor > 0, factor, 1.0), 0.0)
         for r in range(n_r):
-            it = _Iteration(x, s, w, present, params, draws, explain and n_d == 1)
+            it = _Iteration(x, s, w, present, params, draws)
             it.run(arrays.actor_ids, arrays.issue_ids, explain and n_d == 1)
             trajectory[:, r] = _weighted_outcome(it.voting, w, present) * span + offset
             rounds[:, r] = np.where(present, it.voting * span + offset, np.nan)
@@ -667,14 +671,16 @@ class Exchange(Model):
     @staticmethod
     def _events(round_no, log, arrays, span, offset) -> list[Event]:
         ids, issues = arrays.actor_ids, arrays.issue_ids
+        span, offset = span.tolist(), offset.tolist()
         out = []
         for xa, q, x_old, x_new, ya, p, y_old, y_new, g_x, g_y in log:
+            x, y, on_q, on_p = ids[xa], ids[ya], issues[q], issues[p]
             xo, xn = x_old * span[q] + offset[q], x_new * span[q] + offset[q]
             yo, yn = y_old * span[p] + offset[p], y_new * span[p] + offset[p]
             gains = f"gain {g_x:.3g} each" if abs(g_x - g_y) <= 1e-9 * max(g_x, g_y) else (
-                f"gains {g_x:.3g} for {ids[xa]}, {g_y:.3g} for {ids[ya]}")
-            text = (f"{ids[xa]} and {ids[ya]} exchange: {ids[xa]} moves on {issues[q]} {xo:.1f} → {xn:.1f}, "
-                    f"{ids[ya]} moves on {issues[p]} {yo:.1f} → {yn:.1f} ({gains})")
-            out.append(Event(round_no, issues[q], "exchange", ids[xa], ids[ya], float(xo), float(xn), text))
-            out.append(Event(round_no, issues[p], "exchange", ids[ya], ids[xa], float(yo), float(yn), text))
+                f"gains {g_x:.3g} for {x}, {g_y:.3g} for {y}")
+            text = (f"{x} and {y} exchange: {x} moves on {on_q} {xo:.1f} → {xn:.1f}, "
+                    f"{y} moves on {on_p} {yo:.1f} → {yn:.1f} ({gains})")
+            out.append(Event(round_no, on_q, "exchange", x, y, xo, xn, text))
+            out.append(Event(round_no, on_p, "exchange", y, x, yo, yn, text))
         return out

@@ -23,7 +23,8 @@ from accord.scenario.values import Uncertain
 
 SCHEMA_VERSION = 1
 
-Id = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[^\s\x00-\x1f](?:[^\x00-\x1f]*[^\s\x00-\x1f])?$")]
+_ID_PATTERN = r"^[^\s\x00-\x1f](?:[^\x00-\x1f]*[^\s\x00-\x1f])?$"
+Id = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=_ID_PATTERN)]
 ActorKind = Literal[
     "state", "institution", "domestic_ratifier", "bloc", "organisation", "individual", "party", "firm", "other"
 ]

@@ -222,7 +222,7 @@ def validate_document(
     source_ids = set(_unique(((i, x.id) for i, x in sources), "sources", "source", out))
     actor_ids = set(_unique(((i, x.id) for i, x in actors), "actors", "actor", out))
     issue_by_id: dict[str, s.Issue] = {}
-    for i, x in issues:
+    for _, x in issues:
         issue_by_id.setdefault(x.id, x)
     _unique(((i, x.id) for i, x in issues), "issues", "issue", out)
     texts = {x.id: x.text for _, x in sources if x.text is not None}
@@ -271,7 +271,6 @@ def validate_document(
             out.add(path + ("evidence",), "a stance needs evidence (source quotes) or an `assumption`")
         _check_quotes(out, path, st.evidence, texts, source_ids)
 
-    issue_ids = set(issue_by_id)
     for section in ("levers", "timeline"):
         for idx, item in parsed[section]:
             for k, edit in enumerate(item.edits):

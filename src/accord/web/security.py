@@ -161,6 +161,32 @@ class TokenMiddleware:
                         "with ?token=... that `accord serve` printed, or send Authorization: Bearer TOKEN.")
 
 
+class HostCheckMiddleware:
+    """Accept only requests whose Host header names an allowed host (guards against DNS rebinding)."""
+
+    def __init__(self, app: ASGIApp, allowed: list[str]) -> None:
+        self.app = app
+        self.allowed = {h.strip("[]").lower() for h in allowed}
+
+    @staticmethod
+    def host_of(value: str) -> str:
+        value = value.strip().lower()
+        if value.startswith("["):
+            return value[1:value.find("]")] if "]" in value else value
+        return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        host = dict(scope["headers"]).get(b"host", b"").decode("latin-1")
+        if self.host_of(host) not in self.allowed:
+            await send_page(send, 400, "Unexpected host",
+                            "This workbench only answers requests addressed to this machine (localhost).")
+            return
+        await self.app(scope, receive, send)
+
+
 class CSRF:
     """Issue and check double-submit CSRF tokens signed with the app's secret."""
 
