@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "sources",
     "backtest",
     "runs",
+    "serve",
     "report",
     "mc",
     "sensitivity",

@@ -111,7 +111,8 @@ S_XP, S_XQ, S_YP, S_YQ = range(14, 18)
 NEXT = slice(18, 20)
 N_STATIC = 20
 _SWAP = np.array([[False], [True]])
-REVEALED, REVEALED_SUM, SUPPLY, DEMAND = slice(0, 2), slice(2, 4), slice(4, 6), slice(6, 8)
+REVEALED, REVEALED_SUM, SUPPLY = slice(0, 2), slice(2, 4), slice(4, 6)
+SUP_X, SUP_Y, DEM_X, DEM_Y = range(4, 8)
 XA, YA, P, Q = range(8, 12)
 N_INT = 12
 POS, MOVE, HSUM, HSIGN = slice(0, 2), slice(2, 4), slice(4, 6), slice(6, 8)
@@ -120,6 +121,8 @@ N_DYN = 11
 
 
 class ExchangeParams(ModelParams):
+    """Parameters of :class:`Exchange`."""
+
     iterations: int = Field(10, ge=1, le=1000, description="Number of iterations (rounds of exchanges).")
     randomized_value: float = Field(
         0.0, ge=0.0, le=1.0,
@@ -234,6 +237,7 @@ class _Iteration:
         self._form(xz, safe)
 
     def _form(self, xz: np.ndarray, safe_total: np.ndarray) -> None:
+        """Form every draw's candidate exchanges, fill the tables and compute them."""
         n_d, n_a, n_i = self.n_draws, self.n_actors, self.n_issues
         pp, qq = np.triu_indices(n_i, 1)
         left = self.present & (xz <= self.nbs[:, None, :])
@@ -310,8 +314,8 @@ class _Iteration:
 
         self.n_keys = n_keys = n_a * n_i
         keys = np.concatenate([
-            d * n_keys + ki[4, slot], d * n_keys + ki[5, slot],
-            (n_d + d) * n_keys + ki[6, slot], (n_d + d) * n_keys + ki[7, slot],
+            d * n_keys + ki[SUP_X, slot], d * n_keys + ki[SUP_Y, slot],
+            (n_d + d) * n_keys + ki[DEM_X, slot], (n_d + d) * n_keys + ki[DEM_Y, slot],
         ])
         order = np.argsort(keys)
         self.lookup_ids = np.concatenate([slot, slot, slot, slot])[order]
@@ -502,14 +506,16 @@ class _Iteration:
             y_y = pos_y + move_y
             voting[xa, q] = y_x
             voting[ya, p] = y_y
-            nxt[xa, q] = col[18] * y_x + (1 - col[18]) * col[2]
-            nxt[ya, p] = col[19] * y_y + (1 - col[19]) * col[3]
+            next_x, next_y = col[NEXT.start], col[NEXT.start + 1]
+            start_x, start_y = col[START.start], col[START.start + 1]
+            nxt[xa, q] = next_x * y_x + (1 - next_x) * start_x
+            nxt[ya, p] = next_y * y_y + (1 - next_y) * start_y
             if explain:
                 if not randomized:
                     gain_x, gain_y = shift * col[COEF_X], shift * col[COEF_Y]
                 self.log.append((xa, q, pos_x, y_x, ya, p, pos_y, y_y, gain_x, gain_y))
-            for g, gs, value, start, c in ((g_x, gs_x, y_x, col[2], col[4]),
-                                          (g_y, gs_y, y_y, col[3], col[5])):
+            for g, gs, value, start, c in ((g_x, gs_x, y_x, start_x, col[SHARE.start]),
+                                          (g_y, gs_y, y_y, start_y, col[SHARE.start + 1])):
                 if known[g]:
                     old = float(revealed[g])
                     if start <= old:
@@ -572,8 +578,8 @@ class _Iteration:
             self._reveal(ki[REVEALED, e].ravel(), ki[REVEALED_SUM, e].ravel(), y.ravel(),
                          st[START, e].ravel(), st[SHARE, e].ravel())
 
-            keys = np.concatenate((draws * n_keys + ki[4, e], draws * n_keys + ki[5, e],
-                                   (n_d + draws) * n_keys + ki[6, e], (n_d + draws) * n_keys + ki[7, e]))
+            keys = np.concatenate((draws * n_keys + ki[SUP_X, e], draws * n_keys + ki[SUP_Y, e],
+                                   (n_d + draws) * n_keys + ki[DEM_X, e], (n_d + draws) * n_keys + ki[DEM_Y, e]))
             lo, hi = self.lookup_bounds[keys], self.lookup_bounds[keys + 1]
             size = hi - lo
             total = int(size.sum())
@@ -589,7 +595,7 @@ class _Iteration:
             k = where[idx // n_max]
             dy = dyt[:, idx]
             supply = ki[SUPPLY, idx]
-            self._retain(dy, supply == ki[4, e][k], supply == ki[5, e][k], y[0][k], y[1][k])
+            self._retain(dy, supply == ki[SUP_X, e][k], supply == ki[SUP_Y, e][k], y[0][k], y[1][k])
             self._calculate(idx, dy)
 
     def _reveal(self, g, gs, value, start, c) -> None:

@@ -97,7 +97,7 @@ def create_app(
     csrf = CSRF(secret or os.environ.get("ACCORD_SECRET") or secrets.token_urlsafe(32))
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(fmt=fmt, render_json=render_json, longdate=longdate, version=__version__,
-                                 analysis_title=analysis_title, SINGULAR=forms.SINGULAR)
+                                 analysis_title=analysis_title, SINGULAR=forms.SINGULAR, Row=forms.Row)
 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> Response:
         context.update(csrf_token=csrf.token_for(request))
@@ -108,7 +108,7 @@ def create_app(
     def error_page(request: Request, status: int, title: str, message: str, details: list[str] | None = None
                    ) -> Response:
         return page(request, "error.html", status, title=title, message=message, details=details or [],
-                    status=status)
+                    code=status)
 
     async def read_form(request: Request, **limits: Any) -> Any:
         form = await request.form(max_fields=MAX_FORM_FIELDS, **limits)

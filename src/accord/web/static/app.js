@@ -1,0 +1,108 @@
+// Progressive enhancement for the workbench; every page works without it.
+(function () {
+  "use strict";
+
+  function showTab(name) {
+    document.querySelectorAll("[data-panel]").forEach(function (p) { p.hidden = p.dataset.panel !== name; });
+    document.querySelectorAll("[data-tab]").forEach(function (t) {
+      if (t.dataset.tab === name) { t.setAttribute("aria-selected", "true"); } else { t.removeAttribute("aria-selected"); }
+    });
+  }
+
+  function setupTabs() {
+    document.querySelectorAll("[data-tab]").forEach(function (tab) {
+      tab.addEventListener("click", function (event) {
+        event.preventDefault();
+        showTab(tab.dataset.tab);
+        var url = new URL(window.location.href);
+        url.searchParams.set("tab", tab.dataset.tab);
+        window.history.replaceState(null, "", url.toString());
+      });
+    });
+  }
+
+  function nextIndex(section) {
+    var max = -1;
+    document.querySelectorAll('.rows fieldset[data-section="' + section + '"]').forEach(function (row) {
+      max = Math.max(max, parseInt(row.dataset.index, 10));
+    });
+    return max + 1;
+  }
+
+  function setupRows() {
+    document.querySelectorAll(".add-row").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var section = button.dataset.section;
+        var template = document.getElementById("row-template-" + section);
+        var index = nextIndex(section);
+        var html = template.innerHTML.split("999999").join(String(index));
+        var holder = document.createElement("div");
+        holder.innerHTML = html;
+        var row = holder.firstElementChild;
+        var number = row.querySelector(".row-no");
+        if (number) { number.textContent = String(index + 1); }
+        button.parentElement.querySelector(".rows").appendChild(row);
+        var first = row.querySelector("input[type=text], textarea, select");
+        if (first) { first.focus(); }
+      });
+    });
+    document.addEventListener("change", function (event) {
+      var box = event.target;
+      if (box.matches && box.matches('input[type=checkbox][name$="._delete"]')) {
+        box.closest("fieldset").classList.toggle("removed", box.checked);
+      }
+    });
+  }
+
+  function gotoLine(textarea, line) {
+    var lines = textarea.value.split("\n");
+    var start = 0;
+    for (var i = 0; i < line - 1 && i < lines.length; i++) { start += lines[i].length + 1; }
+    var end = start + (lines[line - 1] || "").length;
+    textarea.focus();
+    textarea.setSelectionRange(start, end);
+    var lineHeight = parseFloat(window.getComputedStyle(textarea).lineHeight) || 18;
+    textarea.scrollTop = Math.max(0, (line - 5) * lineHeight);
+  }
+
+  function setupYaml() {
+    var editor = document.getElementById("yaml-editor");
+    if (!editor) { return; }
+    document.querySelectorAll(".goto-line").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        gotoLine(editor, parseInt(link.dataset.line, 10));
+      });
+    });
+    editor.addEventListener("keydown", function (event) {
+      if (event.key === "Tab" && !event.shiftKey && !event.ctrlKey && !event.metaKey) {
+        event.preventDefault();
+        var s = editor.selectionStart;
+        editor.setRangeText("  ", s, editor.selectionEnd, "end");
+      }
+    });
+    var first = (editor.dataset.problemLines || "").split(",").filter(Boolean)[0];
+    if (first) { gotoLine(editor, parseInt(first, 10)); }
+  }
+
+  function setupBusy() {
+    document.querySelectorAll("form[data-busy]").forEach(function (form) {
+      form.addEventListener("submit", function () {
+        var button = form.querySelector("button[type=submit]");
+        if (button) {
+          window.setTimeout(function () { button.disabled = true; button.textContent = form.dataset.busy; }, 0);
+        }
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    setupTabs();
+    setupRows();
+    setupYaml();
+    setupBusy();
+    var invalid = document.querySelector(".field.invalid input, .field.invalid textarea, .field.invalid select");
+    if (invalid) { invalid.scrollIntoView({ block: "center" }); }
+  });
+})();

@@ -1,0 +1,199 @@
+// Charts of a run's results page, drawn with the plotly.js the workbench serves itself.
+(function () {
+  "use strict";
+  var CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
+  var FONT = { family: "system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif", size: 12, color: "#1f2933" };
+  var SYMBOLS = ["line-ns", "diamond-tall", "cross-thin", "star-triangle-up", "x-thin", "hourglass"];
+
+  function layout(extra) {
+    var base = { font: FONT, margin: { l: 220, r: 20, t: 10, b: 50 }, paper_bgcolor: "white", plot_bgcolor: "white",
+                 legend: { orientation: "h", y: -0.12 }, hovermode: "closest" };
+    return Object.assign(base, extra || {});
+  }
+
+  function pct(value, issue) { return 100 * (value - issue.min) / (issue.max - issue.min); }
+
+  function nearestAnchor(issue, value) {
+    var best = null;
+    issue.anchors.forEach(function (a) { if (best === null || Math.abs(a[0] - value) < Math.abs(best[0] - value)) { best = a; } });
+    return best ? best[0] + ": " + best[1] : "";
+  }
+
+  function forecastChart(data) {
+    var el = document.getElementById("chart-forecast");
+    if (!el) { return; }
+    var sc = data.scenario, run = data.run;
+    var names = sc.issues.map(function (i) { return i.name; });
+    var actorColour = {}, actorName = {};
+    sc.actors.forEach(function (a) { actorColour[a.id] = a.colour; actorName[a.id] = a.name; });
+    var maxWeight = 0;
+    sc.issues.forEach(function (i) { i.stances.forEach(function (s) { maxWeight = Math.max(maxWeight, s.weight); }); });
+    var traces = [];
+    sc.actors.forEach(function (a) {
+      var x = [], y = [], size = [], text = [], lo = [], hi = [];
+      sc.issues.forEach(function (i) {
+        i.stances.forEach(function (s) {
+          if (s.actor !== a.id) { return; }
+          x.push(pct(s.position, i)); y.push(i.name);
+          lo.push(pct(s.position, i) - pct(s.low, i)); hi.push(pct(s.high, i) - pct(s.position, i));
+          size.push(8 + 22 * (maxWeight ? s.weight / maxWeight : 0.5));
+          text.push(a.name + "<br>" + i.name + ": position " + s.position + " (" + s.low + "–" + s.high + "), salience " + s.salience.toFixed(2));
+        });
+      });
+      traces.push({ type: "scatter", mode: "markers", name: a.short, x: x, y: y, text: text, hoverinfo: "text",
+                    marker: { color: a.colour, size: size, opacity: 0.85, line: { color: "white", width: 1 } },
+                    error_x: { type: "data", symmetric: false, array: hi, arrayminus: lo, color: a.colour, thickness: 1, width: 0 } });
+    });
+    traces.push({ type: "scatter", mode: "markers", name: "status quo", y: names,
+                  x: sc.issues.map(function (i) { return pct(i.status_quo, i); }),
+                  text: sc.issues.map(function (i) { return "status quo " + i.status_quo + "<br>" + nearestAnchor(i, i.status_quo); }),
+                  hoverinfo: "text", marker: { symbol: "triangle-down", size: 11, color: "#616e7c" } });
+    Object.keys(run.models).forEach(function (m, k) {
+      var x = [], y = [], text = [];
+      sc.issues.forEach(function (i) {
+        var e = run.models[m].issues[i.id];
+        if (!e || e.forecast === null) { return; }
+        x.push(pct(e.forecast, i)); y.push(i.name);
+        text.push(m + " forecast: " + e.forecast.toFixed(2) + (e.anchor ? "<br>nearest: " + e.anchor.value + ": " + e.anchor.label : ""));
+      });
+      traces.push({ type: "scatter", mode: "markers", name: "forecast: " + m, x: x, y: y, text: text, hoverinfo: "text",
+                    marker: { symbol: SYMBOLS[k % SYMBOLS.length], size: 26, color: sc.model_colours[k % sc.model_colours.length],
+                              line: { width: 3, color: sc.model_colours[k % sc.model_colours.length] } } });
+    });
+    Plotly.newPlot(el, traces, layout({
+      height: 90 + 46 * names.length,
+      xaxis: { range: [-3, 103], title: { text: "% of the issue's scale" }, zeroline: false, gridcolor: "#eef0f2" },
+      yaxis: { autorange: "reversed", categoryorder: "array", categoryarray: names, gridcolor: "#f3f4f6", automargin: true },
+      legend: { orientation: "h", y: -60 / (90 + 46 * names.length) - 0.02 }
+    }), CONFIG);
+  }
+
+  function roundsChart(data, model, issueId) {
+    var el = document.getElementById("chart-rounds-" + model);
+    if (!el) { return; }
+    var sc = data.scenario, entry = data.run.models[model].issues[issueId] || {};
+    var issue = sc.issues.filter(function (i) { return i.id === issueId; })[0];
+    var byId = {};
+    sc.actors.forEach(function (a) { byId[a.id] = a; });
+    var rounds = entry.rounds || [];
+    var xs = rounds.map(function (_, r) { return r; });
+    var traces = (entry.actors || []).map(function (actor, a) {
+      var info = byId[actor] || { name: actor, colour: "#616e7c" };
+      return { type: "scatter", mode: "lines+markers", name: info.short || info.name, x: xs,
+               y: rounds.map(function (row) { return row[a]; }), line: { color: info.colour, width: 2 }, marker: { size: 5 } };
+    });
+    if (entry.trajectory) {
+      traces.push({ type: "scatter", mode: "lines", name: "forecast", x: entry.trajectory.map(function (_, r) { return r; }),
+                    y: entry.trajectory, line: { color: "#111827", width: 3, dash: "dash" } });
+    }
+    Plotly.react(el, traces, layout({
+      height: 380, margin: { l: 60, r: 20, t: 10, b: 80 },
+      xaxis: { title: { text: "round" }, dtick: 1, gridcolor: "#eef0f2" },
+      yaxis: { title: { text: issue ? issue.name : issueId }, range: issue ? [issue.min, issue.max] : undefined, gridcolor: "#eef0f2" }
+    }), CONFIG);
+  }
+
+  function uncertaintyChart(data, issueId) {
+    var el = document.getElementById("chart-uncertainty");
+    var unc = data.analyses.uncertainty;
+    if (!el || !unc || !unc.histograms) { return; }
+    var sc = data.scenario, traces = [];
+    Object.keys(unc.histograms).forEach(function (m, k) {
+      var h = unc.histograms[m][issueId];
+      if (!h) { return; }
+      var mids = h.counts.map(function (_, j) { return (h.edges[j] + h.edges[j + 1]) / 2; });
+      traces.push({ type: "bar", name: m, x: mids, y: h.counts, opacity: 0.6, width: h.edges[1] - h.edges[0],
+                    marker: { color: sc.model_colours[k % sc.model_colours.length] } });
+    });
+    var issue = sc.issues.filter(function (i) { return i.id === issueId; })[0];
+    Plotly.react(el, traces, layout({
+      height: 340, barmode: "overlay", margin: { l: 60, r: 20, t: 10, b: 80 },
+      xaxis: { title: { text: issue ? issue.name : issueId }, range: issue ? [issue.min, issue.max] : undefined },
+      yaxis: { title: { text: "draws" }, gridcolor: "#eef0f2" }
+    }), CONFIG);
+  }
+
+  function sensitivityChart(data, issueId) {
+    var el = document.getElementById("chart-sensitivity");
+    var sens = data.analyses.sensitivity;
+    if (!el || !sens || !sens.outputs) { return; }
+    var out = sens.outputs[issueId];
+    if (!out || !out.tornado) { Plotly.purge(el); el.textContent = out && out.error ? out.error : "No sensitivity for this issue."; return; }
+    el.textContent = "";
+    var bars = out.tornado.slice(0, 12), base = out.baseline;
+    var labels = bars.map(function (b) { return b.label || b.name; });
+    Plotly.react(el, [
+      { type: "bar", orientation: "h", name: "judgement at its low end", y: labels, base: base,
+        x: bars.map(function (b) { return b.low - base; }), marker: { color: "#c0392b" }, opacity: 0.8 },
+      { type: "bar", orientation: "h", name: "judgement at its high end", y: labels, base: base,
+        x: bars.map(function (b) { return b.high - base; }), marker: { color: "#1d4e89" }, opacity: 0.8 }
+    ], layout({
+      height: 120 + 28 * bars.length, barmode: "overlay",
+      yaxis: { autorange: "reversed", automargin: true },
+      xaxis: { title: { text: "forecast (baseline " + (base === null ? "–" : base.toFixed(2)) + ")" }, gridcolor: "#eef0f2" },
+      shapes: base === null ? [] : [{ type: "line", x0: base, x1: base, yref: "paper", y0: 0, y1: 1, line: { color: "#1f2933", width: 1 } }]
+    }), CONFIG);
+  }
+
+  function zoneOf(entry) {
+    if (!entry || typeof entry !== "object") { return null; }
+    var z = entry.zone !== undefined ? entry.zone : entry;
+    if (Array.isArray(z) && z.length === 2 && typeof z[0] === "number") { return z; }
+    if (z && typeof z === "object") {
+      var pairs = [["low", "high"], ["lo", "hi"], ["min", "max"], ["zone_low", "zone_high"], ["lower", "upper"], ["from", "to"]];
+      for (var k = 0; k < pairs.length; k++) {
+        if (typeof z[pairs[k][0]] === "number" && typeof z[pairs[k][1]] === "number") { return [z[pairs[k][0]], z[pairs[k][1]]]; }
+      }
+    }
+    return null;
+  }
+
+  function agreementChart(data) {
+    var el = document.getElementById("chart-agreement");
+    var ag = data.analyses.agreement;
+    if (!el || !ag) { return; }
+    var perIssue = {};
+    if (Array.isArray(ag.issues)) { ag.issues.forEach(function (e) { perIssue[e.issue || e.id] = e; }); }
+    else if (ag.issues && typeof ag.issues === "object") { perIssue = ag.issues; }
+    var sc = data.scenario, names = [], base = [], width = [], text = [], none = [];
+    sc.issues.forEach(function (i) {
+      if (!(i.id in perIssue)) { return; }
+      var z = zoneOf(perIssue[i.id]);
+      if (z) { names.push(i.name); base.push(pct(z[0], i)); width.push(Math.max(0.8, pct(z[1], i) - pct(z[0], i))); text.push("zone " + z[0].toFixed(1) + "–" + z[1].toFixed(1)); }
+      else { none.push(i.name); }
+    });
+    if (!names.length && !none.length) { el.closest("figure").hidden = true; return; }
+    var traces = [{ type: "bar", orientation: "h", name: "zone of agreement", y: names, x: width, base: base, text: text,
+                    hoverinfo: "text+y", marker: { color: "#2e7d32" }, opacity: 0.75 }];
+    if (none.length) {
+      traces.push({ type: "scatter", mode: "markers+text", name: "no zone", y: none, x: none.map(function () { return 2; }),
+                    text: none.map(function () { return "no zone"; }), textposition: "middle right",
+                    marker: { symbol: "x", color: "#8a1c1c", size: 10 } });
+    }
+    var all = names.concat(none);
+    Plotly.newPlot(el, traces, layout({
+      height: 90 + 34 * all.length, xaxis: { range: [0, 100], title: { text: "% of the issue's scale" }, gridcolor: "#eef0f2" },
+      yaxis: { autorange: "reversed", automargin: true, categoryorder: "array", categoryarray: all }
+    }), CONFIG);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var holder = document.getElementById("chart-data");
+    if (!holder || typeof Plotly === "undefined") { return; }
+    var data = JSON.parse(holder.textContent);
+    var first = data.scenario.issues.length ? data.scenario.issues[0].id : null;
+    forecastChart(data);
+    document.querySelectorAll(".rounds-chart").forEach(function (el) { roundsChart(data, el.dataset.model, first); });
+    uncertaintyChart(data, first);
+    sensitivityChart(data, first);
+    agreementChart(data);
+    document.querySelectorAll(".issue-select").forEach(function (select) {
+      select.addEventListener("change", function () {
+        var chart = select.dataset.chart;
+        if (chart.indexOf("rounds-") === 0) { roundsChart(data, chart.slice(7), select.value); }
+        else if (chart === "uncertainty") { uncertaintyChart(data, select.value); }
+        else if (chart === "sensitivity") { sensitivityChart(data, select.value); }
+      });
+    });
+  });
+})();
