@@ -70,17 +70,13 @@ def test_mc_unknown_model_is_exit_1(cli):
 
 
 def test_mc_workers_without_dask_says_how_to_install():
-    res = run_patched(
-        "mc", "-m", "compromise", "--draws", "10", "--workers", "2", block=("dask", "dask.distributed")
-    )
+    res = run_patched("mc", "-m", "compromise", "--draws", "10", "--workers", "2", block=("dask", "dask.distributed"))
     assert res.returncode == 1, res.stderr
     assert "pip install 'accord[scale]'" in res.stderr and "Traceback" not in res.stderr
 
 
 def test_mc_agreement_unavailable_is_a_clear_error():
-    res = run_patched(
-        "mc", "-m", "compromise", "--draws", "10", "--agreement", block=("accord.analysis.agreement",)
-    )
+    res = run_patched("mc", "-m", "compromise", "--draws", "10", "--agreement", block=("accord.analysis.agreement",))
     assert res.returncode == 1 and "agreement sampling unavailable" in res.stderr
 
 

@@ -185,9 +185,7 @@ def test_noise_is_added_clipped_and_applies_to_points():
     assert s.min() >= 0 and s.max() <= 1
     assert noisy.capability.min() == 0 and not np.array_equal(noisy.capability, plain.capability)
     # The factor draws are the same: noise comes after them in each block.
-    assert np.array_equal(
-        Sampler(sc, 4).draws(0, 2000).unit, Sampler(sc, 4, noise={"position": 1}).draws(0, 2000).unit
-    )
+    assert np.array_equal(Sampler(sc, 4).draws(0, 2000).unit, Sampler(sc, 4, noise={"position": 1}).draws(0, 2000).unit)
 
 
 def test_noise_zero_changes_nothing():
@@ -228,12 +226,8 @@ def test_bad_seed(seed):
 
 @pytest.mark.parametrize("chunk", [1, 1024, 3000, 5000, None])
 def test_results_do_not_depend_on_chunk_size(ukraine, chunk):
-    ref = monte_carlo(
-        ukraine, ["compromise", "median"], draws=5000, seed=11, chunk_size=BLOCK, agreement=False
-    )
-    res = monte_carlo(
-        ukraine, ["compromise", "median"], draws=5000, seed=11, chunk_size=chunk, agreement=False
-    )
+    ref = monte_carlo(ukraine, ["compromise", "median"], draws=5000, seed=11, chunk_size=BLOCK, agreement=False)
+    res = monte_carlo(ukraine, ["compromise", "median"], draws=5000, seed=11, chunk_size=chunk, agreement=False)
     assert res.chunk_size % BLOCK == 0
     for m in ("compromise", "median"):
         assert np.array_equal(res.forecasts[m], ref.forecasts[m], equal_nan=True)
@@ -297,9 +291,7 @@ def test_executor_gets_every_chunk_and_order_does_not_matter(ukraine):
             yield func(plan, i)
 
     ref = monte_carlo(ukraine, ["median"], draws=3000, seed=5, chunk_size=1024, agreement=False)
-    res = monte_carlo(
-        ukraine, ["median"], draws=3000, seed=5, chunk_size=1024, agreement=False, executor=backwards
-    )
+    res = monte_carlo(ukraine, ["median"], draws=3000, seed=5, chunk_size=1024, agreement=False, executor=backwards)
     assert np.array_equal(res.forecasts["median"], ref.forecasts["median"], equal_nan=True)
 
 

@@ -62,9 +62,7 @@ class DaskExecutor:
 
     def __init__(self, scheduler: str | None = None, workers: int | None = None) -> None:
         if (scheduler is None) == (workers is None):
-            raise ParameterError(
-                "give either a scheduler address or a number of workers, not both or neither"
-            )
+            raise ParameterError("give either a scheduler address or a number of workers, not both or neither")
         if workers is not None and (not isinstance(workers, int) or workers < 1):
             raise ParameterError(f"workers must be a positive integer, got {workers!r}")
         self._distributed = _distributed()

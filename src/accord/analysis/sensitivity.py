@@ -42,10 +42,10 @@ import numpy as np
 from accord.analysis.uncertainty import (
     Draws,
     Factor,
-    _batched,
-    _require_pandas,
     agreement_module,
     default_chunk_size,
+    ensure_batch,
+    require_pandas,
     scenario_factors,
     unit_to_distribution,
 )
@@ -145,9 +145,7 @@ class SensitivityResult:
     @property
     def index_names(self) -> tuple[str, ...]:
         return (
-            ("S1", "S1_conf", "ST", "ST_conf")
-            if self.method == "sobol"
-            else ("mu_star", "mu_star_conf", "mu", "sigma")
+            ("S1", "S1_conf", "ST", "ST_conf") if self.method == "sobol" else ("mu_star", "mu_star_conf", "mu", "sigma")
         )
 
     def to_frame(self) -> pd.DataFrame:
@@ -155,7 +153,7 @@ class SensitivityResult:
 
         Columns: ``rank``, ``name``, ``label``, the indices, ``low``, ``high``, ``swing``.
         """
-        pd = _require_pandas()
+        pd = require_pandas()
         records = [
             {
                 "rank": k + 1,
@@ -269,15 +267,13 @@ def _evaluator(
     def evaluate(value_of: Callable[[str, Uncertain], Any], n: int) -> np.ndarray:
         out = np.empty((n, len(ids)))
         if m is not None:
-            arrays = _batched(arrays_from_scenario(scenario, value_of), n)
+            arrays = ensure_batch(arrays_from_scenario(scenario, value_of), n)
             forecast = m.run(arrays, p, np.random.default_rng(seed)).forecast
             for k, c in enumerate(columns):
                 if c >= 0:
                     out[:, k] = forecast[:, c]
         if agreement is not None:
-            _, gap, _ = agreement.zone_batch(
-                agreement.agreement_arrays(scenario, value_of=value_of, **options)
-            )
+            _, gap, _ = agreement.zone_batch(agreement.agreement_arrays(scenario, value_of=value_of, **options))
             out[:, ids.index("agreement")] = np.broadcast_to(np.asarray(gap, dtype=float), (n,))
         return out
 
@@ -386,9 +382,7 @@ def sensitivity_many(
         raise ParameterError(f"n must be an integer >= 2, got {n!r}")
     if method == "sobol" and n & (n - 1):
         lower = 1 << (int(n).bit_length() - 1)
-        raise ParameterError(
-            f"n must be a power of two for Sobol sampling, got {n}; try {lower} or {lower * 2}"
-        )
+        raise ParameterError(f"n must be a power of two for Sobol sampling, got {n}; try {lower} or {lower * 2}")
     if method == "morris" and (levels < 2 or levels % 2):
         raise ParameterError(f"levels must be an even integer >= 2, got {levels!r}")
     if not 0 < conf_level < 1:
@@ -401,9 +395,7 @@ def sensitivity_many(
 
     outputs = [i.id for i in scenario.issues] if outputs is None else list(outputs)
     agreement_options = {"at": at, "levers": tuple(levers), "types": types}
-    evaluate, model_name, output_ids = _evaluator(
-        scenario, outputs, model, params, int(seed), agreement_options
-    )
+    evaluate, model_name, output_ids = _evaluator(scenario, outputs, model, params, int(seed), agreement_options)
 
     # Which ranges do the outputs read? One evaluation at the midpoints tells.
     asked: set[str] = set()
@@ -532,11 +524,7 @@ def _analyse(
     seed: int,
 ) -> tuple[dict[str, np.ndarray], list[str]]:
     """SALib's indices for output ``y`` (shape (N,)), one entry per group in ``order``."""
-    keys = (
-        ("S1", "S1_conf", "ST", "ST_conf")
-        if method == "sobol"
-        else ("mu", "mu_star", "mu_star_conf", "sigma")
-    )
+    keys = ("S1", "S1_conf", "ST", "ST_conf") if method == "sobol" else ("mu", "mu_star", "mu_star_conf", "sigma")
     if float(np.ptp(y)) == 0.0:
         return (
             {k: np.zeros(len(order)) for k in keys},

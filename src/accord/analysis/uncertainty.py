@@ -48,7 +48,7 @@ import re
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -143,9 +143,7 @@ def scenario_factors(scenario: Scenario) -> tuple[Factor, ...]:
     """
     out: list[Factor] = []
 
-    def add(
-        path: str, value: Uncertain | None, kind: str, actor: str | None, issue: str | None, label: str
-    ) -> None:
+    def add(path: str, value: Uncertain | None, kind: str, actor: str | None, issue: str | None, label: str) -> None:
         if value is not None and value.is_range:
             out.append(Factor(path, value.low, value.high, kind, actor, issue, label))
 
@@ -170,9 +168,7 @@ def scenario_factors(scenario: Scenario) -> tuple[Factor, ...]:
             issue.id,
             f"{issue.id}: chance a deal holds",
         )
-    add(
-        "hold_probability", scenario.hold_probability, "hold_probability", None, None, "chance the deal holds"
-    )
+    add("hold_probability", scenario.hold_probability, "hold_probability", None, None, "chance the deal holds")
     for k, st in enumerate(scenario.stances):
         add(
             f"stances[{k}].position",
@@ -424,14 +420,8 @@ class Sampler:
             tag = zlib.crc32(path.encode())
             cols = []
             for b in range(first, last + 1):
-                rng = np.random.default_rng(
-                    np.random.SeedSequence(self.seed, spawn_key=(_EXTRA_STREAM, tag, b))
-                )
-                z = (
-                    rng.beta(PERT_SHAPE, PERT_SHAPE, BLOCK)
-                    if self.distribution == "pert"
-                    else rng.random(BLOCK)
-                )
+                rng = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(_EXTRA_STREAM, tag, b)))
+                z = rng.beta(PERT_SHAPE, PERT_SHAPE, BLOCK) if self.distribution == "pert" else rng.random(BLOCK)
                 cols.append(z)
             return np.concatenate(cols)[lo:hi]
 
@@ -459,14 +449,17 @@ def sample_arrays(
         Position and salience of shape (D, A, I), capability of shape (D, A).
     """
     d = Sampler(scenario, seed, noise).draws(start, start + draws)
-    return _batched(arrays_from_scenario(scenario, d.value_of), draws)
+    return ensure_batch(arrays_from_scenario(scenario, d.value_of), draws)
 
 
-def _batched(arrays: ScenarioArrays, n: int) -> ScenarioArrays:
+def ensure_batch(arrays: ScenarioArrays, n: int) -> ScenarioArrays:
+    """``arrays`` with a leading draw axis of length ``n`` (repeated if it had none).
+
+    ``arrays_from_scenario`` gives unbatched arrays when no input was sampled (a
+    scenario without ranges or stances); models then still see ``n`` draws.
+    """
     if arrays.batched:
         return arrays
-    from dataclasses import replace
-
     b = arrays.as_batch()
     return replace(
         b,
@@ -577,7 +570,7 @@ def run_chunk(plan: MonteCarloPlan, index: int) -> ChunkResult:
     draws = sampler.draws(start, stop)
     forecasts: dict[str, np.ndarray] = {}
     if plan.models:
-        arrays = _batched(arrays_from_scenario(plan.scenario, draws.value_of), stop - start)
+        arrays = ensure_batch(arrays_from_scenario(plan.scenario, draws.value_of), stop - start)
         for name in plan.models:
             result = get_model(name).run(arrays, plan.params.get(name, {}), sampler.model_rng(name))
             forecasts[name] = np.asarray(result.forecast, dtype=float)
@@ -608,19 +601,37 @@ def sequential(
 def default_chunk_size(
     scenario: Scenario, params: Mapping[str, Mapping[str, Any]] | None = None, budget: int = CHUNK_BYTES
 ) -> int:
-    """Draws per chunk so that a chunk's arrays fit in about ``budget`` bytes.
+    """Draws per chunk so that a chunk's working memory stays near ``budget`` bytes.
 
-    The estimate is ``8 * A * I * (8 + 2 R)`` bytes a draw, ``R`` being the largest
-    ``rounds``/``iterations`` among the models' parameters (models that work in rounds
-    keep every round's positions). Rounded down to whole blocks, at least one.
+    Parameters
+    ----------
+    scenario : Scenario
+    params : dict of str to dict, optional
+        Parameters by model name; a registered model's defaults fill what is missing.
+    budget : int
+
+    Returns
+    -------
+    int
+        A whole number of blocks, at least one. The estimate is ``8 A I (8 + 32 R)``
+        bytes a draw, ``R`` being the largest ``rounds``/``iterations`` of the models: on
+        the built-in case it is close to what the compromise and exchange models were
+        measured to use (about 3 and 150 KB a draw) and about ten times what the expected
+        utility model uses.
     """
+    from accord.models.base import get_model
+
     a, i = max(1, len(scenario.actors)), max(1, len(scenario.issues))
     rounds = 0
-    for p in (params or {}).values():
+    for name, p in (params or {}).items():
+        try:
+            full = get_model(name).parse_params(dict(p)).model_dump()
+        except AccordError:
+            full = dict(p)
         for key in ("rounds", "iterations"):
-            if isinstance(p.get(key), int):
-                rounds = max(rounds, p[key])
-    per_draw = 8 * (a * i * (8 + 2 * rounds) + a)
+            if isinstance(full.get(key), int):
+                rounds = max(rounds, full[key])
+    per_draw = 8 * (a * i * (8 + 32 * rounds) + a)
     return max(1, budget // per_draw // BLOCK) * BLOCK
 
 
@@ -654,7 +665,8 @@ def describe(x: np.ndarray) -> dict[str, float | None]:
     }
 
 
-def _require_pandas() -> Any:
+def require_pandas() -> Any:
+    """The pandas module, or an error saying how to install it."""
     try:
         import pandas
     except ImportError:
@@ -706,14 +718,10 @@ class AgreementDraws:
 
         ``attrs`` hold ``p_zone`` and the gap's summary.
         """
-        pd = _require_pandas()
+        pd = require_pandas()
         with np.errstate(all="ignore"):
-            mean_gap = (
-                self.actor_gap.mean(axis=0) if self.actor_gap.size else np.full(len(self.actor_ids), np.nan)
-            )
-        frame = pd.DataFrame(
-            {"actor": list(self.actor_ids), "block_rate": self.block_rate, "mean_gap": mean_gap}
-        )
+            mean_gap = self.actor_gap.mean(axis=0) if self.actor_gap.size else np.full(len(self.actor_ids), np.nan)
+        frame = pd.DataFrame({"actor": list(self.actor_ids), "block_rate": self.block_rate, "mean_gap": mean_gap})
         frame.attrs.update({"p_zone": self.p_zone, "gap": describe(self.gap)})
         return frame
 
@@ -762,14 +770,11 @@ class MonteCarloResult:
 
     def summary(self) -> dict[str, dict[str, dict[str, float | None]]]:
         """``{model: {issue: {mean, sd, p10, p50, p90}}}``."""
-        return {
-            m: {iid: describe(f[:, k]) for k, iid in enumerate(self.issue_ids)}
-            for m, f in self.forecasts.items()
-        }
+        return {m: {iid: describe(f[:, k]) for k, iid in enumerate(self.issue_ids)} for m, f in self.forecasts.items()}
 
     def to_frame(self) -> pd.DataFrame:
         """One row per model and issue: ``model``, ``issue``, ``mean``, ``sd``, ``p10``, ``p50``, ``p90``."""
-        pd = _require_pandas()
+        pd = require_pandas()
         rows = [
             {"model": m, "issue": iid, **stats}
             for m, by_issue in self.summary().items()
@@ -780,7 +785,7 @@ class MonteCarloResult:
 
     def draws_frame(self, model: str) -> pd.DataFrame:
         """Every draw's forecast of ``model``: shape (D, I), one column per issue."""
-        pd = _require_pandas()
+        pd = require_pandas()
         return pd.DataFrame(self.forecasts[model], columns=list(self.issue_ids))
 
     def to_json(self) -> dict[str, Any]:
@@ -796,8 +801,7 @@ class MonteCarloResult:
             "factors": len(self.factors),
             "seconds": self.seconds,
             "models": {
-                m: {"params": self.params.get(m, {}), "issues": by_issue}
-                for m, by_issue in self.summary().items()
+                m: {"params": self.params.get(m, {}), "issues": by_issue} for m, by_issue in self.summary().items()
             },
             "agreement": self.agreement.to_json() if self.agreement is not None else None,
             "notes": list(self.notes),

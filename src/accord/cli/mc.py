@@ -78,13 +78,9 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def mc(
         scenario: str = typer.Argument(None, help=SCENARIO_HELP + " Default: ukraine-2025."),
-        model: list[str] = typer.Option(
-            None, "--model", "-m", help="Model to run (repeatable). Default: all."
-        ),
+        model: list[str] = typer.Option(None, "--model", "-m", help="Model to run (repeatable). Default: all."),
         draws: int = typer.Option(10_000, "--draws", "-n", min=1, help="Number of draws."),
-        seed: int = typer.Option(
-            0, "--seed", min=0, help="Random seed; the same seed gives the same numbers."
-        ),
+        seed: int = typer.Option(0, "--seed", min=0, help="Random seed; the same seed gives the same numbers."),
         chunk_size: int = typer.Option(
             None, "--chunk-size", min=1, help="Draws evaluated at once (rounded up to whole blocks of 1024)."
         ),
@@ -94,14 +90,10 @@ def register(app: typer.Typer) -> None:
             "--agreement/--no-agreement",
             help="Sample the agreement analysis too. Default: when the scenario has veto players.",
         ),
-        rounds: int = typer.Option(
-            None, "--rounds", min=1, help="Rounds (or iterations) for dynamic models."
-        ),
+        rounds: int = typer.Option(None, "--rounds", min=1, help="Rounds (or iterations) for dynamic models."),
         setting: list[str] = typer.Option(None, "--set", help="Model parameter KEY=VALUE (repeatable)."),
         fmt: str = typer.Option(None, "--format", help="Force the input format: bdm, decide or ktab."),
-        scheduler: str = typer.Option(
-            None, "--scheduler", help="Run chunks on the Dask scheduler at ADDRESS."
-        ),
+        scheduler: str = typer.Option(None, "--scheduler", help="Run chunks on the Dask scheduler at ADDRESS."),
         workers: int = typer.Option(
             None, "--workers", min=1, help="Run chunks on a local Dask cluster of N processes."
         ),

@@ -20,9 +20,7 @@ def register(app: typer.Typer) -> None:
         ),
         method: str = typer.Option("sobol", "--method", help="sobol (variance-based) or morris (screening)."),
         model: str = typer.Option("compromise", "--model", "-m", help="Model whose forecast is analysed."),
-        group: str = typer.Option(
-            None, "--group", help="Treat the judgements about one actor or issue as one factor."
-        ),
+        group: str = typer.Option(None, "--group", help="Treat the judgements about one actor or issue as one factor."),
         n: int = typer.Option(
             None,
             "--n",
@@ -33,9 +31,7 @@ def register(app: typer.Typer) -> None:
         all_factors: bool = typer.Option(
             False, "--all-factors", help="Make every range a factor, not only those the output reads."
         ),
-        rounds: int = typer.Option(
-            None, "--rounds", min=1, help="Rounds (or iterations) for dynamic models."
-        ),
+        rounds: int = typer.Option(None, "--rounds", min=1, help="Rounds (or iterations) for dynamic models."),
         setting: list[str] = typer.Option(None, "--set", help="Model parameter KEY=VALUE (repeatable)."),
         fmt: str = typer.Option(None, "--format", help="Force the input format: bdm, decide or ktab."),
         top: int = typer.Option(15, "--top", min=1, help="Rows of the ranked table to print."),
@@ -48,13 +44,9 @@ def register(app: typer.Typer) -> None:
         from accord.runner import resolve_params
 
         if method not in METHODS:
-            raise typer.BadParameter(
-                f"must be one of {', '.join(METHODS)}, got {method!r}", param_hint="--method"
-            )
+            raise typer.BadParameter(f"must be one of {', '.join(METHODS)}, got {method!r}", param_hint="--method")
         if group is not None and group not in GROUPS:
-            raise typer.BadParameter(
-                f"must be one of {', '.join(GROUPS)}, got {group!r}", param_hint="--group"
-            )
+            raise typer.BadParameter(f"must be one of {', '.join(GROUPS)}, got {group!r}", param_hint="--group")
         if method == "sobol" and n is not None and n & (n - 1):
             lower = 1 << (n.bit_length() - 1)
             raise typer.BadParameter(

@@ -49,9 +49,9 @@ def _compact(value: Any) -> Markup:
     return Markup('<code class="json">{}</code>').format(text if len(text) <= 160 else text[:157] + "…")
 
 
-def _records_table(rows: list[dict[str, Any]], depth: int) -> Markup:
+def _records_table(rows: list[dict[str, Any]], depth: int, max_rows: int) -> Markup:
     columns: list[str] = []
-    for row in rows[:MAX_ROWS]:
+    for row in rows[:max_rows]:
         columns += [k for k in row if k not in columns]
     head = Markup("").join(Markup("<th>{}</th>").format(humanise(c)) for c in columns)
     body = Markup("").join(
@@ -59,18 +59,18 @@ def _records_table(rows: list[dict[str, Any]], depth: int) -> Markup:
             Markup('<td class="{}">{}</td>').format(
                 "num" if isinstance(row.get(c), int | float) and not isinstance(row.get(c), bool) else "",
                 _compact(row.get(c)) if depth >= MAX_DEPTH or not isinstance(row.get(c), dict | list)
-                else render(row.get(c), depth + 1))
+                else render(row.get(c), depth + 1, max_rows))
             for c in columns))
-        for row in rows[:MAX_ROWS]
+        for row in rows[:max_rows]
     )
-    more = (Markup('<p class="note">{} more rows not shown.</p>').format(len(rows) - MAX_ROWS)
-            if len(rows) > MAX_ROWS else Markup(""))
+    more = (Markup('<p class="note">{} more rows not shown.</p>').format(len(rows) - max_rows)
+            if len(rows) > max_rows else Markup(""))
     return Markup('<table class="data"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>{}').format(
         head, body, more)
 
 
-def render(value: Any, depth: int = 0) -> Markup:
-    """``value`` (JSON data) as HTML."""
+def render(value: Any, depth: int = 0, max_rows: int = MAX_ROWS) -> Markup:
+    """``value`` (JSON data) as HTML; lists longer than ``max_rows`` are cut, with a note."""
     if _is_scalar(value):
         return scalar(value)
     if depth >= MAX_DEPTH:
@@ -91,18 +91,18 @@ def render(value: Any, depth: int = 0) -> Markup:
             parts.append(Markup('<table class="kv">{}</table>').format(rows))
         for k, v in nested.items():
             parts.append(Markup('<section class="json-section depth-{}"><h{}>{}</h{}>{}</section>').format(
-                depth, min(6, 4 + depth), humanise(k), min(6, 4 + depth), render(v, depth + 1)))
+                depth, min(6, 4 + depth), humanise(k), min(6, 4 + depth), render(v, depth + 1, max_rows)))
         return Markup("").join(parts)
     if isinstance(value, list):
         if not value:
             return Markup('<span class="none">none</span>')
         if all(isinstance(v, dict) for v in value):
-            return _records_table(value, depth)
+            return _records_table(value, depth, max_rows)
         if all(_is_scalar(v) for v in value):
             if all(isinstance(v, str) for v in value) and any(len(v) > 40 for v in value):
                 return Markup("<ul>{}</ul>").format(Markup("").join(Markup("<li>{}</li>").format(v) for v in value))
             return _compact(value) if len(value) <= 12 else Markup("<p>{}</p>").format(
-                Markup(", ").join(scalar(v) for v in value[:MAX_ROWS]))
+                Markup(", ").join(scalar(v) for v in value[:max_rows]))
         return Markup("<ol>{}</ol>").format(Markup("").join(
-            Markup("<li>{}</li>").format(render(v, depth + 1)) for v in value[:MAX_ROWS]))
+            Markup("<li>{}</li>").format(render(v, depth + 1, max_rows)) for v in value[:max_rows]))
     return escape(str(value))

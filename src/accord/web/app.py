@@ -52,7 +52,7 @@ from accord.web.security import (
     TokenMiddleware,
     set_csrf_cookie,
 )
-from accord.web.views import chart_scenario, diff_bar, models_with_rounds
+from accord.web.views import chart_analyses, chart_scenario, diff_bar, models_with_rounds
 
 log = logging.getLogger("accord.web")
 HERE = Path(__file__).parent
@@ -258,12 +258,21 @@ def create_app(
     @app.post("/scenarios/import")
     async def import_scenario(request: Request) -> Response:
         form = await read_form(request, max_part_size=max_body)
+        try:
+            return await _import(request, form)
+        finally:
+            await form.close()
+
+    async def _import(request: Request, form: Any) -> Response:
         upload = form.get("file")
         fmt_name = str(form.get("format") or "auto")
-        if upload is None or isinstance(upload, str) or not upload.filename:
-            error = "choose a file to import"
+
+        def failed(message: str) -> Response:
             return editor_page(request, action="/scenarios/new", title="New scenario", state=blank_state(),
-                               yaml_text=NEW_YAML, tab="import", import_error=error, status=422)
+                               yaml_text=NEW_YAML, tab="import", import_error=message, status=422)
+
+        if upload is None or isinstance(upload, str) or not upload.filename:
+            return failed("choose a file to import")
         raw = await upload.read()
         stem = services.safe_stem(upload.filename)
         try:
@@ -275,14 +284,12 @@ def create_app(
             elif fmt_name == "yaml":
                 scenario, problems = await run_in_threadpool(services.validate_text, text, stem)
                 if problems:
-                    state = blank_state()
-                    return editor_page(request, action="/scenarios/new", title="New scenario", state=state,
+                    return editor_page(request, action="/scenarios/new", title="New scenario", state=blank_state(),
                                        yaml_text=text, yaml_problems=problems, tab="yaml", status=422)
             else:
-                raise ImportFormatError(f"unknown format {fmt_name!r}")
+                return failed(f"unknown format {fmt_name!r}; choose one of {', '.join(importers.FORMATS)} or yaml")
         except (ImportFormatError, ScenarioError) as exc:
-            return editor_page(request, action="/scenarios/new", title="New scenario", state=blank_state(),
-                               yaml_text=NEW_YAML, tab="import", import_error=str(exc), status=422)
+            return failed(str(exc))
         version = await run_in_threadpool(store.save_version, scenario, origin=f"import:{fmt_name}")
         return RedirectResponse(f"/versions/{version.id}?notice=imported", status_code=303)
 
@@ -332,7 +339,8 @@ def create_app(
             request, "run.html", record=record, scenario=sc, rows=rows, models=list(record.results["models"]),
             rounds_models=models_with_rounds(record.results), stances=stance_views(sc),
             verdict=verdict_of(record.analyses.get("agreement")),
-            chart={"scenario": chart_scenario(sc), "run": record.results, "analyses": record.analyses},
+            chart={"scenario": chart_scenario(sc), "run": record.results,
+                   "analyses": chart_analyses(record.analyses)},
             others=store.list_runs(limit=30),
         )
 

@@ -31,6 +31,22 @@ def chart_scenario(scenario: Scenario) -> dict[str, Any]:
     }
 
 
+CHART_BARS = 12
+
+
+def chart_analyses(analyses: dict[str, Any]) -> dict[str, Any]:
+    """The analyses' JSON for the charts, with long tables cut to what a chart shows."""
+    out = dict(analyses)
+    sens = analyses.get("sensitivity")
+    if isinstance(sens, dict) and isinstance(sens.get("outputs"), dict):
+        out["sensitivity"] = {**{k: v for k, v in sens.items() if k != "outputs"}, "outputs": {
+            issue: ({"error": o["error"]} if "error" in o else
+                    {"baseline": o.get("baseline"), "tornado": (o.get("tornado") or [])[:CHART_BARS]})
+            for issue, o in sens["outputs"].items() if isinstance(o, dict)
+        }}
+    return out
+
+
 def models_with_rounds(run_json: dict[str, Any]) -> list[str]:
     """Models whose results carry positions after each round."""
     return [m for m, data in run_json.get("models", {}).items()
