@@ -117,3 +117,54 @@ def test_sensitivity_sobol_table_grouped_by_actor(cli):
 def test_sensitivity_errors(cli, args, code, message):
     res = cli("sensitivity", *args)
     assert res.returncode == code and message in res.stderr and "Traceback" not in res.stderr
+
+
+def test_progress_bar_only_on_a_terminal_and_only_when_slow(monkeypatch):
+    from accord.cli.mc import LazyProgress
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    with LazyProgress("x", delay=0.0) as quiet:
+        quiet(1, 10)
+        assert quiet._bar is None
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    with LazyProgress("x", enabled=False, delay=0.0) as off:
+        off(1, 10)
+        assert off._bar is None
+    with LazyProgress("x", delay=60.0) as fast:
+        fast(5, 10)  # projected to finish well within a minute: no bar
+        assert fast._bar is None
+    with LazyProgress("x", delay=0.0) as slow:
+        slow(1, 10)
+        assert slow._bar is not None
+        slow(10, 10)
+    assert slow._bar is None
+
+
+EXPECTATIONS = """\
+id: expectations
+title: Two sides who expect to win without a deal
+actors:
+  - {id: a, name: A, capability: 1}
+  - {id: b, name: B, capability: 1}
+issues:
+  - {id: x, name: X, veto: [a, b]}
+stances:
+  - {actor: a, issue: x, position: 0, salience: 1, expects: [20, 60], assumption: test}
+  - {actor: b, issue: x, position: 100, salience: 1, expects: [40, 80], assumption: test}
+"""
+
+
+def test_mc_samples_the_agreement_analysis_when_there_are_veto_players(cli, tmp_path):
+    pytest.importorskip("accord.analysis.agreement")
+    path = tmp_path / "expectations.yaml"
+    path.write_text(EXPECTATIONS, encoding="utf-8")
+    data = json.loads(cli("mc", str(path), "-m", "compromise", "--draws", "400", "--json").stdout)
+    ag = data["agreement"]
+    assert 0 < ag["p_zone"] < 0.3 and set(ag["gap"]) == {"mean", "sd", "p10", "p50", "p90"}
+    assert ag["blocks"]["a"] == ag["blocks"]["b"] == pytest.approx(1 - ag["p_zone"])
+    table = cli("mc", str(path), "-m", "compromise", "--draws", "200")
+    assert table.returncode == 0, table.stderr
+    assert "Zone of agreement in" in table.stdout and "How often each actor blocks" in table.stdout
+    sens = cli("sensitivity", str(path), "--output", "agreement", "--method", "morris", "--n", "10", "--json")
+    assert sens.returncode == 0, sens.stderr
+    assert json.loads(sens.stdout)["model"] is None

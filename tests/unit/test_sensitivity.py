@@ -203,3 +203,26 @@ def test_progress_reaches_the_total():
     seen = []
     sensitivity(linear(), "x", n=64, chunk_size=100, progress=lambda d, t: seen.append((d, t)))
     assert seen[-1][0] == seen[-1][1] == 64 * 4 + 4 and len(seen) == 3
+
+
+def test_agreement_gap_sensitivity_with_the_real_analysis():
+    pytest.importorskip("accord.analysis.agreement")
+    sc = scenario_from_data(
+        {
+            "id": "expectations",
+            "title": "E",
+            "actors": [{"id": "a", "name": "A", "capability": 1}, {"id": "b", "name": "B", "capability": 1}],
+            "issues": [{"id": "x", "name": "X", "veto": ["a", "b"]}],
+            "stances": [
+                {"actor": "a", "issue": "x", "position": 0, "salience": 1, "expects": [20, 60], "assumption": "t"},
+                {"actor": "b", "issue": "x", "position": 100, "salience": 1, "expects": [40, 80], "assumption": "t"},
+            ],
+        }
+    )
+    res = sensitivity(sc, "agreement", n=256)
+    assert res.model is None and {r.name for r in res.rows} == {"stances[0].expects", "stances[1].expects"}
+    # The gap max(e_b - e_a, 0) / 100 is symmetric in the two expectations.
+    st = [r.indices["ST"] for r in res.rows]
+    assert st[0] == pytest.approx(st[1], abs=0.15) and sum(st) > 0.9
+    a = next(r for r in res.rows if r.name == "stances[0].expects")
+    assert (a.low, a.high) == pytest.approx((0.4, 0.0), abs=1e-6)

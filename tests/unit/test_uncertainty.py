@@ -380,3 +380,37 @@ def test_models_in_rounds_and_random_tie_breaks_do_not_depend_on_chunk_size(ukra
     two = monte_carlo(ukraine, models, chunk_size=1024, **kwargs)
     for m in models:
         assert np.array_equal(one.forecasts[m], two.forecasts[m], equal_nan=True)
+
+
+def expectations():
+    """Two veto players on one issue who each expect to do well without a deal.
+
+    a (at 0) expects U(20, 60), b (at 100) expects U(40, 80), saliences 1, no cost: a
+    zone exists iff a's expectation is at least b's, probability 1/8; the gap is
+    max(e_b - e_a, 0) / 100 with mean 20.833 / 100, shared by both.
+    """
+    return scenario_from_data(
+        {
+            "id": "expectations",
+            "title": "E",
+            "actors": [{"id": "a", "name": "A", "capability": 1}, {"id": "b", "name": "B", "capability": 1}],
+            "issues": [{"id": "x", "name": "X", "veto": ["a", "b"]}],
+            "stances": [
+                {"actor": "a", "issue": "x", "position": 0, "salience": 1, "expects": [20, 60], "assumption": "t"},
+                {"actor": "b", "issue": "x", "position": 100, "salience": 1, "expects": [40, 80], "assumption": "t"},
+            ],
+        }
+    )
+
+
+def test_agreement_sampling_matches_the_analytic_answer():
+    pytest.importorskip("accord.analysis.agreement")
+    res = monte_carlo(expectations(), ["compromise"], draws=1500, seed=1)  # veto players: on by default
+    ag = res.agreement
+    # Tolerances: about 3.5 standard errors at 1,500 draws.
+    assert ag.p_zone == pytest.approx(1 / 8, abs=0.03)
+    assert ag.gap.mean() == pytest.approx(0.20833, abs=0.014)
+    assert np.all(ag.zone_exists == (ag.gap <= 1e-9))
+    assert ag.block_rate == pytest.approx([1 - ag.p_zone] * 2, abs=1e-9)
+    again = monte_carlo(expectations(), [], draws=1500, seed=1, chunk_size=1024, agreement=True)
+    assert np.array_equal(again.agreement.gap, ag.gap)

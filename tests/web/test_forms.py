@@ -181,7 +181,7 @@ def test_problems_land_on_the_nearest_field():
     assert placed.at("stances[0].salience") == ["too big"]
     assert placed.at("stances[0].evidence") == ["not in the source"]
     assert placed.at("issues[0].scale.anchors") == ["outside"]
-    assert placed.at("issues[0].scale.max") == ["min must be below max"]
+    assert placed.at("issues[0].scale.min") == ["min must be below max"]
     assert placed.at("stances[0]") == ["duplicate"]
     assert placed.at("actors") == ["needs one"]
     assert [p.path for p in placed.general] == ["levers[0].edits[1].actor", ""]

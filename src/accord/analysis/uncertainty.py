@@ -5,8 +5,8 @@ Factors
     its path in the file: ``actors[0].capability``, ``actors[0].no_deal_cost``,
     ``actors[0].no_deal_cost_path[1].value``, ``issues[2].hold_probability``,
     ``hold_probability``, ``stances[3].position``, ``stances[3].salience``,
-    ``stances[3].expects``, ``levers[0].edits[1].add``, ``types[0].stances[2].position``.
-    :func:`scenario_factors` lists them in that order (the order of the file).
+    ``stances[3].expects``, ``timeline[0].edits[1].set``, ``levers[0].edits[1].add``,
+    ``types[0].stances[2].position``. :func:`scenario_factors` lists them in that order.
 
 Distributions
     Uniform on ``[low, high]`` by default; with ``distribution: pert`` in the scenario,
@@ -138,8 +138,9 @@ def scenario_factors(scenario: Scenario) -> tuple[Factor, ...]:
     -------
     tuple of Factor, length F
         Actors (capability, no-deal cost and its path), issues (hold probability), the
-        deal's hold probability, stances (position, salience, expects), lever edits and
-        the stances of alternative actor types. Point values are not factors.
+        deal's hold probability, stances (position, salience, expects), timeline and
+        lever edits, and the stances of alternative actor types. Point values are not
+        factors.
     """
     out: list[Factor] = []
 
@@ -194,6 +195,18 @@ def scenario_factors(scenario: Scenario) -> tuple[Factor, ...]:
             st.issue,
             f"{st.actor}: expects without a deal on {st.issue}",
         )
+    for k, snap in enumerate(scenario.timeline):
+        for j, edit in enumerate(snap.edits):
+            op, value = edit.operation
+            where = ", ".join(x for x in (edit.actor, edit.issue) if x)
+            add(
+                f"timeline[{k}].edits[{j}].{op}",
+                value,
+                edit.field,
+                edit.actor,
+                edit.issue,
+                f"{snap.date.isoformat()} {snap.label}: {op} {edit.field}" + (f" ({where})" if where else ""),
+            )
     for k, lever in enumerate(scenario.levers):
         for j, edit in enumerate(lever.edits):
             op, value = edit.operation

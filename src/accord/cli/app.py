@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "report",
     "mc",
     "sensitivity",
+    "agree",
 )
 
 app = typer.Typer(

@@ -163,11 +163,12 @@ def _print(sc, result) -> None:  # noqa: ANN001
         ag = result.agreement
         gap = ag.to_json()["gap"]
         console.print(
-            f"Zone of agreement in {ag.p_zone:.1%} of draws; gap p10 {_fmt(gap['p10'])}, "
-            f"median {_fmt(gap['p50'])}, p90 {_fmt(gap['p90'])}.",
+            f"Zone of agreement in {ag.p_zone:.1%} of draws; gap to one (utility units): "
+            f"p10 {_fmt(gap['p10'], 3)}, median {_fmt(gap['p50'], 3)}, p90 {_fmt(gap['p90'], 3)}.",
             highlight=False,
         )
-        table = Table(title="How often each actor blocks", title_justify="left")
+        console.print("How often each actor blocks a deal:", highlight=False)
+        table = Table()
         table.add_column("actor")
         table.add_column("blocks in", justify="right")
         for actor, rate in sorted(zip(ag.actor_ids, ag.block_rate, strict=True), key=lambda t: -t[1]):

@@ -17,8 +17,10 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def report(
         scenario: str = typer.Argument(None, help=SCENARIO_HELP + " Default: ukraine-2025."),
-        output: Path = typer.Option(None, "-o", "--output", help="File to write. Default: report.html (or .pdf/.png)."),
-        fmt: str = typer.Option(None, "--format", help="html, pdf or png. Default: from the output's suffix, else html."),
+        output: Path = typer.Option(None, "-o", "--output",
+                                    help="File to write. Default: report.html (or .pdf/.png)."),
+        fmt: str = typer.Option(None, "--format",
+                                help="html, pdf or png. Default: from the output's suffix, else html."),
         run_id: str = typer.Option(None, "--run", help="Report a stored run (id or 'latest') instead of running."),
         model: list[str] = typer.Option(None, "--model", "-m", help="Model to run (repeatable). Default: all."),
         rounds: int = typer.Option(None, "--rounds", min=1, help="Rounds (or iterations) for dynamic models."),

@@ -50,6 +50,9 @@ def register(app: typer.Typer) -> None:
         from rich.console import Console
         from rich.table import Table
 
+        if not runs:
+            typer.echo("No runs stored yet" + (f" for {scenario}" if scenario else "") + ".")
+            return
         table = Table(title=f"Runs ({len(runs)} of {total})", title_justify="left")
         for col in ("run", "time (UTC)", "scenario", "version", "models", "seed", "origin"):
             table.add_column(col, justify="right" if col in ("run", "version", "seed") else "left")

@@ -23,7 +23,7 @@ from accord.scenario.schema import Scenario
 
 log = logging.getLogger(__name__)
 
-UNCERTAINTY_DRAWS = 2000
+UNCERTAINTY_DRAWS = 1000
 SENSITIVITY = {"method": "morris", "n": 20, "resamples": 30}
 HISTOGRAM_BINS = 40
 

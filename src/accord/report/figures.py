@@ -99,6 +99,11 @@ def short_name(name: str, limit: int = 26) -> str:
     return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
 
 
+def share(issue: Issue, value: float) -> float:
+    """``value`` as a percentage of ``issue``'s scale."""
+    return 100 * (value - issue.scale.min) / (issue.scale.max - issue.scale.min)
+
+
 def _scale_ticks(ax: Any, issue: Issue) -> None:
     pad = 0.02 * (issue.scale.max - issue.scale.min)
     ax.set_xlim(issue.scale.min - pad, issue.scale.max + pad)
@@ -115,7 +120,9 @@ def forecast_figure(scenario: Scenario, run_json: dict[str, Any]) -> Figure | No
         return None
     with style():
         n = len(scenario.issues)
-        fig = Figure(figsize=(WIDTH, 0.55 + 0.78 * n))
+        legend_in = 0.22 * math.ceil((len(models) + 1 + len(scenario.actors)) / 4) + 0.15
+        height = 0.45 + 0.78 * n + legend_in
+        fig = Figure(figsize=(WIDTH, height))
         axes = fig.subplots(n, 1, squeeze=False)[:, 0]
         caps = {a.id: a.capability.mid for a in scenario.actors}
         actor_colour = {a.id: ACTOR_COLOURS[k % len(ACTOR_COLOURS)] for k, a in enumerate(scenario.actors)}
@@ -150,7 +157,7 @@ def forecast_figure(scenario: Scenario, run_json: dict[str, Any]) -> Figure | No
         handles += [Line2D([], [], color=actor_colour[a.id], marker="o", ls="", label=short_name(a.name))
                     for a in scenario.actors]
         fig.legend(handles=handles, loc="lower center", ncol=min(4, len(handles)), bbox_to_anchor=(0.5, 0.0))
-        fig.tight_layout(rect=(0, 0.04 + 0.018 * math.ceil(len(handles) / 4), 1, 1), h_pad=0.6)
+        fig.tight_layout(rect=(0, legend_in / height, 1, 1), h_pad=0.6)
     return fig
 
 
@@ -167,7 +174,9 @@ def rounds_figures(scenario: Scenario, run_json: dict[str, Any]) -> list[tuple[s
         with style():
             cols = 2 if len(issues) > 1 else 1
             rows = math.ceil(len(issues) / cols)
-            fig = Figure(figsize=(WIDTH, 0.6 + 1.9 * rows))
+            legend_in = 0.22 * math.ceil((len(scenario.actors) + 1) / 4) + 0.15
+            height = 0.45 + 1.9 * rows + legend_in
+            fig = Figure(figsize=(WIDTH, height))
             axes = fig.subplots(rows, cols, squeeze=False).ravel()
             seen: dict[str, Any] = {}
             for ax, (issue, entry) in zip(axes, issues, strict=False):
@@ -191,7 +200,7 @@ def rounds_figures(scenario: Scenario, run_json: dict[str, Any]) -> list[tuple[s
                 handles.append(seen["__forecast__"])
                 labels.append("forecast")
             fig.legend(handles, labels, loc="lower center", ncol=min(4, len(handles)), bbox_to_anchor=(0.5, 0.0))
-            fig.tight_layout(rect=(0, 0.04 + 0.02 * math.ceil(len(handles) / 4), 1, 1))
+            fig.tight_layout(rect=(0, legend_in / height, 1, 1))
         out.append((model, fig))
     return out
 
@@ -203,23 +212,23 @@ def uncertainty_figure(scenario: Scenario, data: dict[str, Any]) -> Figure | Non
         return None
     with style():
         n = len(scenario.issues)
-        fig = Figure(figsize=(WIDTH, 0.7 + 0.42 * n * max(1, len(models)) ** 0.5))
+        legend_in = 0.22 * math.ceil(len(models) / 6) + 0.2
+        height = 0.8 + 0.42 * n * max(1, len(models)) ** 0.5 + legend_in
+        fig = Figure(figsize=(WIDTH, height))
         ax = fig.subplots()
         labels = []
         offsets = [0.0] if len(models) == 1 else [(k - (len(models) - 1) / 2) * 0.22 for k in range(len(models))]
         for i, issue in enumerate(scenario.issues):
             labels.append(_wrap(issue.name, 34))
-            lo, hi = issue.scale.min, issue.scale.max
-            for k, (m, by_issue) in enumerate(models.items()):
+            for k, by_issue in enumerate(models.values()):
                 st = (by_issue.get("issues") or {}).get(issue.id)
                 if not st or st.get("p10") is None:
                     continue
                 y = i + offsets[k]
-                to_pct = (lambda v, lo=lo, hi=hi: 100 * (v - lo) / (hi - lo))
                 colour = MODEL_COLOURS[k % len(MODEL_COLOURS)]
-                ax.plot([to_pct(st["p10"]), to_pct(st["p90"])], [y, y], color=colour, lw=3.2, alpha=0.45,
+                ax.plot([share(issue, st["p10"]), share(issue, st["p90"])], [y, y], color=colour, lw=3.2, alpha=0.45,
                         solid_capstyle="butt")
-                ax.plot([to_pct(st["p50"])], [y], marker="|", ms=11, mew=2, color=colour)
+                ax.plot([share(issue, st["p50"])], [y], marker="|", ms=11, mew=2, color=colour)
         ax.set_yticks(range(n))
         ax.set_yticklabels(labels)
         ax.invert_yaxis()
@@ -228,8 +237,8 @@ def uncertainty_figure(scenario: Scenario, data: dict[str, Any]) -> Figure | Non
         ax.grid(axis="y", visible=False)
         handles = [Line2D([], [], color=MODEL_COLOURS[k % len(MODEL_COLOURS)], lw=3.2, alpha=0.6, label=m)
                    for k, m in enumerate(models)]
-        fig.legend(handles=handles, loc="lower center", ncol=len(handles), bbox_to_anchor=(0.5, 0.0))
-        fig.tight_layout(rect=(0, 0.05, 1, 1))
+        fig.legend(handles=handles, loc="lower center", ncol=min(6, len(handles)), bbox_to_anchor=(0.5, 0.0))
+        fig.tight_layout(rect=(0, legend_in / height, 1, 1))
     return fig
 
 
@@ -255,8 +264,8 @@ def tornado_figure(scenario: Scenario, data: dict[str, Any], top: int = 5) -> Fi
                 ax.barh(j, hi - base, left=base, color=ACCENT, alpha=0.75, height=0.62)
             if base is not None:
                 ax.axvline(base, color=INK, lw=0.8)
-            labels = [(b.get("label") or b.get("name", "")).replace(f" on {issue_id}", "").replace(f" of {issue_id}", "")
-                      for b in bars]
+            labels = [(b.get("label") or b.get("name", "")).replace(f" on {issue_id}", "")
+                      .replace(f" of {issue_id}", "") for b in bars]
             ax.set_yticks(range(len(bars)))
             ax.set_yticklabels([_wrap(t, 28) for t in labels], fontsize=7)
             ax.set_ylim(top - 0.5, -0.5)
@@ -290,58 +299,88 @@ def _per_issue(data: dict[str, Any], key: str = "issues") -> dict[str, Any]:
     if isinstance(raw, dict):
         return raw
     if isinstance(raw, list):
-        return {e.get("issue") or e.get("id"): e for e in raw if isinstance(e, dict) and (e.get("issue") or e.get("id"))}
+        return {e.get("issue") or e.get("id"): e for e in raw
+                if isinstance(e, dict) and (e.get("issue") or e.get("id"))}
     return {}
 
 
 def zone_figure(scenario: Scenario, data: dict[str, Any]) -> Figure | None:
-    """The zone of agreement on each issue (where every veto player prefers a deal to no deal)."""
+    """The zone of agreement on each issue, with the bargaining solutions and the status quo."""
     per_issue = _per_issue(data)
     rows = [(issue, per_issue.get(issue.id)) for issue in scenario.issues if issue.id in per_issue]
     if not rows:
         return None
+    marks = (("nash", "D", "#111827", "Nash bargaining solution"),
+             ("kalai_smorodinsky", "s", "#b45309", "Kalai–Smorodinsky point"),
+             ("relaxed", "o", "#8a1c1c", "closest package (no zone)"))
     with style():
-        fig = Figure(figsize=(WIDTH, 0.6 + 0.36 * len(rows)))
+        fig = Figure(figsize=(WIDTH, 1.0 + 0.36 * len(rows)))
         ax = fig.subplots()
+        used = set()
         for k, (issue, entry) in enumerate(rows):
-            span = issue.scale.max - issue.scale.min
-            pct = (lambda v, lo=issue.scale.min, span=span: 100 * (v - lo) / span)
+            def pct(v: float, issue: Issue = issue) -> float:
+                return share(issue, v)
+
             ax.plot([0, 100], [k, k], color=RULE, lw=0.8)
             zone = _zone_of(entry)
             if zone is not None:
-                ax.plot([pct(zone[0]), pct(zone[1])], [k, k], color="#2e7d32", lw=7, alpha=0.7,
+                ax.plot([pct(zone[0]), pct(zone[1])], [k, k], color="#2e7d32", lw=7, alpha=0.55,
                         solid_capstyle="butt")
+                used.add("zone")
             else:
                 ax.text(101, k, "no zone", va="center", fontsize=7, color="#8a1c1c")
-            ax.plot([pct(scenario.status_quo(issue))], [k], marker="v", color=MUTED, ms=6)
+            ax.plot([pct(scenario.status_quo(issue))], [k], marker="v", color=MUTED, ms=6, ls="")
+            for key, marker, colour, _ in marks:
+                value = entry.get(key) if isinstance(entry, dict) else None
+                if isinstance(value, int | float):
+                    ax.plot([pct(value)], [k], marker=marker, color=colour, ms=5, ls="")
+                    used.add(key)
         ax.set_yticks(range(len(rows)))
         ax.set_yticklabels([_wrap(i.name, 34) for i, _ in rows])
         ax.invert_yaxis()
         ax.set_xlim(0, 100)
         ax.grid(axis="y", visible=False)
-        ax.set_xlabel("% of each issue's scale (green: zone of agreement; triangle: status quo)")
-        fig.tight_layout()
+        ax.set_xlabel("% of each issue's scale")
+        handles = [Line2D([], [], color=MUTED, marker="v", ls="", label="status quo")]
+        if "zone" in used:
+            handles.insert(0, Line2D([], [], color="#2e7d32", lw=7, alpha=0.55, label="zone of agreement"))
+        handles += [Line2D([], [], color=c, marker=m, ls="", label=label)
+                    for key, m, c, label in marks if key in used]
+        fig.legend(handles=handles, loc="lower center", ncol=len(handles), bbox_to_anchor=(0.5, 0.0))
+        fig.tight_layout(rect=(0, 0.32 / (1.0 + 0.36 * len(rows)), 1, 1))
     return fig
 
 
 def timeline_figure(data: dict[str, Any]) -> Figure | None:
-    """How the agreement analysis changes over the dated snapshots of the scenario."""
+    """The gap to a zone of agreement at each date of the case's timeline."""
+    import datetime as dt
+
     timeline = data.get("timeline")
     if not isinstance(timeline, list) or not timeline or not all(isinstance(t, dict) for t in timeline):
         return None
-    numeric = [k for k, v in timeline[0].items() if isinstance(v, int | float) and not isinstance(v, bool)]
-    if not numeric:
+    if not all(isinstance(t.get("gap"), int | float) for t in timeline):
         return None
-    labels = [str(t.get("label") or t.get("date") or k + 1) for k, t in enumerate(timeline)]
+    try:
+        xs: list[Any] = [dt.date.fromisoformat(str(t["date"])) for t in timeline]
+    except (KeyError, ValueError):
+        xs = list(range(len(timeline)))
     with style():
         fig = Figure(figsize=(WIDTH, 2.6))
         ax = fig.subplots()
-        for j, key in enumerate(numeric[:3]):
-            ax.plot(range(len(timeline)), [t.get(key) if t.get(key) is not None else math.nan for t in timeline],
-                    marker="o", color=MODEL_COLOURS[j], label=key.replace("_", " "))
-        ax.set_xticks(range(len(timeline)))
-        ax.set_xticklabels([_wrap(label, 16) for label in labels], fontsize=7)
-        ax.legend()
+        gaps = [t["gap"] for t in timeline]
+        ax.plot(xs, gaps, color=INK, lw=1.2)
+        for x, t in zip(xs, timeline, strict=True):
+            ax.plot([x], [t["gap"]], marker="o", ms=5, ls="",
+                    color="#2e7d32" if t.get("zone_exists") else "#8a1c1c")
+            if t.get("kind") == "snapshot" and t.get("label"):
+                ax.annotate(_wrap(str(t["label"]), 18), (x, t["gap"]), textcoords="offset points", xytext=(0, 8),
+                            ha="center", fontsize=6.5, color=MUTED)
+        ax.set_ylabel("gap to a zone (utility)")
+        ax.set_ylim(bottom=0)
+        fig.autofmt_xdate()
+        handles = [Line2D([], [], color="#2e7d32", marker="o", ls="", label="zone exists"),
+                   Line2D([], [], color="#8a1c1c", marker="o", ls="", label="no zone")]
+        ax.legend(handles=handles, loc="upper right")
         fig.tight_layout()
     return fig
 
@@ -356,5 +395,5 @@ def agreement_figures(scenario: Scenario, data: dict[str, Any]) -> list[tuple[st
         out.append(("Zone of agreement on each issue: the outcomes every veto player prefers to no deal.", zone))
     timeline = timeline_figure(data)
     if timeline is not None:
-        out.append(("The agreement analysis at each dated snapshot of the case.", timeline))
+        out.append(("The gap to a zone of agreement over the case's timeline (0: a zone exists).", timeline))
     return out

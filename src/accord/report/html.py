@@ -47,6 +47,20 @@ def environment() -> Environment:
     return env
 
 
+def plural(n: int, word: str) -> str:
+    """``plural(1, "issue")`` -> ``"1 issue"``; ``plural(3, "issue")`` -> ``"3 issues"``."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def counts(scenario: Scenario) -> str:
+    """``"5 actors, 12 issues, 37 stances, 5 sources"``."""
+    parts = [plural(len(scenario.actors), "actor"), plural(len(scenario.issues), "issue"),
+             plural(len(scenario.stances), "stance")]
+    if scenario.sources:
+        parts.append(plural(len(scenario.sources), "source"))
+    return ", ".join(parts)
+
+
 def longdate(day: dt.date | None) -> str:
     """``7 July 2025``."""
     return f"{day.day} {day:%B %Y}" if day else ""
@@ -116,7 +130,7 @@ def key_findings(scenario: Scenario, rows: list[ForecastRow], analyses: dict[str
             close = sum(1 for s, r in spreads if s <= 0.05 * (r.issue.scale.max - r.issue.scale.min))
             widest, row = max(spreads, key=lambda s: s[0])
             values = ", ".join(f"{m} {fmt(v)}" for m, v in row.values.items())
-            out.append(f"The models agree within 5 % of the scale on {close} of {len(spreads)} issues; "
+            out.append(f"The models agree within 5 % of the scale on {close} of {plural(len(spreads), 'issue')}; "
                        f"they differ most on {row.issue.name} ({values}).")
     unc = analyses.get("uncertainty") or {}
     stats = ((unc.get("models") or {}).get(first) or {}).get("issues") or {}
@@ -175,11 +189,42 @@ def _sensitivity_section(scenario: Scenario, data: dict[str, Any]) -> Section:
     return section
 
 
+AGREEMENT_SHOWN = frozenset({"verdict", "reasons", "zone", "nash", "kalai_smorodinsky", "relaxed", "issues",
+                             "timings", "scenario"})
+
+
+def agreement_rows(scenario: Scenario, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The agreement analysis per issue, as table rows: zone, status quo, bargaining solutions."""
+    per_issue = data.get("issues") if isinstance(data.get("issues"), dict) else {}
+    rows = []
+    for issue in scenario.issues:
+        entry = per_issue.get(issue.id)
+        if not isinstance(entry, dict):
+            continue
+        zone = figs._zone_of(entry)
+        row: dict[str, Any] = {"issue": issue.name, "status quo": entry.get("status_quo"),
+                               "zone": f"{zone[0]:.1f}–{zone[1]:.1f}" if zone else "none"}
+        for key, label in (("nash", "Nash"), ("kalai_smorodinsky", "Kalai–Smorodinsky"), ("relaxed", "closest")):
+            if isinstance(entry.get(key), int | float):
+                anchor = entry.get(f"{key}_anchor")
+                row[label] = f"{entry[key]:.1f}" + (f" ({anchor})" if anchor else "")
+        rows.append(row)
+    return rows
+
+
+def agreement_rest(data: dict[str, Any]) -> dict[str, Any]:
+    """The agreement JSON without what the verdict, the figures and the per-issue table already show."""
+    return {k: v for k, v in data.items() if k not in AGREEMENT_SHOWN and v not in (None, [], {})}
+
+
 def _agreement_section(scenario: Scenario, data: dict[str, Any]) -> Section:
     section = Section("agreement", analysis_title("agreement"))
+    if "error" in data:
+        section.body = render_json(data)
+        return section
     for caption, fig in figs.agreement_figures(scenario, data):
         section.figures.append((caption, Markup(figs.to_svg(fig))))
-    section.body = render_json({k: v for k, v in data.items() if k != "verdict"})
+    section.body = Markup("").join([render_json(agreement_rows(scenario, data)), render_json(agreement_rest(data))])
     return section
 
 
@@ -221,5 +266,5 @@ def render_html(report: ReportInput) -> str:
         sections=sections_for(scenario, report.analyses), stances=stance_views(scenario),
         verdict=verdict_of(report.analyses.get("agreement")),
         findings=key_findings(scenario, rows, report.analyses),
-        created=f"{longdate(created.date())}, {created:%H:%M} UTC", css=Markup(css),
+        created=f"{longdate(created.date())}, {created:%H:%M} UTC", css=Markup(css), counts=counts(scenario),
     )

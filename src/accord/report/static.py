@@ -26,7 +26,7 @@ from accord.report import figures as figs
 from accord.report.analyses import title as analysis_title
 from accord.report.build import ReportInput
 from accord.report.content import fmt, forecast_rows, stance_views
-from accord.report.html import key_findings, longdate, verdict_of
+from accord.report.html import counts, key_findings, longdate, verdict_of
 
 A4 = (8.27, 11.69)
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 0.85, 0.8, 0.85
@@ -247,8 +247,7 @@ def _layout(report: ReportInput) -> PageWriter:
     w.space(0.05)
     w.lines(sc.title, size=19, serif=False, weight="bold")
     created = meta.get("created_at") or dt.datetime.now(dt.UTC)
-    w.lines(f"{len(sc.actors)} actors, {len(sc.issues)} issues, {len(sc.stances)} stances, {len(sc.sources)} "
-            f"sources. Prepared {longdate(created.date())}, {created:%H:%M} UTC.", size=9, color=figs.MUTED)
+    w.lines(f"{counts(sc)}. Prepared {longdate(created.date())}, {created:%H:%M} UTC.", size=9, color=figs.MUTED)
     prov = [f"models {', '.join(models)}", f"seed {meta.get('seed', 0)}"]
     if meta.get("run_id"):
         prov.insert(0, f"run {meta['run_id']}")

@@ -111,8 +111,14 @@ def diff_results(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     return {"models": out, "max_abs_delta": largest}
 
 
+IGNORED_LEAVES = frozenset({"seconds"})
+
+
 def leaf_changes(old: Any, new: Any, path: str = "", limit: int = MAX_LEAF_CHANGES) -> list[dict[str, Any]]:
-    """Paths where two JSON values differ, with old, new and (for numbers) delta; at most ``limit``."""
+    """Paths where two JSON values differ, with old, new and (for numbers) delta; at most ``limit``.
+
+    Wall times (keys named ``seconds``) are not compared.
+    """
     out: list[dict[str, Any]] = []
 
     def walk(a: Any, b: Any, p: str) -> None:
@@ -124,7 +130,8 @@ def leaf_changes(old: Any, new: Any, path: str = "", limit: int = MAX_LEAF_CHANG
             b = {}
         if isinstance(a, dict) and isinstance(b, dict):
             for k in [*a, *(k for k in b if k not in a)]:
-                walk(a.get(k), b.get(k), f"{p}.{k}" if p else str(k))
+                if k not in IGNORED_LEAVES:
+                    walk(a.get(k), b.get(k), f"{p}.{k}" if p else str(k))
         elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
             for i, (x, y) in enumerate(zip(a, b, strict=True)):
                 walk(x, y, f"{p}[{i}]")

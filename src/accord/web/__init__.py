@@ -15,8 +15,8 @@ from __future__ import annotations
 try:
     import fastapi  # noqa: F401
     import jinja2  # noqa: F401
-    import python_multipart  # noqa: F401
     import plotly  # noqa: F401
+    import python_multipart  # noqa: F401
     import uvicorn  # noqa: F401
 except ImportError as _exc:
     raise ImportError(

@@ -36,7 +36,7 @@ from accord.report import from_record, render_html
 from accord.report.analyses import available as available_analyses
 from accord.report.analyses import title as analysis_title
 from accord.report.content import fmt, forecast_rows, stance_views
-from accord.report.html import longdate, verdict_of
+from accord.report.html import agreement_rest, agreement_rows, longdate, verdict_of
 from accord.report.jsonview import render as render_json
 from accord.scenario import builtin, importers
 from accord.store import Store, diff_runs, open_store, scenario_document
@@ -97,7 +97,8 @@ def create_app(
     csrf = CSRF(secret or os.environ.get("ACCORD_SECRET") or secrets.token_urlsafe(32))
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(fmt=fmt, render_json=render_json, longdate=longdate, version=__version__,
-                                 analysis_title=analysis_title, SINGULAR=forms.SINGULAR, Row=forms.Row)
+                                 analysis_title=analysis_title, SINGULAR=forms.SINGULAR, Row=forms.Row,
+                                 agreement_rows=agreement_rows, agreement_rest=agreement_rest)
 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> Response:
         context.update(csrf_token=csrf.token_for(request))
@@ -160,6 +161,11 @@ def create_app(
     @app.get("/vendor/plotly.min.js", include_in_schema=False)
     def plotly_js() -> Response:
         return FileResponse(_plotly_js(), media_type="text/javascript",
+                            headers={"Cache-Control": "public, max-age=86400"})
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml",
                             headers={"Cache-Control": "public, max-age=86400"})
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")

@@ -30,7 +30,7 @@ NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 RANGE_FORMS = (
     re.compile(rf"^\[\s*({NUMBER})\s*,\s*({NUMBER})\s*\]$"),
     re.compile(rf"^({NUMBER})\s*(?:\.\.|to|–|—|\s-\s)\s*({NUMBER})$"),
-    re.compile(rf"^(\d+(?:\.\d*)?)-(\d+(?:\.\d*)?)$"),
+    re.compile(r"^(\d+(?:\.\d*)?)-(\d+(?:\.\d*)?)$"),
 )
 EXTRA_ROWS = 1
 MAX_ROWS = 2000
@@ -126,11 +126,12 @@ class FormState:
     header: dict[str, str] = field(default_factory=dict)
     sections: dict[str, list[Row]] = field(default_factory=lambda: {s: [] for s in SECTIONS})
 
-    def field_names(self) -> set[str]:
-        names = {f.key for f in HEADER}
+    def field_names(self) -> list[str]:
+        """Every input's name, in the order of the form."""
+        names = [f.key for f in HEADER]
         for section, rows in self.sections.items():
             for i in range(len(rows)):
-                names.update(f"{section}[{i}].{f.key}" for f in FIELDS[section])
+                names += [f"{section}[{i}].{f.key}" for f in FIELDS[section]]
         return names
 
     def row_names(self) -> set[str]:
@@ -394,14 +395,15 @@ def place_problems(state: FormState, problems: list[Problem]) -> ProblemMap:
     return out
 
 
-def _target(path: str, names: set[str], rows: set[str]) -> str | None:
+def _target(path: str, ordered: list[str], rows: set[str]) -> str | None:
+    names = set(ordered)
     if not path:
         return None
     if path in names or path in rows or path in SECTIONS:
         return path
-    descendants = sorted(n for n in names if n.startswith(path + ".") or n.startswith(path + "["))
-    if descendants:
-        return descendants[0]
+    descendant = next((n for n in ordered if n.startswith(path + ".") or n.startswith(path + "[")), None)
+    if descendant is not None:
+        return descendant
     current = parent_path(path)
     while current:
         if current in names or current in rows:

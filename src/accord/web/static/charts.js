@@ -6,8 +6,8 @@
   var SYMBOLS = ["line-ns", "diamond-tall", "cross-thin", "star-triangle-up", "x-thin", "hourglass"];
 
   function layout(extra) {
-    var base = { font: FONT, margin: { l: 220, r: 20, t: 10, b: 50 }, paper_bgcolor: "white", plot_bgcolor: "white",
-                 legend: { orientation: "h", y: -0.12 }, hovermode: "closest" };
+    var base = { font: FONT, margin: { l: 220, r: 20, t: 40, b: 50 }, paper_bgcolor: "white", plot_bgcolor: "white",
+                 legend: { orientation: "h", x: 0, xanchor: "left", y: 1.02, yanchor: "bottom" }, hovermode: "closest" };
     return Object.assign(base, extra || {});
   }
 
@@ -61,10 +61,9 @@
                               line: { width: 3, color: sc.model_colours[k % sc.model_colours.length] } } });
     });
     Plotly.newPlot(el, traces, layout({
-      height: 90 + 46 * names.length,
+      height: 170 + 46 * names.length, margin: { l: 220, r: 20, t: 70, b: 50 },
       xaxis: { range: [-3, 103], title: { text: "% of the issue's scale" }, zeroline: false, gridcolor: "#eef0f2" },
-      yaxis: { autorange: "reversed", categoryorder: "array", categoryarray: names, gridcolor: "#f3f4f6", automargin: true },
-      legend: { orientation: "h", y: -60 / (90 + 46 * names.length) - 0.02 }
+      yaxis: { autorange: "reversed", categoryorder: "array", categoryarray: names, gridcolor: "#f3f4f6", automargin: true }
     }), CONFIG);
   }
 
@@ -87,7 +86,7 @@
                     y: entry.trajectory, line: { color: "#111827", width: 3, dash: "dash" } });
     }
     Plotly.react(el, traces, layout({
-      height: 380, margin: { l: 60, r: 20, t: 10, b: 80 },
+      height: 400, margin: { l: 60, r: 20, t: 40, b: 50 },
       xaxis: { title: { text: "round" }, dtick: 1, gridcolor: "#eef0f2" },
       yaxis: { title: { text: issue ? issue.name : issueId }, range: issue ? [issue.min, issue.max] : undefined, gridcolor: "#eef0f2" }
     }), CONFIG);
@@ -107,7 +106,7 @@
     });
     var issue = sc.issues.filter(function (i) { return i.id === issueId; })[0];
     Plotly.react(el, traces, layout({
-      height: 340, barmode: "overlay", margin: { l: 60, r: 20, t: 10, b: 80 },
+      height: 340, barmode: "overlay", margin: { l: 60, r: 20, t: 40, b: 50 },
       xaxis: { title: { text: issue ? issue.name : issueId }, range: issue ? [issue.min, issue.max] : undefined },
       yaxis: { title: { text: "draws" }, gridcolor: "#eef0f2" }
     }), CONFIG);
@@ -128,7 +127,7 @@
       { type: "bar", orientation: "h", name: "judgement at its high end", y: labels, base: base,
         x: bars.map(function (b) { return b.high - base; }), marker: { color: "#1d4e89" }, opacity: 0.8 }
     ], layout({
-      height: 120 + 28 * bars.length, barmode: "overlay",
+      height: 120 + 28 * bars.length, barmode: "overlay", margin: { l: 220, r: 20, t: 40, b: 50 },
       yaxis: { autorange: "reversed", automargin: true },
       xaxis: { title: { text: "forecast (baseline " + (base === null ? "–" : base.toFixed(2)) + ")" }, gridcolor: "#eef0f2" },
       shapes: base === null ? [] : [{ type: "line", x0: base, x1: base, yref: "paper", y0: 0, y1: 1, line: { color: "#1f2933", width: 1 } }]
@@ -156,23 +155,41 @@
     if (Array.isArray(ag.issues)) { ag.issues.forEach(function (e) { perIssue[e.issue || e.id] = e; }); }
     else if (ag.issues && typeof ag.issues === "object") { perIssue = ag.issues; }
     var sc = data.scenario, names = [], base = [], width = [], text = [], none = [];
+    var marks = { nash: { x: [], y: [], t: [] }, kalai_smorodinsky: { x: [], y: [], t: [] }, sq: { x: [], y: [], t: [] } };
     sc.issues.forEach(function (i) {
       if (!(i.id in perIssue)) { return; }
-      var z = zoneOf(perIssue[i.id]);
+      var entry = perIssue[i.id], z = zoneOf(entry);
       if (z) { names.push(i.name); base.push(pct(z[0], i)); width.push(Math.max(0.8, pct(z[1], i) - pct(z[0], i))); text.push("zone " + z[0].toFixed(1) + "–" + z[1].toFixed(1)); }
       else { none.push(i.name); }
+      ["nash", "kalai_smorodinsky"].forEach(function (key) {
+        if (typeof entry[key] === "number") {
+          marks[key].x.push(pct(entry[key], i)); marks[key].y.push(i.name);
+          marks[key].t.push(entry[key].toFixed(1) + (entry[key + "_anchor"] ? "<br>" + entry[key + "_anchor"] : ""));
+        }
+      });
+      marks.sq.x.push(pct(i.status_quo, i)); marks.sq.y.push(i.name); marks.sq.t.push("status quo " + i.status_quo);
     });
     if (!names.length && !none.length) { el.closest("figure").hidden = true; return; }
     var traces = [{ type: "bar", orientation: "h", name: "zone of agreement", y: names, x: width, base: base, text: text,
-                    hoverinfo: "text+y", marker: { color: "#2e7d32" }, opacity: 0.75 }];
+                    hoverinfo: "text+y", textposition: "none", marker: { color: "#2e7d32" }, opacity: 0.55 }];
+    traces.push({ type: "scatter", mode: "markers", name: "status quo", x: marks.sq.x, y: marks.sq.y, text: marks.sq.t,
+                  hoverinfo: "text", marker: { symbol: "triangle-down", size: 11, color: "#616e7c" } });
+    [["nash", "Nash bargaining solution", "diamond", "#111827"], ["kalai_smorodinsky", "Kalai–Smorodinsky point", "square", "#b45309"]]
+      .forEach(function (m) {
+        if (marks[m[0]].x.length) {
+          traces.push({ type: "scatter", mode: "markers", name: m[1], x: marks[m[0]].x, y: marks[m[0]].y, text: marks[m[0]].t,
+                        hoverinfo: "text", marker: { symbol: m[2], size: 10, color: m[3] } });
+        }
+      });
     if (none.length) {
       traces.push({ type: "scatter", mode: "markers+text", name: "no zone", y: none, x: none.map(function () { return 2; }),
                     text: none.map(function () { return "no zone"; }), textposition: "middle right",
                     marker: { symbol: "x", color: "#8a1c1c", size: 10 } });
     }
-    var all = names.concat(none);
+    var all = sc.issues.map(function (i) { return i.name; }).filter(function (n) { return names.indexOf(n) >= 0 || none.indexOf(n) >= 0; });
     Plotly.newPlot(el, traces, layout({
-      height: 90 + 34 * all.length, xaxis: { range: [0, 100], title: { text: "% of the issue's scale" }, gridcolor: "#eef0f2" },
+      height: 120 + 34 * all.length, barmode: "overlay",
+      xaxis: { range: [0, 100], title: { text: "% of the issue's scale" }, gridcolor: "#eef0f2" },
       yaxis: { autorange: "reversed", automargin: true, categoryorder: "array", categoryarray: all }
     }), CONFIG);
   }

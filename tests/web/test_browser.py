@@ -1,0 +1,144 @@
+"""The workbench in a real headless browser: create, fix, run, chart, history, diff, report."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+SOURCE_TEXT = ("The union demands a raise of eight percent. The employers say four percent is the most they can "
+               "pay. The ministry wants a deal below six percent.")
+
+
+def shot(page, artifacts, name: str) -> None:
+    page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
+
+
+def fill_new_scenario(page, salience: str) -> None:
+    page.fill('[name="id"]', "wage-talks")
+    page.fill('[name="title"]', "Wage talks 2025")
+    page.fill('[name="as_of"]', "2025-03-01")
+    rows = [("union", "Union", "40"), ("employers", "Employers", "[40, 60]"), ("ministry", "Ministry", "20")]
+    page.click('button.add-row[data-section="actors"]')
+    for k, (ident, name, cap) in enumerate(rows):
+        page.fill(f'[name="actors[{k}].id"]', ident)
+        page.fill(f'[name="actors[{k}].name"]', name)
+        page.fill(f'[name="actors[{k}].capability"]', cap)
+    page.fill('[name="issues[0].id"]', "raise")
+    page.fill('[name="issues[0].name"]', "Pay raise (%)")
+    page.fill('[name="issues[0].scale.min"]', "0")
+    page.fill('[name="issues[0].scale.max"]', "10")
+    page.fill('[name="issues[0].status_quo"]', "0")
+    page.fill('[name="issues[0].veto"]', "union, employers")
+    page.fill('[name="issues[0].scale.anchors"]', "0: no raise\n4: employers' offer\n8: union demand")
+    page.fill('[name="sources[0].id"]', "news")
+    page.fill('[name="sources[0].title"]', "Talks open")
+    page.fill('[name="sources[0].date"]', "2025-02-27")
+    page.fill('[name="sources[0].text"]', SOURCE_TEXT)
+    stances = [("union", "8", "0.9", "news: The union demands a raise of eight percent"),
+               ("employers", "4", salience, "news: four percent is the most they can pay"),
+               ("ministry", "5.5", "0.6", "news: The ministry wants a deal below six percent")]
+    for k, (actor, pos, sal, evidence) in enumerate(stances):
+        page.fill(f'[name="stances[{k}].actor"]', actor)
+        page.fill(f'[name="stances[{k}].issue"]', "raise")
+        page.fill(f'[name="stances[{k}].position"]', pos)
+        page.fill(f'[name="stances[{k}].salience"]', sal)
+        page.fill(f'[name="stances[{k}].evidence"]', evidence)
+
+
+def run_models(page) -> int:
+    with page.expect_navigation():
+        page.click("#run-button")
+    page.wait_for_selector("#chart-forecast .main-svg", timeout=60_000)
+    match = re.search(r"/runs/(\d+)$", page.url)
+    assert match, page.url
+    return int(match.group(1))
+
+
+def test_create_fix_run_and_review(live_server, page, artifacts):
+    page.goto(live_server.url + "/scenarios/new")
+    shot(page, artifacts, "01-new-scenario")
+    fill_new_scenario(page, salience="1.4")
+    with page.expect_navigation():
+        page.click("#save-form")
+    error = page.locator('label.field.invalid:has([name="stances[1].salience"]) .field-error')
+    assert "salience must be between 0 and 1, got 1.4" in error.inner_text()
+    assert page.locator('[name="stances[1].salience"]').get_attribute("aria-invalid") == "true"
+    shot(page, artifacts, "02-validation-error")
+
+    page.fill('[name="stances[1].salience"]', "0.7")
+    with page.expect_navigation():
+        page.click("#save-form")
+    assert "Saved as version 1" in page.inner_text(".notice")
+    assert "The union demands a raise of eight percent" in page.inner_text("#main")
+    shot(page, artifacts, "03-scenario")
+
+    first = run_models(page)
+    assert page.locator("table.forecast tbody tr").count() == 1
+    assert "employers' offer" in page.inner_text("table.forecast") or "union demand" in page.inner_text(
+        "table.forecast")
+    shot(page, artifacts, "04-results")
+
+    page.goto(live_server.url + "/")
+    page.click("#stored-scenarios a")
+    page.click("a.button:has-text('Edit YAML')")
+    editor = page.locator("#yaml-editor")
+    editor.fill(editor.input_value().replace("position: 5.5", "position: 7"))
+    with page.expect_navigation():
+        page.click("#save-yaml")
+    assert "Saved as version 2" in page.inner_text(".notice")
+    second = run_models(page)
+
+    page.click("nav >> text=Run history")
+    page.wait_for_selector("table.runs")
+    assert page.locator(f'table.runs a[href="/runs/{first}"]').count() == 1
+    assert page.locator(f'table.runs a[href="/runs/{second}"]').count() == 1
+    shot(page, artifacts, "05-history")
+    with page.expect_navigation():
+        page.click("#compare-button")
+    text = page.inner_text("#main")
+    assert "ministry / raise" in text and "position" in text
+    shot(page, artifacts, "06-diff")
+
+    page.goto(live_server.url + f"/runs/{second}/report")
+    assert page.locator("svg").count() >= 1
+    shot(page, artifacts, "07-report")
+    unexpected = [p for p in page.accord_problems if "status of 422" not in p]
+    assert unexpected == [], unexpected
+
+
+def test_builtin_case_results_with_rounds_and_analyses(live_server, page, artifacts):
+    page.goto(live_server.url + "/builtin/ukraine-2025")
+    shot(page, artifacts, "08-builtin-scenario")
+    run_models(page)
+    if page.locator(".rounds-chart").count():
+        page.wait_for_selector(".rounds-chart .main-svg")
+        select = page.locator("select.issue-select").first
+        select.select_option(index=4)
+        page.wait_for_timeout(300)
+    if page.locator("#chart-uncertainty").count():
+        page.wait_for_selector("#chart-uncertainty .main-svg")
+    shot(page, artifacts, "09-builtin-results")
+    assert page.accord_problems == [], page.accord_problems
+
+
+def test_validation_without_javascript(live_server, browser, artifacts):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + "/scenarios/new")
+        assert page.locator("button.add-row").first.is_hidden()
+        page.fill('[name="id"]', "x")
+        page.fill('[name="title"]', "X")
+        page.fill('[name="actors[0].id"]', "a")
+        page.fill('[name="actors[0].name"]', "A")
+        page.fill('[name="actors[0].capability"]', "lots")
+        with page.expect_navigation():
+            page.click("#save-form")
+        error = page.locator('label.field.invalid:has([name="actors[0].capability"]) .field-error')
+        assert "must be a number" in error.inner_text()
+        assert "needs at least one issue" in page.inner_text("#section-issues")
+    finally:
+        context.close()
