@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import itertools
+
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from accord.analysis.agreement import Problem, agreement_arrays, analyse_deal
+from accord.analysis.agreement import Deal, Problem, agreement_arrays, analyse_deal, partial_deals
 from accord.scenario.io import scenario_from_data
 
 EPS = 1e-6
 
 
 @st.composite
-def cases(draw):
+def cases(draw, max_issues=3):
     n_actors = draw(st.integers(2, 3))
-    n_issues = draw(st.integers(1, 3))
+    n_issues = draw(st.integers(1, max_issues))
     actors = [f"a{k}" for k in range(n_actors)]
     issues = [f"i{k}" for k in range(n_issues)]
     data = {
@@ -51,7 +54,7 @@ def contains(outer, inner):
     return all(outer[k][0] <= inner[k][0] + EPS and inner[k][1] <= outer[k][1] + EPS for k in inner)
 
 
-SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS
@@ -94,3 +97,22 @@ def test_bargaining_solutions_lie_in_the_zone(data, utility):
     assert min(deal.nash_surplus.values()) >= -1e-7
     assert min(deal.ks_surplus.values()) >= -1e-7
     assert deal.margin is not None and deal.margin >= -1e-9
+
+
+@SETTINGS
+@given(cases(max_issues=4), st.sampled_from(["linear", "quadratic"]))
+def test_partial_deal_search_matches_brute_force(data, utility):
+    problem = Problem.from_arrays(agreement_arrays(scenario_from_data(data)), utility)
+    n_i = len(problem.issue_ids)
+    found = partial_deals(problem, limit=100, detail=False)
+    best, count = 0, 0
+    for size in range(n_i - 1, 0, -1):
+        for combo in itertools.combinations(range(n_i), size):
+            cover = np.zeros(n_i, dtype=bool)
+            cover[list(combo)] = True
+            if Deal(problem, cover).relax().zone_exists:
+                count += 1
+        if count:
+            best = size
+            break
+    assert (found.size, found.n_feasible) == (best, count)

@@ -20,6 +20,7 @@ from accord.analysis.agreement import (
     analyse_deal,
     nash_of,
     partial_deals,
+    relax_arrays,
     zone_batch,
 )
 from accord.scenario.io import scenario_from_data
@@ -295,6 +296,34 @@ def test_zone_batch_equals_a_loop_of_single_draws():
         assert actor_gap[d] == pytest.approx([expected / 2] * 2, abs=1e-7)
     single = zone_batch(agreement_arrays(sc))
     assert single[0].shape == () and single[2].shape == (2,)
+
+
+@pytest.mark.parametrize("utility", ["linear", "quadratic"])
+def test_zone_batch_shortcuts_agree_with_the_programs(utility):
+    """Draws decided by a known package must match the relaxation program draw by draw."""
+    sc = scenario(
+        [("a", [1, 3], [0, 0.2]), ("b", 1, [0, 0.2])],
+        [("p", "ab", 50), ("q", "ab", 50), ("r", "ab", 50)],
+        [
+            ("a", "p", [80, 100], 1, None), ("a", "q", 100, [0.1, 0.4], None), ("a", "r", 100, 1, [75, 100]),
+            ("b", "p", 0, [0.1, 0.4], None), ("b", "q", [0, 20], 1, None), ("b", "r", 0, 1, [10, 60]),
+        ],
+    )
+    rng = np.random.default_rng(7)
+    u = {}
+
+    def value_of(path, value):
+        if path not in u:
+            u[path] = rng.random(60)
+        return value.low + (value.high - value.low) * u[path]
+
+    arrays = agreement_arrays(sc, value_of=value_of)
+    zone, gap, actor_gap = zone_batch(arrays, utility)
+    assert 0 < zone.sum() < 60
+    for d in range(60):
+        r = relax_arrays(arrays.draw(d), utility)
+        assert zone[d] == r.zone_exists and gap[d] == pytest.approx(r.gap, abs=1e-7)
+        assert actor_gap[d] == pytest.approx(r.actor_gap, abs=1e-6)
 
 
 def test_partial_deals_are_decided_mostly_without_programs():

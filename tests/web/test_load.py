@@ -22,7 +22,7 @@ def test_concurrent_runs_all_land(live_server):
 
     def run(k: int) -> tuple[int, str, str]:
         body = urllib.parse.urlencode([("csrf_token", token), ("models", "compromise"), ("models", "median"),
-                                       ("analyses", "uncertainty"), ("seed", str(k))]).encode()
+                                       ("seed", str(k))]).encode()
         request = urllib.request.Request(live_server.url + "/builtin/ukraine-2025/run", data=body,
                                          headers={"Cookie": cookie})
         with urllib.request.urlopen(request, timeout=240) as response:

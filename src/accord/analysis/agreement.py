@@ -48,16 +48,19 @@ What is computed
     * Zone of agreement: the packages every veto player accepts. With the linear form
       the surpluses are concave and piecewise linear, so feasibility is a linear
       program (scipy ``linprog``, HiGHS) with one auxiliary variable per stance,
-      ``v ≤ −|z − p|`` written as two inequalities; the quadratic form uses tangent
-      planes of ``−(z − p)²`` added until every one is exact to 1e-9 (Kelley's cutting
-      planes), so it too is exact to tolerance. The zone on each issue is the interval
+      ``v ≤ −|z − p|`` written as two inequalities. With the quadratic form every
+      program is a smooth convex one (concave surpluses), solved by SLSQP from a feasible
+      start. The zone on each issue is the interval
       ``[min x_p, max x_p]`` over the zone: two linear programs per issue.
     * The Nash bargaining solution (Nash 1950): the package maximising
       ``Σ_i w_i log G_i(x)`` over the zone, ``w`` the veto players' capabilities
-      (normalised). The objective is concave; it is solved with SLSQP on the smooth
-      reformulation in ``(x, v)`` with the auxiliary variables above. Veto players whose
-      surplus is zero everywhere in the zone (no stake, or pinned at their reservation)
-      are kept as constraints only.
+      (normalised). The objective is concave. With the linear form the surpluses are
+      linear inside each box between consecutive positions on every issue, so the
+      program is solved box by box with SLSQP over ``x`` alone, moving to a neighbouring
+      box while that gains (the objective's directional derivative separates by issue,
+      so no gain from any single issue means the optimum); with the quadratic form it is
+      smooth and solved directly. Veto players whose surplus is zero everywhere in the
+      zone (no stake, or pinned at their reservation) are kept as constraints only.
     * The Kalai–Smorodinsky point (Kalai & Smorodinsky 1975): maximise ``t`` subject to
       ``G_i(x) ≥ t · ideal_i``, ``ideal_i`` the largest surplus ``i`` can get in the
       zone: a linear program (plus one per veto player for the ideals).
@@ -105,6 +108,7 @@ import math
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from types import SimpleNamespace
 from typing import Any, Literal
 
 import numpy as np
@@ -141,9 +145,7 @@ __all__ = [
 Utility = Literal["linear", "quadratic"]
 #: A zone exists when the smallest total relaxation is at most this (utility units).
 TOL = 1e-9
-_CUT_TOL = 1e-9
-_MAX_CUTS = 200
-_SLACK = 1e-10
+_SLACK = 1e-9
 
 
 # --------------------------------------------------------------------------- arrays
@@ -544,68 +546,148 @@ class Deal:
         )
         self.free = np.ones(self.nz, dtype=bool)
         self.free[self.pz] = False
-        if p.quadratic:
-            self._tangents = [
-                sorted({0.0, 0.25, 0.5, 0.75, 1.0, float(self.ppi[k]), float(self.peps[k])}) for k in range(self.nv)
-            ]
+        self._z_last = p.sq[self.C].copy()
         self.lps = 0
 
     # ---- building blocks
 
     def plane_rows(self, n: int) -> tuple[np.ndarray, np.ndarray]:
-        """The planes ``v_k + a z ≤ b`` as rows over ``n`` variables."""
+        """The planes ``v_k ± (z − p_k) ≤ 0`` of the linear form as rows over ``n`` variables."""
         if self.problem.quadratic:
-            ks, ts = [], []
-            for k, tangents in enumerate(self._tangents):
-                ks += [k] * len(tangents)
-                ts += tangents
-            ks_a, ts_a = np.array(ks, dtype=int), np.array(ts, dtype=float)
-            slope = 2.0 * (ts_a - self.ppi[ks_a])
-            rhs = ts_a**2 - self.ppi[ks_a] ** 2
-        else:
-            ks_a = np.repeat(np.arange(self.nv), 2)
-            slope = np.tile([1.0, -1.0], self.nv)
-            rhs = slope * self.ppi[ks_a]
-        rows = np.zeros((len(ks_a), n))
-        rows[np.arange(len(ks_a)), self.nz + ks_a] = 1.0
-        rows[np.arange(len(ks_a)), self.pz[ks_a]] = slope
-        return rows, rhs
+            return np.zeros((0, n)), np.zeros(0)
+        ks = np.repeat(np.arange(self.nv), 2)
+        slope = np.tile([1.0, -1.0], self.nv)
+        rows = np.zeros((len(ks), n))
+        rows[np.arange(len(ks)), self.nz + ks] = 1.0
+        rows[np.arange(len(ks)), self.pz[ks]] = slope
+        return rows, slope * self.ppi[ks]
 
     def _solve(self, c: np.ndarray, A: np.ndarray | None, b: np.ndarray | None,
                extra_bounds: Sequence[tuple[float | None, float | None]] = (),
                z_bounds: Sequence[tuple[float, float]] | None = None) -> Any:
+        """Minimise ``c @ y`` over ``y = [z, v, extra]`` subject to ``A y ≤ b`` and ``v ≤ −f(z − p)``."""
         n = len(c)
-        bounds = list(z_bounds or [(0.0, 1.0)] * self.nz) + [(-1.0, 0.0)] * self.nv + list(extra_bounds)
-        for _ in range(_MAX_CUTS):
+        A = np.zeros((0, n)) if A is None else A
+        b = np.zeros(0) if b is None else b
+        z_bounds = list(z_bounds or [(0.0, 1.0)] * self.nz)
+        self.lps += 1
+        if self.problem.quadratic:
+            res = self._solve_smooth(c, A, b, list(extra_bounds), z_bounds)
+        else:
             pa, pb = self.plane_rows(n)
-            A_ub = np.vstack([pa, A]) if A is not None and len(A) else pa
-            b_ub = np.concatenate([pb, b]) if b is not None and len(b) else pb
+            A_ub, b_ub = np.vstack([pa, A]), np.concatenate([pb, b])
+            bounds = z_bounds + [(-1.0, 0.0)] * self.nv + list(extra_bounds)
             res = linprog(c, A_ub=A_ub if len(A_ub) else None, b_ub=b_ub if len(b_ub) else None,
                           bounds=bounds, method="highs")
-            self.lps += 1
             if res.status != 0:
                 raise ModelError(f"agreement linear program failed: {res.message}")
             res.n_planes = len(pa)
-            if not self.problem.quadratic:
-                return res
-            z = res.x[: self.nz]
-            v = res.x[self.nz : self.nz + self.nv]
+        self._z_last = res.x[: self.nz].copy()
+        return res
+
+    def _solve_smooth(self, c: np.ndarray, A: np.ndarray, b: np.ndarray,
+                      extra_bounds: list[tuple[float | None, float | None]],
+                      z_bounds: list[tuple[float, float]]) -> Any:
+        """The quadratic form: ``v = −(z − p)²`` substituted, a smooth convex program solved by SLSQP.
+
+        It starts from the last package found (the zone's, once there is one), with the
+        extra variables set by a linear program so that the start is feasible.
+        """
+        nz, nv = self.nz, self.nv
+        Az, Av, Ae = A[:, :nz], A[:, nz : nz + nv], A[:, nz + nv :]
+        cz, cv, ce = c[:nz], c[nz : nz + nv], c[nz + nv :]
+        ne = len(ce)
+
+        def vvals(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            d = z[self.pz] - self.ppi
+            return -d * d, -2.0 * d
+
+        def objective(x: np.ndarray) -> tuple[float, np.ndarray]:
+            z, e = x[:nz], x[nz:]
+            v, dv = vvals(z)
+            grad = np.concatenate([cz.copy(), ce])
+            np.add.at(grad, self.pz, cv * dv)
+            return float(cz @ z + cv @ v + ce @ e), grad
+
+        def cons(x: np.ndarray) -> np.ndarray:
+            z, e = x[:nz], x[nz:]
+            return b - Az @ z - Av @ vvals(z)[0] - Ae @ e
+
+        def cons_jac(x: np.ndarray) -> np.ndarray:
+            z = x[:nz]
+            jz = -Az.copy()
+            dv = vvals(z)[1]
+            for k in range(nv):
+                jz[:, self.pz[k]] -= Av[:, k] * dv[k]
+            return np.hstack([jz, -Ae])
+
+        z0 = np.clip(self._z_last, [lo for lo, _ in z_bounds], [hi for _, hi in z_bounds])
+        e0 = np.zeros(ne)
+        if ne:
+            rhs = b - Az @ z0 - Av @ vvals(z0)[0]
+            start = linprog(np.zeros(ne), A_ub=Ae, b_ub=rhs, bounds=extra_bounds, method="highs")
+            if start.status == 0:
+                e0 = start.x
+            else:
+                e0 = np.array([lo if lo is not None else 0.0 for lo, _ in extra_bounds])
+        x0 = np.concatenate([z0, e0])
+        constraints = [{"type": "ineq", "fun": cons, "jac": cons_jac}] if len(b) else []
+        for _ in range(2):
+            res = minimize(objective, x0, jac=True, method="SLSQP", bounds=z_bounds + extra_bounds,
+                           constraints=constraints, options={"ftol": 1e-11, "maxiter": 1000})
+            if res.success:
+                break
+            x0 = res.x
+        x = res.x
+        feasible = not len(b) or np.min(cons(x)) >= -1e-9
+        if not (res.success and feasible):
+            fallback = self._solve_tangents(c, A, b, extra_bounds, z_bounds)
+            if not feasible or objective(x)[0] > fallback.fun + 1e-7:
+                return fallback
+        z, e = x[:nz], x[nz:]
+        y = np.concatenate([z, vvals(z)[0], e])
+        multipliers = np.asarray(getattr(res, "multipliers", np.zeros(len(b))), dtype=float)
+        if multipliers.shape != (len(b),):
+            multipliers = np.zeros(len(b))
+        return SimpleNamespace(x=y, fun=float(c @ y), status=0, message=res.message, n_planes=0,
+                               ineqlin=SimpleNamespace(marginals=-multipliers))
+
+    def _solve_tangents(self, c: np.ndarray, A: np.ndarray, b: np.ndarray,
+                        extra_bounds: list[tuple[float | None, float | None]],
+                        z_bounds: list[tuple[float, float]]) -> Any:
+        """The quadratic form when SLSQP fails (a stance with zero gradient, say): ``v ≤ −(z − p)²``
+        by tangent planes, 129 per stance plus the position and expectation, and more added at
+        the solution until it is exact to 1e-9 (Kelley's cutting planes, at most 60 rounds);
+        the least violating solution is kept otherwise (its error is below 1e-5)."""
+        nz, nv = self.nz, self.nv
+        n = len(c)
+        grid = np.linspace(0.0, 1.0, 129)
+        tangents = [np.unique(np.concatenate([grid, [self.ppi[k], self.peps[k]]])) for k in range(nv)]
+        bounds = z_bounds + [(-1.0, 0.0)] * nv + extra_bounds
+        best = None
+        for _ in range(60):
+            ks = np.concatenate([np.full(len(t), k) for k, t in enumerate(tangents)]).astype(int)
+            ts = np.concatenate(tangents) if tangents else np.zeros(0)
+            rows = np.zeros((len(ks), n))
+            rows[np.arange(len(ks)), nz + ks] = 1.0
+            rows[np.arange(len(ks)), self.pz[ks]] = 2.0 * (ts - self.ppi[ks])
+            res = linprog(c, A_ub=np.vstack([rows, A]), b_ub=np.concatenate([ts**2 - self.ppi[ks] ** 2, b]),
+                          bounds=bounds, method="highs")
+            if res.status != 0:
+                raise ModelError(f"agreement program failed: {res.message}")
+            z, v = res.x[:nz], res.x[nz : nz + nv]
             true = -(z[self.pz] - self.ppi) ** 2
-            bad = np.flatnonzero(v - true > _CUT_TOL)
             exact = res.x.copy()
-            exact[self.nz : self.nz + self.nv] = np.minimum(v, true)
-            rows_ok = A is None or not len(A) or bool(np.all(A @ exact <= b + _CUT_TOL))
-            added = False
-            if len(bad) and not (rows_ok and c @ exact <= res.fun + _CUT_TOL):
-                for k in bad:
-                    t = float(z[self.pz[k]])
-                    if min(abs(t - u) for u in self._tangents[k]) > 1e-12:
-                        self._tangents[k].append(t)
-                        added = True
-            if not added:
-                res.x = exact
-                return res
-        raise ModelError("agreement cutting planes did not converge")
+            exact[nz : nz + nv] = np.minimum(v, true)
+            violation = float(np.max(A @ exact - b, initial=0.0))
+            if best is None or violation < best[0]:
+                res.x, res.fun, res.n_planes = exact, float(c @ exact), len(rows)
+                best = (violation, res)
+            if violation <= 1e-9:
+                break
+            for k in np.flatnonzero(v - true > 1e-12):
+                tangents[k] = np.append(tangents[k], z[self.pz[k]])
+        return best[1]
 
     def _zone_rows(self, n: int, slack: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         A = np.zeros((self.nV, n))
@@ -673,14 +755,18 @@ class Deal:
         cap = np.zeros((self.nV, n2))
         cap[:, n0:n] = np.eye(self.nV)
         cap[:, -1] = -1.0
-        res2 = self._solve(
-            c2,
-            np.vstack([A2, total, cap]),
-            np.concatenate([b2, [gap * (1 + 1e-9) + 1e-12], np.zeros(self.nV)]),
-            [(0.0, None)] * (self.nV + 1),
-        )
+        slack = gap * 1e-6 + 1e-9 if self.problem.quadratic else 1e-9
+        try:
+            res2 = self._solve(
+                c2,
+                np.vstack([A2, total, cap]),
+                np.concatenate([b2, [gap * (1 + 1e-9) + slack], np.zeros(self.nV)]),
+                [(0.0, None)] * (self.nV + 1),
+            )
+        except ModelError:
+            res2 = SimpleNamespace(x=np.concatenate([res.x, [float(np.max(res.x[n0:]))]]))
         e = np.maximum(res2.x[n0:n], 0.0)
-        e[e < TOL * 1e-3] = 0.0
+        e[e <= TOL] = 0.0
         e_full[self.V] = e
         y = res2.x
         if closest:
@@ -943,10 +1029,48 @@ def zone_batch(arrays: AgreementArrays, utility: Utility = "linear") -> tuple[np
     zone = np.zeros(n_d, dtype=bool)
     gap = np.zeros(n_d)
     actor_gap = np.zeros((n_d, n_a))
+    accepts = _batch_acceptance(arrays, utility)
+    pending = np.ones(n_d, dtype=bool)
+    pending[accepts(np.asarray(_normalised_sq(arrays)))] = False
+    zone[~pending] = True
     for d in range(n_d):
-        r = relax_arrays(arrays.draw(d), utility)
+        if not pending[d]:
+            continue
+        pending[d] = False
+        deal = Deal(Problem.from_arrays(arrays.draw(d), utility))
+        r = deal.relax()
         zone[d], gap[d], actor_gap[d] = r.zone_exists, r.gap, r.actor_gap
+        if r.zone_exists and deal.nV and deal.nv and pending.any():
+            found = accepts(deal.package(deal.margin()[1])) & pending
+            zone[found] = True
+            pending[found] = False
     return zone, gap, actor_gap
+
+
+def _normalised_sq(arrays: AgreementArrays) -> np.ndarray:
+    return (arrays.status_quo - arrays.scale_min) / (arrays.scale_max - arrays.scale_min)
+
+
+def _batch_acceptance(arrays: AgreementArrays, utility: Utility) -> Any:
+    """``accepts(z) -> bool (D,)``: draws in which every veto player accepts package ``z`` (on [0, 1])."""
+    lo, span = arrays.scale_min, arrays.scale_max - arrays.scale_min
+    present = arrays.present
+    pi = np.where(present, (np.nan_to_num(arrays.position) - lo) / span, 0.0)
+    eps = np.where(present, (np.nan_to_num(arrays.expects) - lo) / span, 0.0)
+    sal = np.where(present, arrays.salience, 0.0)
+    w = sal * arrays.hold[:, None, :]
+    base = (w * _loss(eps - pi, utility)).sum(axis=-1) + arrays.no_deal_cost
+    veto = arrays.veto.any(axis=1)
+
+    def accepts(z: np.ndarray) -> np.ndarray:
+        g = base - (w * _loss(z[None, None, :] - pi, utility)).sum(axis=-1)
+        return np.all((g >= 1e-12) | ~veto[None, :], axis=1)
+
+    return accepts
+
+
+def _loss(d: np.ndarray, utility: Utility) -> np.ndarray:
+    return d * d if utility == "quadratic" else np.abs(d)
 
 
 def _weights(problem: Problem, deal: Deal) -> np.ndarray:
@@ -1196,7 +1320,7 @@ def analyse_deal(problem: Problem, cover: np.ndarray | None = None, *, detail: b
     else:
         z_nash = z_ks = deal.package(None)
     x_nash, x_ks = problem.to_scale(z_nash), problem.to_scale(z_ks)
-    for j, q in enumerate(deal.C):
+    for q in deal.C:
         lo, hi = zone[ids[q]]
         x_nash[q] = min(max(x_nash[q], lo), hi)
         x_ks[q] = min(max(x_ks[q], lo), hi)
@@ -1254,20 +1378,51 @@ class PartialDeals:
         }
 
 
-def _breakpoint_max(problem: Problem, lam: np.ndarray) -> np.ndarray:
-    """``ψ_p = max_z Σ_i λ_i T_ip(z)`` for every issue, shape (L, I), for λ of shape (L, A)."""
-    n_i = problem.pi.shape[1]
+def _breakpoint_terms(problem: Problem) -> np.ndarray | None:
+    """Every actor's terms at every candidate maximiser of a linear ``Σ_i λ_i T_i``, shape (B, A, I).
+
+    With the linear form ``max_z Σ_i λ_i T_ip(z)`` is reached at a position or a scale end;
+    with the quadratic form it depends on ``λ`` (None).
+    """
     if problem.quadratic:
-        wl = lam[:, :, None] * problem.w[None]
-        tot = wl.sum(axis=1)
-        zc = np.divide((wl * problem.pi[None]).sum(axis=1), tot, out=np.tile(problem.sq, (len(lam), 1)), where=tot > 0)
-        out = np.empty((len(lam), n_i))
-        for r in range(len(lam)):
-            out[r] = lam[r] @ problem.terms(zc[r])
-        return out
+        return None
+    n_i = problem.pi.shape[1]
     cands = np.vstack([problem.pi, problem.sq[None], np.zeros((1, n_i)), np.ones((1, n_i))])
-    T = np.stack([problem.terms(cands[b]) for b in range(len(cands))])
-    return np.einsum("la,bai->lbi", lam, T).max(axis=1)
+    return np.stack([problem.terms(c) for c in cands])
+
+
+def _breakpoint_max(problem: Problem, lam: np.ndarray, T_bp: np.ndarray | None) -> np.ndarray:
+    """``ψ_p = max_z Σ_i λ_i T_ip(z)`` for every issue, shape (L, I), for λ of shape (L, A)."""
+    if T_bp is not None:
+        return np.einsum("la,bai->lbi", lam, T_bp).max(axis=1)
+    wl = lam[:, :, None] * problem.w[None]
+    tot = wl.sum(axis=1)
+    zc = np.divide((wl * problem.pi[None]).sum(axis=1), tot, out=np.tile(problem.sq, (len(lam), 1)), where=tot > 0)
+    return np.stack([lam[r] @ problem.terms(zc[r]) for r in range(len(lam))])
+
+
+def _accepted(B: np.ndarray, VB: np.ndarray, T_stack: Sequence[np.ndarray], rows: np.ndarray) -> np.ndarray:
+    """Subsets ``rows`` of ``B`` (S, I) whose veto players ``VB`` (S, A) all accept one of the packages."""
+    if not len(T_stack) or not len(rows):
+        return np.zeros(len(rows), dtype=bool)
+    G = np.einsum("si,kai->ksa", B[rows], np.stack(T_stack))
+    return ((G >= -1e-12) | ~VB[rows][None]).all(axis=-1).any(axis=0)
+
+
+def _certified_empty(problem: Problem, B: np.ndarray, VB: np.ndarray, lams: Sequence[np.ndarray],
+                     rows: np.ndarray, T_bp: np.ndarray | None) -> np.ndarray:
+    """Subsets ``rows`` for which some ``λ`` (masked to their veto players) proves there is no zone."""
+    out = np.zeros(len(rows), dtype=bool)
+    if not len(lams) or not len(rows):
+        return out
+    L = np.stack(lams)
+    masks, inverse = np.unique(VB[rows], axis=0, return_inverse=True)
+    inverse = np.asarray(inverse).ravel()
+    for u, mask in enumerate(masks):
+        sel = np.flatnonzero(inverse == u)
+        psi = _breakpoint_max(problem, L * mask[None], T_bp)
+        out[sel] = ((B[rows[sel]] @ psi.T) < -1e-10).any(axis=1)
+    return out
 
 
 def partial_deals(problem: Problem, *, limit: int = 5, detail: bool = True) -> PartialDeals:
@@ -1309,6 +1464,7 @@ def partial_deals(problem: Problem, *, limit: int = 5, detail: bool = True) -> P
             lam[a], lam[b] = 1.0, r
             lams.append(lam)
 
+    T_bp = _breakpoint_terms(problem)
     checked = lps = 0
     for size in range(n_i - 1, 0, -1):
         B = np.array([[q in combo for q in range(n_i)] for combo in itertools.combinations(range(n_i), size)],
@@ -1316,32 +1472,9 @@ def partial_deals(problem: Problem, *, limit: int = 5, detail: bool = True) -> P
         VB = (B @ veto.T) > 0
         checked += len(B)
         status = np.zeros(len(B), dtype=int)
-
-        def primal(T_stack: list[np.ndarray], rows: np.ndarray) -> np.ndarray:
-            if not T_stack or not len(rows):
-                return np.zeros(len(rows), dtype=bool)
-            G = np.einsum("si,kai->ksa", B[rows], np.stack(T_stack))
-            return ((G >= -1e-12) | ~VB[rows][None]).all(axis=-1).any(axis=0)
-
-        def dual(lam_stack: list[np.ndarray], rows: np.ndarray) -> np.ndarray:
-            out = np.zeros(len(rows), dtype=bool)
-            if not lam_stack or not len(rows):
-                return out
-            L = np.stack(lam_stack)
-            masks, inverse = np.unique(VB[rows], axis=0, return_inverse=True)
-            inverse = np.asarray(inverse).ravel()
-            for u, mask in enumerate(masks):
-                sel = np.flatnonzero(inverse == u)
-                lm = L * mask[None]
-                psi = _breakpoint_max(problem, lm)
-                bound = B[rows[sel]] @ psi.T
-                out[sel] = (bound < -1e-10).any(axis=1)
-            return out
-
-        idx = np.arange(len(B))
-        status[primal(Ts, idx)] = 1
+        status[_accepted(B, VB, Ts, np.arange(len(B)))] = 1
         rest = np.flatnonzero(status == 0)
-        status[rest[dual(lams, rest)]] = -1
+        status[rest[_certified_empty(problem, B, VB, lams, rest, T_bp)]] = -1
         while True:
             rest = np.flatnonzero(status == 0)
             if not len(rest):
@@ -1354,11 +1487,11 @@ def partial_deals(problem: Problem, *, limit: int = 5, detail: bool = True) -> P
             if rel.zone_exists:
                 status[s] = 1
                 Ts.append(problem.terms(rel.z))
-                status[rest[primal([Ts[-1]], rest)]] = 1
+                status[rest[_accepted(B, VB, Ts[-1:], rest)]] = 1
             else:
                 status[s] = -1
                 lams.append(rel.lam)
-                status[rest[dual([rel.lam], rest)]] = -1
+                status[rest[_certified_empty(problem, B, VB, [rel.lam], rest, T_bp)]] = -1
         found = np.flatnonzero(status == 1)
         if len(found):
             results = []

@@ -73,7 +73,9 @@ def types_by_actor(scenario: Scenario) -> dict[str, list[tuple[int, ActorType]]]
     return out
 
 
-def resolve_types(scenario: Scenario, types: Mapping[str, str] | Iterable[str] | None) -> dict[str, tuple[int, ActorType]]:
+def resolve_types(
+    scenario: Scenario, types: Mapping[str, str] | Iterable[str] | None
+) -> dict[str, tuple[int, ActorType]]:
     """Chosen types: ``{"russia": "expansionist"}`` or ``["russia=expansionist"]`` -> actor -> (index, type).
 
     Raises

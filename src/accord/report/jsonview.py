@@ -53,7 +53,12 @@ def _records_table(rows: list[dict[str, Any]], depth: int, max_rows: int) -> Mar
     columns: list[str] = []
     for row in rows[:max_rows]:
         columns += [k for k in row if k not in columns]
-    head = Markup("").join(Markup("<th>{}</th>").format(humanise(c)) for c in columns)
+    def numeric(c: str) -> bool:
+        values = [row.get(c) for row in rows[:max_rows] if row.get(c) is not None]
+        return bool(values) and all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
+
+    head = Markup("").join(Markup('<th class="{}">{}</th>').format("num" if numeric(c) else "", humanise(c))
+                           for c in columns)
     body = Markup("").join(
         Markup("<tr>{}</tr>").format(Markup("").join(
             Markup('<td class="{}">{}</td>').format(

@@ -32,6 +32,7 @@ A4 = (8.27, 11.69)
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 0.85, 0.8, 0.85
 SERIF, SANS = "DejaVu Serif", "DejaVu Sans"
 CHAR_WIDTH = 0.55
+FIGURE_DPI = 180
 LINE = 1.38
 
 
@@ -182,7 +183,7 @@ class PageWriter:
     def figure(self, fig: Figure, caption: str, heading: str | None = None) -> None:
         buf = io.BytesIO()
         with figs.style():
-            fig.savefig(buf, format="png", dpi=220, bbox_inches="tight", facecolor="white")
+            fig.savefig(buf, format="png", dpi=FIGURE_DPI, bbox_inches="tight", facecolor="white")
         buf.seek(0)
         from matplotlib.image import imread
 
@@ -203,7 +204,7 @@ class PageWriter:
         page = self.cur.page
         ax = page.add_axes((MARGIN_X / A4[0] + (self.width - width) / 2 / A4[0], 1 - (self.cur.y + height) / A4[1],
                             width / A4[0], height / A4[1]))
-        ax.imshow(np.asarray(image), interpolation="lanczos")
+        ax.imshow(np.asarray(image), interpolation="none")
         ax.set_axis_off()
         self.cur.y += height + 0.06
         self.lines(f"Figure {self.figure_no}. {caption}", size=8.5, serif=False, color=figs.MUTED)
@@ -234,7 +235,7 @@ def _figures(report: ReportInput) -> list[tuple[str, str, Figure]]:
     return out
 
 
-def _layout(report: ReportInput) -> PageWriter:
+def _layout(report: ReportInput, *, first_page: bool = False) -> PageWriter:
     sc = report.scenario
     meta = report.meta
     rows = forecast_rows(sc, report.run)
@@ -270,6 +271,8 @@ def _layout(report: ReportInput) -> PageWriter:
     numeric = [max(0.75, 0.1 * max(len(word) for word in h.split())) for h in header[1:-1]]
     w.table("Forecast by issue and model", header, body, [2.1, *numeric, max(2.2, 3.9 - sum(numeric) / 3)],
             [False, True, *[True] * len(models), False])
+    if first_page:
+        return w
     figures = _figures(report)
     for slug, caption, fig in figures:
         if slug == "forecast":
@@ -332,7 +335,7 @@ def write_pngs(report: ReportInput, path: str | Path, dpi: int = 200) -> list[Pa
     """
     path = Path(path)
     stem = path.with_suffix("")
-    writer = _layout(report)
+    writer = _layout(report, first_page=True)
     written = []
     with figs.style():
         FigureCanvasAgg(writer.pages[0])

@@ -194,6 +194,24 @@
     }), CONFIG);
   }
 
+  function timelineChart(data) {
+    var el = document.getElementById("chart-agreement-timeline");
+    var ag = data.analyses.agreement;
+    if (!el || !ag || !Array.isArray(ag.timeline) || !ag.timeline.length) { return; }
+    var t = ag.timeline;
+    var times = t.map(function (p) { return Date.parse(p.date); });
+    var lo = Math.min.apply(null, times), hi = Math.max.apply(null, times), pad = Math.max(15 * 86400000, (hi - lo) * 0.05);
+    Plotly.newPlot(el, [{
+      type: "scatter", mode: "lines+markers", name: "gap", x: t.map(function (p) { return p.date; }),
+      y: t.map(function (p) { return p.gap; }), text: t.map(function (p) { return p.label + (p.zone_exists ? " (zone exists)" : " (no zone)"); }),
+      hoverinfo: "x+y+text", line: { color: "#1f2933", width: 1.5 },
+      marker: { size: 9, color: t.map(function (p) { return p.zone_exists ? "#2e7d32" : "#8a1c1c"; }) }
+    }], layout({ height: 320, margin: { l: 70, r: 20, t: 20, b: 50 }, showlegend: false,
+                 yaxis: { title: { text: "gap to a zone (utility)" }, rangemode: "tozero", gridcolor: "#eef0f2" },
+                 xaxis: { type: "date", gridcolor: "#eef0f2",
+                          range: [new Date(lo - pad).toISOString().slice(0, 10), new Date(hi + pad).toISOString().slice(0, 10)] } }), CONFIG);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var holder = document.getElementById("chart-data");
     if (!holder || typeof Plotly === "undefined") { return; }
@@ -204,6 +222,7 @@
     uncertaintyChart(data, first);
     sensitivityChart(data, first);
     agreementChart(data);
+    timelineChart(data);
     document.querySelectorAll(".issue-select").forEach(function (select) {
       select.addEventListener("change", function () {
         var chart = select.dataset.chart;
