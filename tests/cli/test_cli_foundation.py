@@ -108,3 +108,14 @@ def test_show_yaml_round_trips(cli, tmp_path, data_dir):
 def test_unknown_scenario_name(cli):
     res = cli("run", "no-such-case")
     assert res.returncode == 1 and "no built-in scenario or file named 'no-such-case'" in res.stderr
+
+
+def test_run_save_records_in_run_history(cli, tmp_path, data_dir, monkeypatch):
+    db = tmp_path / "runs.db"
+    res = cli("run", "--model", "compromise", "--save", "--db", str(db), "--json",
+              str(data_dir / "eum" / "ec_car_emissions_1994.csv"))
+    assert res.returncode == 0, res.stderr
+    assert "stored as run 1" in res.stderr
+    shown = cli("runs", "show", "1", "--db", str(db), "--json")
+    assert shown.returncode == 0, shown.stderr
+    assert "7.3899556" in shown.stdout

@@ -54,7 +54,7 @@ def contains(outer, inner):
     return all(outer[k][0] <= inner[k][0] + EPS and inner[k][1] <= outer[k][1] + EPS for k in inner)
 
 
-SETTINGS = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 import sys
 from collections.abc import Callable
+from types import ModuleType
 from typing import Any, TypeVar
 
 import typer
@@ -55,3 +57,17 @@ def parse_settings(items: list[str] | None) -> dict[str, Any]:
             raise typer.BadParameter(f"expected KEY=VALUE, got {item!r}", param_hint="--set")
         out[key.strip()] = yaml.safe_load(value) if value.strip() else ""
     return out
+
+
+DB_HELP = "Run-history database: a SQLAlchemy URL or a SQLite file. Default: $ACCORD_DB or the user data directory."
+
+
+def import_extra(module: str) -> ModuleType:
+    """Import an optional part of accord; print its one-line install hint and exit 1 when an extra is missing."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        if "pip install" not in str(exc):
+            raise
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import typer
 
-from accord.cli.common import SCENARIO_HELP, echo_json, handle_errors, load, parse_settings
-from accord.cli.runs import DB_HELP, import_extra
+from accord.cli.common import DB_HELP, SCENARIO_HELP, echo_json, handle_errors, import_extra, load, parse_settings
 
 FORMATS = ("html", "pdf", "png")
 

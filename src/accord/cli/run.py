@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from accord.cli.common import SCENARIO_HELP, echo_json, handle_errors, load, parse_settings
+from accord.cli.common import DB_HELP, SCENARIO_HELP, echo_json, handle_errors, import_extra, load, parse_settings
 
 
 def register(app: typer.Typer) -> None:
@@ -17,14 +17,24 @@ def register(app: typer.Typer) -> None:
         setting: list[str] = typer.Option(None, "--set", help="Model parameter KEY=VALUE (repeatable)."),
         fmt: str = typer.Option(None, "--format", help="Force the input format: bdm, decide or ktab."),
         explain: bool = typer.Option(False, "--explain", help="Also print what happened in each round."),
+        seed: int = typer.Option(0, "--seed", help="Seed of the random generator the models receive."),
+        save: bool = typer.Option(False, "--save/--no-save", help="Store the run in the run history."),
+        db: str = typer.Option(None, "--db", help=DB_HELP),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     ) -> None:
         """Forecast the outcome of every issue."""
         from accord.runner import run_models, run_to_json
 
         sc = load(scenario, fmt)
-        result = run_models(sc, model or None, rounds=rounds, settings=parse_settings(setting))
+        settings = parse_settings(setting)
+        result = run_models(sc, model or None, rounds=rounds, settings=settings, seed=seed)
         data = run_to_json(result)
+        if save:
+            record = import_extra("accord.store").record_run(
+                data, sc, params={"rounds": rounds, "settings": settings}, seed=seed,
+                timings=result.seconds, url=db,
+            )
+            typer.echo(f"stored as run {record.id}", err=True)
         if as_json:
             echo_json(data)
             return

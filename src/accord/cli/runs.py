@@ -2,26 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
 from typing import Any
 
 import typer
 
-from accord.cli.common import echo_json, handle_errors
-
-DB_HELP = "Run-history database: a SQLAlchemy URL or a SQLite file. Default: $ACCORD_DB or the user data directory."
-
-
-def import_extra(module: str) -> ModuleType:
-    """Import an optional part of accord; print its one-line install hint and exit 1 when an extra is missing."""
-    try:
-        return importlib.import_module(module)
-    except ImportError as exc:
-        if "pip install" not in str(exc):
-            raise
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
+from accord.cli.common import DB_HELP, echo_json, handle_errors, import_extra
 
 
 def _store(db: str | None):  # noqa: ANN202

@@ -6,8 +6,7 @@ import os
 
 import typer
 
-from accord.cli.common import handle_errors
-from accord.cli.runs import DB_HELP, import_extra
+from accord.cli.common import DB_HELP, handle_errors, import_extra
 
 
 def register(app: typer.Typer) -> None:
