@@ -71,7 +71,7 @@ def main() -> None:
     report = best_report(scenario)
     cli = cli_seconds()
     print(f"1. accord agree on ukraine-2025 (best of {RUNS}); target {TARGET:.1f} s")
-    print(f"   {'part':<34}{'seconds':>10}")
+    print(f"   {'part':<44}{'seconds':>10}")
     labels = {
         "deal": "comprehensive deal",
         "partial": f"partial deals ({report.partial.subsets_checked} subsets, {report.partial.lps} programs)",
@@ -80,10 +80,10 @@ def main() -> None:
         "types": f"types ({sum(len(t.verdicts) for t in report.types_report)} types)",
     }
     for key, label in labels.items():
-        print(f"   {label:<34}{report.timings.get(key, 0.0):>10.3f}")
+        print(f"   {label:<44}{report.timings.get(key, 0.0):>10.3f}")
     total = report.timings["total"]
-    print(f"   {'analysis, in process':<34}{total:>10.3f}   {total / TARGET:.2f} of target")
-    print(f"   {'accord agree --json, new process':<34}{cli:>10.3f}   {cli / TARGET:.2f} of target")
+    print(f"   {'analysis, in process':<44}{total:>10.3f}   {total / TARGET:.2f} of target")
+    print(f"   {'accord agree --json, new process':<44}{cli:>10.3f}   {cli / TARGET:.2f} of target")
 
     base = Problem.from_arrays(agreement_arrays(scenario))
     hard = replace(base, eps=0.9 * base.pi + 0.1 * base.eps, cost=0.0 * base.cost)

@@ -1,4 +1,4 @@
-"""Regenerate the DEU III backtest tables in ``docs/backtest.md`` (between the markers).
+"""Regenerate the DEU III backtest tables in ``docs/backtest.md`` and ``README.md`` (between the markers).
 
 Run: ``python scripts/backtest_table.py`` (``--check`` exits 1 if the file is out of
 date instead of writing it). The tables are the full backtest of every registered
@@ -18,7 +18,9 @@ from accord.analysis.deu3 import CAPABILITIES, load_deu3
 
 START = "<!-- backtest-table:start -->"
 END = "<!-- backtest-table:end -->"
-DOC = Path(__file__).resolve().parents[1] / "docs" / "backtest.md"
+ROOT = Path(__file__).resolve().parents[1]
+DOC = ROOT / "docs" / "backtest.md"
+README = ROOT / "README.md"
 
 
 def _f(x: float | None, digits: int = 2) -> str:
@@ -115,19 +117,24 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true",
                         help="exit 1 if the file is out of date; write nothing")
-    parser.add_argument("--output", type=Path, default=DOC, help=f"file to update (default {DOC})")
+    parser.add_argument("--output", type=Path, nargs="+", default=[DOC, README],
+                        help="files to update (default docs/backtest.md and README.md)")
     args = parser.parse_args()
-    old = args.output.read_text(encoding="utf-8") if args.output.exists() else "# Backtest\n"
-    new = update(old, render())
-    if args.check:
-        if new != old:
-            print(f"{args.output} is out of date: run python scripts/backtest_table.py", file=sys.stderr)
-            return 1
-        return 0
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(new, encoding="utf-8")
-    print(f"updated {args.output}")
-    return 0
+    block = render()
+    stale = []
+    for path in args.output:
+        old = path.read_text(encoding="utf-8") if path.exists() else "# Backtest\n"
+        new = update(old, block)
+        if args.check:
+            if new != old:
+                stale.append(path)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(new, encoding="utf-8")
+        print(f"updated {path}")
+    for path in stale:
+        print(f"{path} is out of date: run python scripts/backtest_table.py", file=sys.stderr)
+    return 1 if stale else 0
 
 
 if __name__ == "__main__":

@@ -72,4 +72,4 @@ def _print_table(sc, result, data, explain: bool) -> None:  # noqa: ANN001
                 continue
             console.print(f"\n[bold]{name}[/bold]: what happened")
             for event in res.events:
-                console.print(f"  round {event.round}, {event.issue}: {event.text}", highlight=False)
+                console.print(f"  round {event.round}, {event.issue}: {event.text}", highlight=False, soft_wrap=True)
