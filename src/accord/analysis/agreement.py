@@ -499,8 +499,9 @@ class Deal:
     """A deal covering some issues, on one :class:`Problem`: the linear programs behind the analysis.
 
     Variables of every program: ``z`` (the package on the covered issues, [0, 1]),
-    then ``v`` (one per stance of a veto player on a covered issue, ``v ≤ −f(z − p)``
-    by planes), then the program's own. ``G = g0 + G @ [z, v]`` gives the veto players'
+    then ``v`` (one per stance of a veto player on a covered issue, ``v ≤ −f(z − p)``:
+    two planes with the linear form, substituted exactly with the quadratic), then the
+    program's own. ``G = g0 + G @ [z, v]`` gives the veto players'
     surpluses.
 
     Parameters

@@ -225,7 +225,8 @@ def evaluate_timeline(
     out: list[TimePoint] = []
     for date in sorted(points):
         arrays = agreement_arrays(scenario, at=date, levers=levers, types=types)
-        key = (arrays.snapshot, tuple(np.round(np.asarray(arrays.no_deal_cost, dtype=float).ravel(), 12)))
+        snap = snapshot_at(scenario, date)
+        key = (snap[0] if snap else None, tuple(np.round(np.asarray(arrays.no_deal_cost, dtype=float).ravel(), 12)))
         if key not in cache:
             cache[key] = run(arrays)
         res = cache[key]
