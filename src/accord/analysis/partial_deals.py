@@ -1,0 +1,182 @@
+"""Partial deals: the largest subsets of issues on which a zone of agreement exists.
+
+Subsets are searched from the largest down; most are settled by known acceptable packages or
+by a certificate that none exists, without solving a program (see :func:`partial_deals`).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from accord.analysis.bargaining import Deal, Problem
+from accord.analysis.deal_analysis import DealResult, analyse_deal
+
+# --------------------------------------------------------------------------- partial deals
+
+
+@dataclass(frozen=True)
+class PartialDeals:
+    """The largest partial deals with a zone of agreement.
+
+    Attributes
+    ----------
+    size : int
+        Number of issues they cover (0 when no partial deal has a zone).
+    deals : tuple of DealResult
+        The deals of that size with a zone, widest margin first, at most ``limit``.
+    n_feasible : int
+        How many deals of that size have a zone.
+    subsets_checked : int
+        Subsets examined.
+    lps : int
+        Linear programs solved to decide them (the rest were decided by certificates).
+    """
+
+    size: int
+    deals: tuple[DealResult, ...]
+    n_feasible: int
+    subsets_checked: int
+    lps: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "size": self.size,
+            "n_feasible": self.n_feasible,
+            "subsets_checked": self.subsets_checked,
+            "lps": self.lps,
+            "deals": [d.to_json() for d in self.deals],
+        }
+
+
+def _breakpoint_terms(problem: Problem) -> np.ndarray | None:
+    """Every actor's terms at every candidate maximiser of a linear ``Σ_i λ_i T_i``, shape (B, A, I).
+
+    With the linear form ``max_z Σ_i λ_i T_ip(z)`` is reached at a position or a scale end;
+    with the quadratic form it depends on ``λ`` (None).
+    """
+    if problem.quadratic:
+        return None
+    n_i = problem.pi.shape[1]
+    cands = np.vstack([problem.pi, problem.sq[None], np.zeros((1, n_i)), np.ones((1, n_i))])
+    return np.stack([problem.terms(c) for c in cands])
+
+
+def _breakpoint_max(problem: Problem, lam: np.ndarray, T_bp: np.ndarray | None) -> np.ndarray:
+    """``ψ_p = max_z Σ_i λ_i T_ip(z)`` for every issue, shape (L, I), for λ of shape (L, A)."""
+    if T_bp is not None:
+        return np.einsum("la,bai->lbi", lam, T_bp).max(axis=1)
+    wl = lam[:, :, None] * problem.w[None]
+    tot = wl.sum(axis=1)
+    zc = np.divide((wl * problem.pi[None]).sum(axis=1), tot, out=np.tile(problem.sq, (len(lam), 1)), where=tot > 0)
+    return np.stack([lam[r] @ problem.terms(zc[r]) for r in range(len(lam))])
+
+
+def _accepted(B: np.ndarray, VB: np.ndarray, T_stack: Sequence[np.ndarray], rows: np.ndarray) -> np.ndarray:
+    """Subsets ``rows`` of ``B`` (S, I) whose veto players ``VB`` (S, A) all accept one of the packages."""
+    if not len(T_stack) or not len(rows):
+        return np.zeros(len(rows), dtype=bool)
+    G = np.einsum("si,kai->ksa", B[rows], np.stack(T_stack))
+    return ((G >= -1e-12) | ~VB[rows][None]).all(axis=-1).any(axis=0)
+
+
+def _certified_empty(problem: Problem, B: np.ndarray, VB: np.ndarray, lams: Sequence[np.ndarray],
+                     rows: np.ndarray, T_bp: np.ndarray | None) -> np.ndarray:
+    """Subsets ``rows`` for which some ``λ`` (masked to their veto players) proves there is no zone."""
+    out = np.zeros(len(rows), dtype=bool)
+    if not len(lams) or not len(rows):
+        return out
+    L = np.stack(lams)
+    masks, inverse = np.unique(VB[rows], axis=0, return_inverse=True)
+    inverse = np.asarray(inverse).ravel()
+    for u, mask in enumerate(masks):
+        sel = np.flatnonzero(inverse == u)
+        psi = _breakpoint_max(problem, L * mask[None], T_bp)
+        out[sel] = ((B[rows[sel]] @ psi.T) < -1e-10).any(axis=1)
+    return out
+
+
+def partial_deals(problem: Problem, *, limit: int = 5, detail: bool = True) -> PartialDeals:
+    """The largest proper subsets of issues that have a zone of agreement (see the module notes).
+
+    Parameters
+    ----------
+    problem : Problem
+    limit : int
+        Deals reported in full.
+    detail : bool
+        Analyse the reported deals in full (zone, Nash, Kalai–Smorodinsky).
+    """
+    n_a, n_i = problem.pi.shape
+    if n_i < 2:
+        return PartialDeals(0, (), 0, 0, 0)
+    veto = problem.veto.astype(float)
+    cands: list[np.ndarray] = [problem.sq, np.full(n_i, 0.5)]
+    for a in range(n_a):
+        cands.append(np.where(problem.present[a], problem.pi[a], problem.sq))
+        cands.append(np.where(problem.present[a], problem.eps[a], problem.sq))
+    for a, b in itertools.combinations(range(n_a), 2):
+        both = problem.present[a] & problem.present[b]
+        cands.append(np.where(both, 0.5 * (problem.pi[a] + problem.pi[b]), problem.sq))
+    weight = problem.w * np.maximum(problem.cap, 0.0)[:, None] * problem.veto
+    med = problem.sq.copy()
+    for q in range(n_i):
+        idx = np.flatnonzero(weight[:, q] > 0)
+        if len(idx):
+            order = idx[np.argsort(problem.pi[idx, q])]
+            cum = np.cumsum(weight[order, q])
+            med[q] = problem.pi[order[np.searchsorted(cum, 0.5 * cum[-1])], q]
+    cands.append(med)
+    Ts = [problem.terms(z) for z in cands]
+    lams: list[np.ndarray] = []
+    for a, b in itertools.permutations(range(n_a), 2):
+        for r in (0.1, 0.25, 0.5, 1.0):
+            lam = np.zeros(n_a)
+            lam[a], lam[b] = 1.0, r
+            lams.append(lam)
+
+    T_bp = _breakpoint_terms(problem)
+    checked = lps = 0
+    for size in range(n_i - 1, 0, -1):
+        B = np.array([[q in combo for q in range(n_i)] for combo in itertools.combinations(range(n_i), size)],
+                     dtype=float)
+        VB = (B @ veto.T) > 0
+        checked += len(B)
+        status = np.zeros(len(B), dtype=int)
+        status[_accepted(B, VB, Ts, np.arange(len(B)))] = 1
+        rest = np.flatnonzero(status == 0)
+        status[rest[_certified_empty(problem, B, VB, lams, rest, T_bp)]] = -1
+        while True:
+            rest = np.flatnonzero(status == 0)
+            if not len(rest):
+                break
+            s = rest[0]
+            deal = Deal(problem, B[s].astype(bool))
+            rel = deal.relax()
+            lps += deal.lps
+            rest = rest[1:]
+            if rel.zone_exists:
+                status[s] = 1
+                Ts.append(problem.terms(rel.z))
+                status[rest[_accepted(B, VB, Ts[-1:], rest)]] = 1
+            else:
+                status[s] = -1
+                lams.append(rel.lam)
+                status[rest[_certified_empty(problem, B, VB, [rel.lam], rest, T_bp)]] = -1
+        found = np.flatnonzero(status == 1)
+        if len(found):
+            results = []
+            for s in found:
+                cover = B[s].astype(bool)
+                results.append(analyse_deal(problem, cover, detail=False))
+            order = sorted(range(len(found)), key=lambda k: (-(results[k].margin or 0.0), results[k].issues))
+            chosen = [found[k] for k in order[:limit]]
+            deals = tuple(analyse_deal(problem, B[s].astype(bool), detail=detail) for s in chosen)
+            return PartialDeals(size, deals, len(found), checked, lps)
+    return PartialDeals(0, (), 0, checked, lps)
+
+
