@@ -88,6 +88,8 @@ Every draw of a batch uses its own generator, all seeded from one number taken f
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from pydantic import Field, model_validator
 
@@ -118,6 +120,15 @@ N_INT = 12
 POS, MOVE, HSUM, HSIGN = slice(0, 2), slice(2, 4), slice(4, 6), slice(6, 8)
 SHIFT, GAIN = 8, slice(9, 11)
 N_DYN = 11
+# 0-d arrays: NumPy compares and combines them with small arrays faster than Python floats.
+_ZERO = np.array(0.0)
+_NEG_INF = np.array(-np.inf)
+_EPS_MOVE = np.array(EPS_MOVE)
+_EPS_GAIN = np.array(EPS_GAIN)
+_AT_TARGET = np.array(AT_TARGET)
+_MID = np.array(0.5 * SCALE)
+_HALF_RANGE = np.array(0.5 * SCALE + BOUND)
+_RANGE = np.array(SCALE + BOUND)
 
 
 class ExchangeParams(ModelParams):
@@ -199,6 +210,15 @@ class _Draws:
         return gen
 
 
+@lru_cache(maxsize=32)
+def _issue_pairs(n_issues: int) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs ``p < q`` of issue indices, in order (read-only)."""
+    pairs = np.triu_indices(n_issues, 1)
+    for part in pairs:
+        part.flags.writeable = False
+    return pairs
+
+
 def _distinct(values: np.ndarray) -> np.ndarray:
     """The distinct values of a 1-d integer array, ascending."""
     values = np.sort(values)
@@ -216,8 +236,9 @@ class _Iteration:
     unused slots and exchanges no longer on the list have gain ``-inf``. Flattened
     over (D, A, I, A), ``revealed`` holds the position of supplier ``b`` on issue ``k``
     that executed exchanges revealed to every exchange in which ``t`` demands ``k``;
-    ``revealed_shift`` the outcome shift it makes; flattened over (D, A, I),
-    ``revealed_sum`` the shift all of them make together.
+    ``revealed_shift`` the outcome shift it makes; ``revealed_sum`` holds
+    ``revealed_shift`` followed by, flattened over (D, A, I), the shift all of them make
+    together (its indices in the tables include that offset).
     """
 
     def __init__(self, x0, s, w, present, params: ExchangeParams, draws: _Draws) -> None:
@@ -239,7 +260,7 @@ class _Iteration:
     def _form(self, xz: np.ndarray, safe_total: np.ndarray) -> None:
         """Form every draw's candidate exchanges, fill the tables and compute them."""
         n_d, n_a, n_i = self.n_draws, self.n_actors, self.n_issues
-        pp, qq = np.triu_indices(n_i, 1)
+        pp, qq = _issue_pairs(n_i)
         left = self.present & (xz <= self.nbs[:, None, :])
         able = self.present & (self.w > 0)
         group = np.where(able[:, :, pp] & able[:, :, qq], left[:, :, pp] + 2 * left[:, :, qq], -1)
@@ -291,15 +312,27 @@ class _Iteration:
             np.minimum(coef_x, coef_y) if self.params.random_rate else coef_x, coef_x, coef_y,
             sxp, sxq, syp, syq, (1 - sxq) * sw + fw, (1 - syp) * sw + fw,
         ))
-        st = np.ones((N_STATIC, size))
-        st[:, slot] = values
+        # Every slot is used (``slot`` is then 0, 1, ...) when no draw has fewer exchanges.
+        filled = len(d) == size
+        if filled:
+            st = values
+        else:
+            st = np.ones((N_STATIC, size))
+            st[:, slot] = values
         self.st = st
 
-        ki = np.zeros((N_INT, size), dtype=np.int64)
-        ki[:, slot] = np.stack((
-            yq * n_a + xa, xp * n_a + ya, yq, xp,
+        # The outcome shifts of revealed positions and their sums per (draw, actor, issue)
+        # share one array, so that one gather fetches both; sums follow the shifts.
+        n_rev = n_d * n_a * n_i * n_a
+        table = np.stack((
+            yq * n_a + xa, xp * n_a + ya, yq + n_rev, xp + n_rev,
             xa * n_i + q, ya * n_i + p, xa * n_i + p, ya * n_i + q, xa, ya, p, q,
-        ))
+        )).astype(np.int64, copy=False)
+        if filled:
+            ki = table
+        else:
+            ki = np.zeros((N_INT, size), dtype=np.int64)
+            ki[:, slot] = table
         self.ki = ki
 
         dy = np.zeros((N_DYN, size))
@@ -307,22 +340,33 @@ class _Iteration:
         self.dy = dy
         self.gain = np.full(size, -np.inf)
 
-        self.revealed = np.zeros(n_d * n_a * n_i * n_a)
-        self.revealed_shift = np.zeros(n_d * n_a * n_i * n_a)
-        self.is_revealed = np.zeros(n_d * n_a * n_i * n_a, dtype=bool)
-        self.revealed_sum = np.zeros(n_d * n_a * n_i)
+        self.revealed = np.zeros(n_rev)
+        self.is_revealed = np.zeros(n_rev, dtype=bool)
+        self.revealed_sum = np.zeros(n_rev + n_d * n_a * n_i)
+        self.revealed_shift = self.revealed_sum[:n_rev]
 
         self.n_keys = n_keys = n_a * n_i
         keys = np.concatenate([
             d * n_keys + ki[SUP_X, slot], d * n_keys + ki[SUP_Y, slot],
             (n_d + d) * n_keys + ki[DEM_X, slot], (n_d + d) * n_keys + ki[DEM_Y, slot],
         ])
-        order = np.argsort(keys)
+        # Entries are found through their key only, so their order within a key is free.
+        n_all_keys = 2 * n_d * n_keys
+        order = np.argsort(keys.astype(np.uint16) if n_all_keys <= 2**16 else keys, kind="stable")
         self.lookup_ids = np.concatenate([slot, slot, slot, slot])[order]
-        self.lookup_bounds = np.searchsorted(keys[order], np.arange(2 * n_d * n_keys + 1))
+        # Where the side an entry supplies keeps its position, move, history sum and sign
+        # in the flattened ``dy`` (meaningful for the supply keys only).
+        side = np.concatenate([slot, slot + size, slot, slot])[order]
+        self.lookup_flat = side + np.array([[POS.start], [MOVE.start], [HSUM.start], [HSIGN.start]]) * size
+        bounds = np.zeros(n_all_keys + 1, dtype=np.int64)
+        np.cumsum(np.bincount(keys, minlength=n_all_keys), out=bounds[1:])
+        self.lookup_bounds = bounds
 
+        self.st_calc = st[:N_CALC]
+        self.ki4 = ki[:4]
+        self.dy_rows = list(dy)
         if len(d):
-            self._calculate(slot, dy[:, slot])
+            self._calculate(slot, dy if filled else dy[:, slot])
 
     # ----- computing exchanges ---------------------------------------------------------
 
@@ -333,58 +377,91 @@ class _Iteration:
         A side's earlier moves are summarised by their sum and their common sign (0 when
         there are none).
         """
-        ok = np.abs(move) > EPS_MOVE
-        after = dy[POS] + move
-        after -= 0.5 * SCALE
-        ok &= np.abs(after) <= 0.5 * SCALE + BOUND
-        ok &= dy[HSUM] + move <= SCALE + BOUND
-        ok &= dy[HSIGN] * move >= 0
+        a = np.abs(move)
+        ok = a > _EPS_MOVE
+        np.add(dy[POS], move, out=a)
+        a -= _MID
+        np.abs(a, out=a)
+        ok &= a <= _HALF_RANGE
+        np.add(dy[HSUM], move, out=a)
+        ok &= a <= _RANGE
+        np.multiply(dy[HSIGN], move, out=a)
+        ok &= a >= _ZERO
         return ok[0] & ok[1]
 
-    def _calculate(self, idx: np.ndarray, dy: np.ndarray) -> None:
-        """Compute the exchanges in slots ``idx`` from their state ``dy`` (N_DYN, n)."""
-        st = self.st[:N_CALC, idx]
-        ki = self.ki[:4, idx]
+    def _calculate(self, idx: np.ndarray, dy: np.ndarray, write_all: bool = False) -> None:
+        """Compute the exchanges in slots ``idx`` from their state ``dy`` (N_DYN, n).
+
+        Their moves, shifts and gains are stored; with ``write_all`` the rest of ``dy``
+        too (positions and histories are otherwise taken to be stored already).
+        """
+        if idx.size == self.gain.size:  # every slot, in order
+            st, ki = self.st_calc, self.ki4
+        else:
+            st = self.st_calc.take(idx, axis=1)
+            ki = self.ki4.take(idx, axis=1)
+        rev = self.revealed_sum[ki]
         pos, target, share = dy[POS], st[TARGET], st[SHARE]
         diff = target - pos
-        full = share * np.abs(diff)
+        full = np.abs(diff)
+        full *= share
+        full_q = full[1]
         limit = full[0] / st[RATE]
-        shift_p = np.minimum(full[1], limit)
+        shift_p = np.minimum(full_q, limit)
         move = shift_p * st[PER_SHIFT]
         sign = np.sign(diff)
         move *= sign
-        np.copyto(move, diff, where=(full[1] > limit) ^ _SWAP)
+        np.copyto(move, diff, where=(full_q > limit) ^ _SWAP)
         gain = shift_p * st[COEF]
         ok = self._moves_ok(dy, move)
-        ok &= gain >= EPS_GAIN
+        ok &= gain >= _EPS_GAIN
 
-        others = st[BASE] + self.revealed_sum[ki[REVEALED_SUM]]
-        now = others - self.revealed_shift[ki[REVEALED]]
-        now += share * (pos - st[START])
+        others = st[BASE] + rev[REVEALED_SUM]
+        now = others - rev[REVEALED]
+        part = pos - st[START]
+        part *= share
+        now += part
         gap = target - now
-        hit = gap * (gap - share * move) < 0
-        hit &= ok
+        test = share * move
+        np.subtract(gap, test, out=test)
+        test *= gap
+        hit = test < _ZERO
         valid = ok
-        if hit.any():
-            hit &= np.abs(gap) > AT_TARGET
-            if hit[0].any():
+        some = hit[0] | hit[1]
+        some &= ok
+        if np.count_nonzero(some):
+            away = np.abs(gap) > _AT_TARGET
+            away &= ok
+            hit &= away
+            if np.count_nonzero(hit[0]):
                 seen = np.where(self.is_revealed[ki[0]], others[0], now[0])
                 new_p = np.abs(target[0] - seen) / st[RATE]
                 np.copyto(shift_p, new_p, where=hit[0])
                 np.copyto(move, new_p * st[PER_SHIFT] * sign, where=hit[0])
-                hit[1] = ok & (gap[1] * (gap[1] - share[1] * move[1]) < 0) & (np.abs(gap[1]) > AT_TARGET)
-            if hit[1].any():
+                np.less(gap[1] * (gap[1] - share[1] * move[1]), _ZERO, out=hit[1])
+                hit[1] &= away[1]
+            if np.count_nonzero(hit[1]):
                 seen = np.where(self.is_revealed[ki[1]], others[1], now[1])
                 new_p = np.abs(target[1] - seen)
                 np.copyto(shift_p, new_p, where=hit[1])
                 np.copyto(move, new_p * st[PER_SHIFT] * sign, where=hit[1])
             gain = shift_p * st[COEF]
             valid = ok & self._moves_ok(dy, move)
-        dy[MOVE] = move
-        dy[SHIFT] = shift_p
-        if self.params.randomized_value > 0 and ok.any():
+        rows = self.dy_rows
+        if self.params.randomized_value > 0 and np.count_nonzero(ok):
+            dy[MOVE] = move
             valid = self._randomize(idx, ok, st, ki, dy, gain, valid, now, others)
-        self.dy[:, idx] = dy
+            move = dy[MOVE]
+            rows[GAIN.start][idx] = dy[GAIN.start]
+            rows[GAIN.start + 1][idx] = dy[GAIN.start + 1]
+        if write_all:
+            dy[MOVE] = move
+            dy[SHIFT] = shift_p
+            self.dy[:, idx] = dy
+        else:
+            rows[MOVE.start][idx] = move[0]
+            rows[MOVE.start + 1][idx] = move[1]
+            rows[SHIFT][idx] = shift_p
         gain[~valid] = -np.inf
         self.gain[idx] = gain
 
@@ -482,12 +559,16 @@ class _Iteration:
             self._run_all()
 
     def _run_one(self, explain: bool) -> None:
-        gain, st, ki, dyt = self.gain, self.st, self.ki, self.dy
+        gain, dyt = self.gain, self.dy
+        ki_rows, st_rows = self.ki.T.copy(), self.st.T.copy()
         bounds, ids, n_keys = self.lookup_bounds.tolist(), self.lookup_ids, self.n_keys
+        where = self.lookup_flat
+        flat = dyt.reshape(-1)
         revealed, shifts, known = self.revealed, self.revealed_shift, self.is_revealed
         sums = self.revealed_sum
         voting, nxt = self.voting[0], self.next[0]
         randomized = self.params.randomized_value > 0
+        mark = np.zeros(gain.size, dtype=bool)
         while True:
             e = int(gain.argmax())
             top = float(gain[e])
@@ -495,13 +576,13 @@ class _Iteration:
                 return
             gain[e] = -np.inf
             bar = top - TIE * abs(top)
-            if gain.max() >= bar:
+            if gain[gain.argmax()] >= bar:
                 gain[e] = top
                 e = self._break_tie(0, np.flatnonzero(gain >= bar))
                 gain[e] = -np.inf
-            g_x, g_y, gs_x, gs_y, sup_x, sup_y, dem_x, dem_y, xa, ya, p, q = ki[:, e].tolist()
+            g_x, g_y, gs_x, gs_y, sup_x, sup_y, dem_x, dem_y, xa, ya, p, q = ki_rows[e].tolist()
             pos_x, pos_y, move_x, move_y, _, _, _, _, shift, gain_x, gain_y = dyt[:, e].tolist()
-            col = st[:, e].tolist()
+            col = st_rows[e].tolist()
             y_x = pos_x + move_x
             y_y = pos_y + move_y
             voting[xa, q] = y_x
@@ -517,24 +598,35 @@ class _Iteration:
             for g, gs, value, start, c in ((g_x, gs_x, y_x, start_x, col[SHARE.start]),
                                           (g_y, gs_y, y_y, start_y, col[SHARE.start + 1])):
                 if known[g]:
-                    old = float(revealed[g])
+                    old = revealed[g].item()
                     if start <= old:
                         value = old if old < value else value
                     else:
                         value = old if old > value else value
                 shift = c * (value - start)
-                sums[gs] += shift - shifts[g]
+                sums[gs] = sums[gs].item() + (shift - shifts[g].item())
                 revealed[g] = value
                 shifts[g] = shift
                 known[g] = True
-            keys = (sup_x, sup_y, n_keys + dem_x, n_keys + dem_y)
-            idx = np.concatenate([ids[bounds[k]:bounds[k + 1]] for k in keys])
-            idx = _distinct(idx[gain[idx] > -np.inf])
+            # Sides supplying what a side of this exchange supplied keep their last move in
+            # their history and take that side's voting position. Done for every such side,
+            # also of exchanges no longer on the list, whose state is not used again.
+            lo_x, hi_x, lo_y, hi_y = bounds[sup_x], bounds[sup_x + 1], bounds[sup_y], bounds[sup_y + 1]
+            at_x, at_y = where[:, lo_x:hi_x], where[:, lo_y:hi_y]
+            at = np.concatenate((at_x, at_y), axis=1)
+            last = flat[at[1]]
+            flat[at[2]] += last
+            flat[at[3]] = np.sign(last)
+            flat[at_x[0]] = y_x
+            flat[at_y[0]] = y_y
+            dem_x, dem_y = n_keys + dem_x, n_keys + dem_y
+            cand = np.concatenate((ids[lo_x:hi_x], ids[lo_y:hi_y], ids[bounds[dem_x]:bounds[dem_x + 1]],
+                                   ids[bounds[dem_y]:bounds[dem_y + 1]]))
+            mark[cand] = gain[cand] > _NEG_INF
+            idx = mark.nonzero()[0]
             if idx.size:
-                dy = dyt[:, idx]
-                supply = ki[SUPPLY, idx]
-                self._retain(dy, supply == sup_x, supply == sup_y, y_x, y_y)
-                self._calculate(idx, dy)
+                mark[idx] = False
+                self._calculate(idx, dyt.take(idx, axis=1))
 
     @staticmethod
     def _retain(dy, from_x, from_y, y_x, y_y) -> None:
@@ -596,7 +688,7 @@ class _Iteration:
             dy = dyt[:, idx]
             supply = ki[SUPPLY, idx]
             self._retain(dy, supply == ki[SUP_X, e][k], supply == ki[SUP_Y, e][k], y[0][k], y[1][k])
-            self._calculate(idx, dy)
+            self._calculate(idx, dy, write_all=True)
 
     def _reveal(self, g, gs, value, start, c) -> None:
         old, known = self.revealed[g], self.is_revealed[g]
