@@ -5,7 +5,7 @@ Run from the repository root::
     .venv/bin/python benchmarks/bench_exchange.py [--oracle-limit SECONDS]
 
 Prints one table: the three Decide reference cases (``tests/data/exchange``), random
-cases of 10, 15, 17, 50 and 100 actors x 13 issues and a batch of 50 draws of 8 x 6
+cases of 10, 15, 17, 50, 100 and 200 actors x 13 issues and a batch of 50 draws of 8 x 6
 (random, seeded, every actor on every issue, positions and saliences rounded as in real
 data), 10 iterations each. For every case: the time of the vectorised model (best of
 several runs), the time of the loop oracle ``tests/oracles/exchange_loop.py`` measured
@@ -41,7 +41,7 @@ from regression.test_exchange_golden import decide_arrays  # noqa: E402
 
 ITERATIONS = 10
 ISSUES = 13
-GROWTH_ACTORS = (10, 15, 17, 50, 100)
+GROWTH_ACTORS = (10, 15, 17, 50, 100, 200)
 MODEL = Exchange()
 
 

@@ -69,8 +69,12 @@ def test_mc_unknown_model_is_exit_1(cli):
     assert res.returncode == 1 and "no model named 'oracle'" in res.stderr
 
 
-def test_mc_workers_without_dask_says_how_to_install():
-    res = run_patched("mc", "-m", "compromise", "--draws", "10", "--workers", "2", block=("dask", "dask.distributed"))
+@pytest.mark.parametrize(
+    "args",
+    [("mc", "-m", "compromise", "--draws", "10"), ("sensitivity", "--output", "territory", "--n", "8")],
+)
+def test_workers_without_dask_says_how_to_install(args):
+    res = run_patched(*args, "--workers", "2", block=("dask", "dask.distributed"))
     assert res.returncode == 1, res.stderr
     assert "pip install 'accord[scale]'" in res.stderr and "Traceback" not in res.stderr
 
@@ -80,9 +84,21 @@ def test_mc_agreement_unavailable_is_a_clear_error():
     assert res.returncode == 1 and "agreement sampling unavailable" in res.stderr
 
 
-def test_mc_scheduler_and_workers_together_is_a_usage_error(cli):
-    res = cli("mc", "--draws", "10", "--workers", "2", "--scheduler", "tcp://127.0.0.1:1")
+@pytest.mark.parametrize("args", [("mc", "--draws", "10"), ("sensitivity", "--output", "territory", "--n", "8")])
+def test_scheduler_and_workers_together_is_a_usage_error(cli, args):
+    res = cli(*args, "--workers", "2", "--scheduler", "tcp://127.0.0.1:1")
     assert res.returncode == 2 and "not both" in res.stderr
+
+
+@pytest.mark.slow
+def test_sensitivity_on_a_local_cluster_prints_the_same_json(cli):
+    pytest.importorskip("dask.distributed")
+    args = ("sensitivity", "--output", "territory", "--method", "morris", "--n", "10", "--json")
+    alone, clustered = cli(*args), cli(*args, "--workers", "1")
+    assert clustered.returncode == 0, clustered.stderr
+    drop = ("seconds",)
+    a, b = json.loads(alone.stdout), json.loads(clustered.stdout)
+    assert {k: v for k, v in a.items() if k not in drop} == {k: v for k, v in b.items() if k not in drop}
 
 
 def test_sensitivity_json_has_ranking_and_tornado(cli):

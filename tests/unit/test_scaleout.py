@@ -9,32 +9,54 @@ import numpy as np
 import pytest
 
 from accord.analysis.scaleout import INSTALL_HINT, DaskExecutor
+from accord.analysis.sensitivity import sensitivity_many
 from accord.analysis.uncertainty import monte_carlo
 from accord.errors import AccordError, ParameterError
 from accord.scenario import builtin
 from accord.scenario.io import load_scenario
 
 
-@pytest.mark.slow
-def test_two_worker_local_cluster_matches_the_single_process_run():
+@pytest.fixture(scope="module")
+def two_workers():
     pytest.importorskip("dask.distributed")
+    with DaskExecutor(workers=2) as executor:
+        assert len(executor.client.scheduler_info()["workers"]) == 2
+        yield executor
+
+
+@pytest.mark.slow
+def test_two_worker_local_cluster_matches_the_single_process_run(two_workers):
     sc = load_scenario(builtin.DEFAULT)
     kwargs = dict(draws=5000, seed=21, agreement=False, noise={"position": 3})
     ref = monte_carlo(sc, ["compromise", "median"], chunk_size=5000, **kwargs)
     seen = []
-    with DaskExecutor(workers=2) as executor:
-        assert len(executor.client.scheduler_info()["workers"]) == 2
-        res = monte_carlo(
-            sc,
-            ["compromise", "median"],
-            chunk_size=1024,
-            executor=executor,
-            progress=lambda d, t: seen.append(d),
-            **kwargs,
-        )
+    res = monte_carlo(
+        sc,
+        ["compromise", "median"],
+        chunk_size=1024,
+        executor=two_workers,
+        progress=lambda d, t: seen.append(d),
+        **kwargs,
+    )
     assert len(seen) == 5 and seen[-1] == 5000
     for m in ("compromise", "median"):
         assert np.array_equal(res.forecasts[m], ref.forecasts[m], equal_nan=True)
+
+
+@pytest.mark.slow
+def test_sensitivity_on_two_workers_matches_the_single_process_run(two_workers):
+    sc = load_scenario(builtin.DEFAULT)
+    kwargs = dict(method="sobol", model="compromise", group="actor", n=64, seed=5)
+    outputs = ["territory", "agreement"]
+    ref = sensitivity_many(sc, outputs, chunk_size=10_000, **kwargs)
+    seen = []
+    res = sensitivity_many(sc, outputs, chunk_size=100, executor=two_workers,
+                           progress=lambda d, t: seen.append((d, t)), **kwargs)
+    total = ref["territory"].evaluations
+    assert len(seen) == -(-total // 100) and seen[-1] == (total, total)
+    for out in outputs:
+        assert res[out].rows == ref[out].rows
+        assert res[out].output_sd == ref[out].output_sd
 
 
 @pytest.mark.parametrize(

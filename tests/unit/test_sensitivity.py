@@ -205,6 +205,22 @@ def test_progress_reaches_the_total():
     assert seen[-1][0] == seen[-1][1] == 64 * 4 + 4 and len(seen) == 3
 
 
+def test_results_do_not_depend_on_the_chunk_size_or_the_executor():
+    sc = linear()
+    one = sensitivity_many(sc, ["x"], n=64, seed=3)["x"]
+    seen = []
+
+    def reversed_order(func, plan, indices):
+        seen.append(len(indices))
+        for i in reversed(list(indices)):
+            yield func(plan, i)
+
+    chunked = sensitivity_many(sc, ["x"], n=64, seed=3, chunk_size=7, executor=reversed_order)["x"]
+    assert seen == [-(-(64 * 4 + 4) // 7)]
+    assert one.rows == chunked.rows
+    assert (one.output_mean, one.output_sd) == (chunked.output_mean, chunked.output_sd)
+
+
 def test_agreement_gap_sensitivity_with_the_real_analysis():
     pytest.importorskip("accord.analysis.agreement")
     sc = scenario_from_data(

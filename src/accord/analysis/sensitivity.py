@@ -26,7 +26,10 @@ Tornado
     its range(s), every other input at its midpoint.
 
 Evaluations run in chunks of draws, each one vectorised call of the model, so memory
-stays bounded.
+stays bounded. Each chunk is a pure function of a :class:`SensitivityPlan` and the chunk's
+index (:func:`evaluate_chunk`), so an executor such as
+:class:`~accord.analysis.scaleout.DaskExecutor` can run the chunks on a cluster with the
+same results as in this process.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ from accord.analysis.uncertainty import (
     ensure_batch,
     require_pandas,
     scenario_factors,
+    sequential,
     unit_to_distribution,
 )
 from accord.errors import AccordError, ParameterError
@@ -280,6 +284,69 @@ def _evaluator(
     return evaluate, (m.name if m is not None else None), ids
 
 
+@dataclass(frozen=True, eq=False)
+class SensitivityPlan:
+    """Everything needed to evaluate any chunk of a sensitivity design, on any machine.
+
+    Attributes
+    ----------
+    scenario : Scenario
+    outputs : tuple of str
+        Output ids, as resolved by the evaluator (issue ids and/or ``"agreement"``).
+    model : str
+    params : dict
+        The model's parameters.
+    seed : int
+    agreement_options : dict
+        Keyword arguments for ``agreement_arrays``.
+    columns : dict of str to int
+        Column of ``unit`` holding each factor, by path.
+    unit : ndarray, shape (E, F)
+        The design (and tornado rows) in standardised values, one row per evaluation.
+    chunk_size : int
+        Evaluations per vectorised call.
+    """
+
+    scenario: Scenario
+    outputs: tuple[str, ...]
+    model: str
+    params: Mapping[str, Any]
+    seed: int
+    agreement_options: Mapping[str, Any]
+    columns: Mapping[str, int]
+    unit: np.ndarray
+    chunk_size: int
+
+    @property
+    def n_chunks(self) -> int:
+        return -(-self.unit.shape[0] // self.chunk_size)
+
+    def bounds(self, index: int) -> tuple[int, int]:
+        """First and one-past-last evaluation of chunk ``index``."""
+        start = index * self.chunk_size
+        return start, min(self.unit.shape[0], start + self.chunk_size)
+
+
+@dataclass(frozen=True, eq=False)
+class SensitivityChunk:
+    """The outputs of one chunk of evaluations: ``values`` of shape (stop - start, K)."""
+
+    index: int
+    start: int
+    stop: int
+    values: np.ndarray
+
+
+def evaluate_chunk(plan: SensitivityPlan, index: int) -> SensitivityChunk:
+    """Evaluate chunk ``index`` of ``plan``: a pure function, safe to run on any worker."""
+    evaluate, _, _ = _evaluator(
+        plan.scenario, plan.outputs, plan.model, plan.params, plan.seed, plan.agreement_options
+    )
+    start, stop = plan.bounds(index)
+    values = evaluate(Draws(plan.scenario, plan.columns, plan.unit[start:stop]).value_of, stop - start)
+    return SensitivityChunk(index, start, stop, values)
+
+
 def _group_of(f: Factor, group: str | None) -> str:
     if group is None:
         return f.path
@@ -333,6 +400,7 @@ def sensitivity_many(
     levers: Sequence[str] = (),
     types: Any = None,
     progress: Callable[[int, int], None] | None = None,
+    executor: Callable[..., Any] | None = None,
 ) -> dict[str, SensitivityResult]:
     """Global sensitivity of several outputs, from one design and one pass of evaluations.
 
@@ -366,6 +434,10 @@ def sensitivity_many(
         Passed to ``agreement_arrays`` for the agreement output.
     progress : callable, optional
         ``progress(done, total)`` after each chunk of evaluations.
+    executor : callable, optional
+        ``executor(evaluate_chunk, plan, indices)`` yielding :class:`SensitivityChunk` in
+        any order, e.g. :class:`~accord.analysis.scaleout.DaskExecutor`. Default: the
+        chunks one after another in this process. The results do not depend on it.
 
     Returns
     -------
@@ -446,12 +518,16 @@ def sensitivity_many(
     columns = {f.path: j for j, f in enumerate(chosen)}
     total = unit.shape[0]
     step = int(chunk_size or default_chunk_size(scenario, {model_name or "agreement": dict(params or {})}))
+    plan = SensitivityPlan(
+        scenario, tuple(output_ids), model, dict(params or {}), int(seed), agreement_options, columns, unit, step
+    )
     y = np.empty((total, len(output_ids)))
-    for s in range(0, total, step):
-        e = min(total, s + step)
-        y[s:e] = evaluate(Draws(scenario, columns, unit[s:e]).value_of, e - s)
+    done = 0
+    for chunk in (executor or sequential)(evaluate_chunk, plan, range(plan.n_chunks)):
+        y[chunk.start : chunk.stop] = chunk.values
+        done += chunk.stop - chunk.start
         if progress is not None:
-            progress(e, total)
+            progress(done, total)
     members = {g: [f for f, gn in zip(chosen, group_names, strict=True) if gn == g] for g in order}
     seconds = time.perf_counter() - started
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import Any, TypeVar
 
@@ -71,3 +72,21 @@ def import_extra(module: str) -> ModuleType:
             raise
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
+
+
+SCHEDULER_HELP = "Run chunks on the Dask scheduler at ADDRESS (needs accord[scale])."
+WORKERS_HELP = "Run chunks on a local Dask cluster of N processes (needs accord[scale])."
+
+
+@contextlib.contextmanager
+def chunk_executor(scheduler: str | None, workers: int | None) -> Iterator[Any]:
+    """The Dask executor asked for by ``--scheduler``/``--workers``, or None to run chunks in this process."""
+    if scheduler is not None and workers is not None:
+        raise typer.BadParameter("give --scheduler or --workers, not both", param_hint="--workers")
+    if scheduler is None and workers is None:
+        yield None
+        return
+    from accord.analysis.scaleout import DaskExecutor
+
+    with DaskExecutor(scheduler=scheduler, workers=workers) as executor:
+        yield executor

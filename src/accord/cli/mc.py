@@ -8,7 +8,16 @@ from typing import Any
 
 import typer
 
-from accord.cli.common import SCENARIO_HELP, echo_json, handle_errors, load, parse_settings
+from accord.cli.common import (
+    SCENARIO_HELP,
+    SCHEDULER_HELP,
+    WORKERS_HELP,
+    chunk_executor,
+    echo_json,
+    handle_errors,
+    load,
+    parse_settings,
+)
 
 NOISE_HELP = (
     "Global noise KIND=SIGMA (repeatable): position=5 adds N(0, 5) scale points to every position, "
@@ -93,18 +102,14 @@ def register(app: typer.Typer) -> None:
         rounds: int = typer.Option(None, "--rounds", min=1, help="Rounds (or iterations) for dynamic models."),
         setting: list[str] = typer.Option(None, "--set", help="Model parameter KEY=VALUE (repeatable)."),
         fmt: str = typer.Option(None, "--format", help="Force the input format: bdm, decide or ktab."),
-        scheduler: str = typer.Option(None, "--scheduler", help="Run chunks on the Dask scheduler at ADDRESS."),
-        workers: int = typer.Option(
-            None, "--workers", min=1, help="Run chunks on a local Dask cluster of N processes."
-        ),
+        scheduler: str = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
+        workers: int = typer.Option(None, "--workers", min=1, help=WORKERS_HELP),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     ) -> None:
         """Sample every range in the scenario and summarise each model's forecasts."""
         from accord.analysis.uncertainty import monte_carlo, parse_noise
         from accord.errors import ParameterError
 
-        if scheduler is not None and workers is not None:
-            raise typer.BadParameter("give --scheduler or --workers, not both", param_hint="--workers")
         try:
             sigma = parse_noise(noise)
         except ParameterError as exc:
@@ -121,13 +126,8 @@ def register(app: typer.Typer) -> None:
                 agreement=agreement,
                 progress=progress,
             )
-            if scheduler is not None or workers is not None:
-                from accord.analysis.scaleout import DaskExecutor
-
-                with DaskExecutor(scheduler=scheduler, workers=workers) as executor:
-                    result = monte_carlo(sc, list(params), executor=executor, **kwargs)
-            else:
-                result = monte_carlo(sc, list(params), **kwargs)
+            with chunk_executor(scheduler, workers) as executor:
+                result = monte_carlo(sc, list(params), executor=executor, **kwargs)
         if as_json:
             echo_json(result.to_json())
             return

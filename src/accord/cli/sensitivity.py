@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from accord.cli.common import SCENARIO_HELP, echo_json, handle_errors, load, parse_settings
+from accord.cli.common import (
+    SCENARIO_HELP,
+    SCHEDULER_HELP,
+    WORKERS_HELP,
+    chunk_executor,
+    echo_json,
+    handle_errors,
+    load,
+    parse_settings,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -35,6 +44,8 @@ def register(app: typer.Typer) -> None:
         setting: list[str] = typer.Option(None, "--set", help="Model parameter KEY=VALUE (repeatable)."),
         fmt: str = typer.Option(None, "--format", help="Force the input format: bdm, decide or ktab."),
         top: int = typer.Option(15, "--top", min=1, help="Rows of the ranked table to print."),
+        scheduler: str = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
+        workers: int = typer.Option(None, "--workers", min=1, help=WORKERS_HELP),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     ) -> None:
         """Rank the judgements (ranges) by how much they move one output."""
@@ -54,7 +65,10 @@ def register(app: typer.Typer) -> None:
             )
         sc = load(scenario, fmt)
         params = resolve_params(model, rounds, parse_settings(setting)) if output != "agreement" else {}
-        with LazyProgress("evaluating", enabled=not as_json) as progress:
+        with (
+            chunk_executor(scheduler, workers) as executor,
+            LazyProgress("evaluating", enabled=not as_json) as progress,
+        ):
             result = run_sensitivity(
                 sc,
                 output,
@@ -66,6 +80,7 @@ def register(app: typer.Typer) -> None:
                 seed=seed,
                 factors="all" if all_factors else "relevant",
                 progress=progress,
+                executor=executor,
             )
         if as_json:
             echo_json(result.to_json())
