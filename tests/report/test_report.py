@@ -91,7 +91,7 @@ def test_analyses_adapter_survives_failures(monkeypatch):
     from accord.report import analyses
     from accord.scenario.io import load_scenario
 
-    def broken(module, scenario, models, seed):
+    def broken(module, scenario, models, seed, options):
         raise RuntimeError("boom")
 
     monkeypatch.setitem(analyses.SPECS, "uncertainty",
@@ -100,6 +100,64 @@ def test_analyses_adapter_survives_failures(monkeypatch):
                                     models=["compromise"])
     assert results == {"uncertainty": {"error": "the uncertainty analysis failed: RuntimeError: boom"}}
     assert set(seconds) == {"uncertainty"}
+
+
+def test_options_reach_only_the_functions_that_declare_them(monkeypatch):
+    from types import SimpleNamespace
+
+    from accord.report import analyses
+    from accord.scenario.io import load_scenario
+
+    received = {}
+
+    def analyse_agreement(scenario, *, levers=()):
+        received["levers"] = levers
+        return {"verdict": "attainable", "scenario": scenario.id}
+
+    monkeypatch.setattr(analyses, "_module", lambda spec: SimpleNamespace(analyse_agreement=analyse_agreement))
+    options = analyses.AnalysisOptions(at="2025-03-18", levers=("us_energy_sanctions",), utility="quadratic")
+    results, _ = run_analyses(load_scenario("ukraine-2025"), ["agreement"], options=options)
+    assert results == {"agreement": {"verdict": "attainable", "scenario": "ukraine-2025"}}
+    assert received == {"levers": ("us_energy_sanctions",)}
+
+
+def test_options_recorded_and_described_per_analysis():
+    from accord.report.analyses import AnalysisOptions, describe_options
+    from accord.scenario.io import load_scenario
+
+    options = AnalysisOptions(at="2025-03-18", levers=("us_energy_sanctions",), types={"russia": "security"},
+                              draws=500)
+    assert options.to_json(["sensitivity"]) == {}
+    assert options.to_json(["uncertainty"]) == {"at": "2025-03-18", "levers": ["us_energy_sanctions"],
+                                                "types": {"russia": "security"}, "draws": 500}
+    assert describe_options(options.to_json(["agreement"]), load_scenario("ukraine-2025")) == [
+        "as of 2025-03-18 (Trump-Putin call; 30-day energy truce)", "levers: US sanctions on Russian energy",
+        "Russia: Russia driven by security concerns", "linear utility"]
+    assert describe_options(options.to_json(), changed_only=True) == [
+        "as of 2025-03-18", "levers: us_energy_sanctions", "russia=security", "500 Monte Carlo draws"]
+    assert describe_options(AnalysisOptions().to_json(), changed_only=True) == []
+    assert describe_options(None) == []
+
+
+def test_long_pdf_table_repeats_its_header_on_every_page(tmp_path):
+    from pypdf import PdfReader
+
+    from accord.report.static import PageWriter
+
+    writer = PageWriter("A long table")
+    writer.lines("Some text before the table, so that it starts part-way down the first page.")
+    rows = [[f"Row item {k}", f"{k * 1.5:.1f}"] for k in range(120)]
+    writer.table("Values by item", ["Item heading", "Value heading"], rows, [3, 1], [False, True])
+    path = writer.write_pdf(tmp_path / "long-table.pdf")
+
+    pages = [page.extract_text() for page in PdfReader(path).pages]
+    with_rows = [text for text in pages if re.search(r"Row item \d+", text)]
+    assert len(with_rows) >= 2
+    for text in with_rows:
+        assert "Item heading" in text and "Value heading" in text
+    assert "Table 1 (continued). Values by item" in with_rows[1]
+    assert "Row item 0" in with_rows[0] and "Row item 119" in with_rows[-1]
+    assert sum(len(re.findall(r"Row item \d+\b", text)) for text in with_rows) == 120
 
 
 def test_jsonable():
@@ -121,6 +179,22 @@ def test_cli_report_html_pdf_png(tmp_path, cli):
     assert out.returncode == 0 and (tmp_path / "p" / "r-forecast.png").exists()
 
 
+def test_cli_report_analysis_options_are_applied_and_recorded(tmp_path, cli, monkeypatch):
+    monkeypatch.setenv("ACCORD_DB", str(tmp_path / "h.db"))
+    out = cli("report", "-o", str(tmp_path / "o.html"), "-m", "compromise", "-a", "agreement", "-a", "uncertainty",
+              "--at", "2025-03-18", "--lever", "us_energy_sanctions", "--draws", "50", "--save", "--json")
+    assert out.returncode == 0, out.stderr
+    html = (tmp_path / "o.html").read_text()
+    assert "as of 2025-03-18" in html and "50 Monte Carlo draws" in html
+    from accord.store import open_store
+
+    with open_store(str(tmp_path / "h.db")) as store:
+        run = store.get_run(json.loads(out.stdout)["run_id"])
+    assert run.params["analysis_options"]["levers"] == ["us_energy_sanctions"]
+    assert run.analyses["agreement"]["at"] == "2025-03-18"
+    assert run.analyses["uncertainty"]["draws"] == 50
+
+
 def test_cli_report_of_a_stored_run(tmp_path, cli, monkeypatch):
     monkeypatch.setenv("ACCORD_DB", str(tmp_path / "h.db"))
     out = cli("report", "-o", str(tmp_path / "a.html"), "-m", "compromise", "--no-analyses", "--save", "--json")
@@ -136,6 +210,11 @@ def test_cli_report_of_a_stored_run(tmp_path, cli, monkeypatch):
     (["--format", "docx"], "must be one of html, pdf, png"),
     (["--analysis", "astrology"], "unknown analysis"),
     (["nosuchscenario"], "no built-in scenario or file named"),
+    (["--lever", "bogus"], "unknown lever 'bogus'"),
+    (["--type", "russia"], "expected ACTOR=TYPE"),
+    (["--type", "russia=bogus"], "unknown type 'bogus' of 'russia'"),
+    (["--at", "2025-13-01"], "the date must be YYYY-MM-DD"),
+    (["--utility", "cubic"], "must be linear or quadratic"),
 ])
 def test_cli_report_errors(cli, tmp_path, args, message):
     out = cli("report", "-o", str(tmp_path / "x.html"), *args)

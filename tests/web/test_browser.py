@@ -112,7 +112,9 @@ def test_create_fix_run_and_review(live_server, page, artifacts):
 def test_builtin_case_results_with_rounds_and_analyses(live_server, page, artifacts):
     page.goto(live_server.url + "/builtin/ukraine-2025")
     shot(page, artifacts, "08-builtin-scenario")
+    page.check('input[name="levers"][value="us_energy_sanctions"]')
     run_models(page)
+    assert "levers: US sanctions on Russian energy" in page.inner_text("#analysis-options")
     if page.locator(".rounds-chart").count():
         page.wait_for_selector(".rounds-chart .main-svg")
         select = page.locator("select.issue-select").first

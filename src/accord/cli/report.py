@@ -28,6 +28,11 @@ def register(app: typer.Typer) -> None:
         analysis: list[str] = typer.Option(None, "--analysis", "-a",
                                            help="Analysis to include (repeatable). Default: every one available."),
         no_analyses: bool = typer.Option(False, "--no-analyses", help="Include no analysis, only the models."),
+        at: str = typer.Option(None, "--at", help="Analyse the case at this date (YYYY-MM-DD)."),
+        lever: list[str] = typer.Option(None, "--lever", help="Apply a lever of the scenario (repeatable)."),
+        type_: list[str] = typer.Option(None, "--type", help="Choose an actor's type, ACTOR=TYPE (repeatable)."),
+        utility: str = typer.Option("linear", "--utility", help="Agreement utility: linear (default) or quadratic."),
+        draws: int = typer.Option(None, "--draws", min=10, help="Monte Carlo draws of the uncertainty analysis."),
         input_format: str = typer.Option(None, "--input-format", help="Force bdm, decide or ktab input."),
         save: bool = typer.Option(False, "--save", help="Also record the run in the run history."),
         db: str = typer.Option(None, "--db", help=DB_HELP),
@@ -53,8 +58,9 @@ def register(app: typer.Typer) -> None:
                                          param_hint="--analysis")
             sc = load(scenario, input_format)
             names = [] if no_analyses else (list(analysis) if analysis else None)
+            options = _analysis_options(sc, at, lever or [], type_ or [], utility, draws)
             rep = reports.prepare(sc, models=model or None, rounds=rounds, settings=parse_settings(setting),
-                                  seed=seed, analyses=names)
+                                  seed=seed, analyses=names, options=options)
             if save:
                 stored = import_extra("accord.store").record_run(
                     rep.run, sc, params=rep.meta["params"], seed=seed, analyses=rep.analyses, url=db)
@@ -72,3 +78,23 @@ def register(app: typer.Typer) -> None:
         else:
             for p in written:
                 typer.echo(f"wrote {p}", err=True)
+
+
+def _analysis_options(sc, at, levers, types, utility, draws):  # noqa: ANN001, ANN202
+    """The analysis options, checked against the scenario before anything runs."""
+    from accord.report.analyses import UNCERTAINTY_DRAWS, AnalysisOptions
+
+    if utility not in ("linear", "quadratic"):
+        raise typer.BadParameter(f"must be linear or quadratic, got {utility!r}", param_hint="--utility")
+    chosen: dict[str, str] = {}
+    for item in types:
+        actor, sep, type_id = item.partition("=")
+        if not sep or not actor.strip() or not type_id.strip():
+            raise typer.BadParameter(f"expected ACTOR=TYPE, got {item!r}", param_hint="--type")
+        chosen[actor.strip()] = type_id.strip()
+    if at is not None or levers or chosen:
+        from accord.analysis.agreement_arrays import agreement_arrays
+
+        agreement_arrays(sc, at=at, levers=levers, types=chosen)
+    return AnalysisOptions(at=at, levers=tuple(dict.fromkeys(levers)), types=chosen, utility=utility,
+                           draws=draws or UNCERTAINTY_DRAWS)

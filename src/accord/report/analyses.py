@@ -4,6 +4,12 @@ The workbench and the reports call the analysis modules only through their publi
 functions and show whatever JSON those return, so an analysis that grows new
 fields appears without changes here. An analysis whose module is missing is not
 offered; one that fails is kept as ``{"error": message}`` beside the others.
+
+:class:`AnalysisOptions` carries what a run asks of the analyses beyond the
+scenario: the case analysed by the agreement analysis (a date of the timeline,
+levers, actor types, the utility form) and the Monte Carlo draws. The Monte Carlo
+study analyses the same case in its agreement part. Each option is passed only to
+functions that declare it.
 """
 
 from __future__ import annotations
@@ -12,8 +18,8 @@ import importlib
 import inspect
 import logging
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -41,13 +47,103 @@ class AnalysisSpec:
     module : str
         The module that must be importable for the analysis to be offered.
     run : callable
-        ``run(module, scenario, models, seed) -> JSON``.
+        ``run(module, scenario, models, seed, options) -> JSON``, ``options`` an :class:`AnalysisOptions`.
     """
 
     name: str
     title: str
     module: str
-    run: Callable[[Any, Scenario, Sequence[str], int], dict[str, Any]]
+    run: Callable[[Any, Scenario, Sequence[str], int, AnalysisOptions], dict[str, Any]]
+
+
+OPTION_USERS: dict[str, tuple[str, ...]] = {
+    "at": ("agreement", "uncertainty"),
+    "levers": ("agreement", "uncertainty"),
+    "types": ("agreement", "uncertainty"),
+    "utility": ("agreement",),
+    "draws": ("uncertainty",),
+}
+
+
+@dataclass(frozen=True)
+class AnalysisOptions:
+    """What a run asks of the analyses beyond the scenario itself.
+
+    Attributes
+    ----------
+    at : str or None
+        Analyse the case at this date (``YYYY-MM-DD``); None for the scenario as written.
+    levers : tuple of str
+        Ids of the levers applied, in order.
+    types : dict of str to str
+        Type id chosen for an actor, by actor id; an actor not named is analysed over all its types.
+    utility : {"linear", "quadratic"}
+        The agreement analysis's utility form.
+    draws : int
+        Monte Carlo draws.
+    """
+
+    at: str | None = None
+    levers: tuple[str, ...] = ()
+    types: dict[str, str] = field(default_factory=dict)
+    utility: str = "linear"
+    draws: int = UNCERTAINTY_DRAWS
+
+    def case(self) -> dict[str, Any]:
+        """The keyword arguments that choose the case analysed: ``at``, ``levers``, ``types``."""
+        return {"at": self.at, "levers": tuple(self.levers), "types": dict(self.types)}
+
+    def to_json(self, analyses: Collection[str] | None = None) -> dict[str, Any]:
+        """The options as JSON data; with ``analyses``, only those that affect one of the named analyses."""
+        data = {"at": self.at, "levers": list(self.levers), "types": dict(self.types), "utility": self.utility,
+                "draws": self.draws}
+        if analyses is None:
+            return data
+        return {k: v for k, v in data.items() if any(name in analyses for name in OPTION_USERS[k])}
+
+
+def describe_options(data: Mapping[str, Any] | None, scenario: Scenario | None = None, *,
+                     changed_only: bool = False) -> list[str]:
+    """Recorded options (:meth:`AnalysisOptions.to_json` data) in words, one phrase per option.
+
+    Parameters
+    ----------
+    data : mapping, optional
+        The recorded options; only the keys present are described.
+    scenario : Scenario, optional
+        Gives levers, actors, types and snapshots their names; without it they are named by id.
+    changed_only : bool
+        Describe only the options that differ from their defaults.
+
+    Returns
+    -------
+    list of str
+    """
+    data = data or {}
+    default = AnalysisOptions().to_json()
+    levers = {lv.id: lv.name for lv in scenario.levers} if scenario else {}
+    actors = {a.id: a.name for a in scenario.actors} if scenario else {}
+    type_names = {(t.actor, t.id): t.name for t in scenario.types} if scenario else {}
+    snapshots = {s.date.isoformat(): s.label for s in scenario.timeline} if scenario else {}
+    out: list[str] = []
+    for key in OPTION_USERS:
+        if key not in data or (changed_only and data[key] == default[key]):
+            continue
+        value = data[key]
+        if key == "at":
+            label = f" ({snapshots[value]})" if value in snapshots else ""
+            out.append(f"as of {value}{label}" if value else "scenario as written")
+        elif key == "levers":
+            out.append("levers: " + ", ".join(levers.get(v, v) for v in value) if value else "no levers")
+        elif key == "types":
+            chosen = [f"{actors[a]}: {type_names.get((a, t), t)}" if a in actors else f"{a}={t}"
+                      for a, t in value.items()]
+            out.append("; ".join(chosen) if chosen else "all actor types")
+        elif key == "utility":
+            out.append(f"{value} utility")
+        else:
+            out.append(f"{value:,} Monte Carlo draws")
+    return out
 
 
 def _to_json(obj: Any) -> Any:
@@ -66,8 +162,9 @@ def _call(func: Callable[..., Any], scenario: Scenario, **optional: Any) -> Any:
     return func(scenario, **kwargs)
 
 
-def _agreement(module: Any, scenario: Scenario, models: Sequence[str], seed: int) -> dict[str, Any]:
-    report = _call(module.analyse_agreement, scenario, seed=seed)
+def _agreement(module: Any, scenario: Scenario, models: Sequence[str], seed: int,
+               options: AnalysisOptions) -> dict[str, Any]:
+    report = _call(module.analyse_agreement, scenario, seed=seed, utility=options.utility, **options.case())
     data = _to_json(report)
     if isinstance(data, dict) and "verdict" not in data and hasattr(report, "verdict"):
         data = {"verdict": _to_json(report.verdict), **data}
@@ -89,8 +186,10 @@ def _histograms(scenario: Scenario, forecasts: dict[str, np.ndarray]) -> dict[st
     return out
 
 
-def _uncertainty(module: Any, scenario: Scenario, models: Sequence[str], seed: int) -> dict[str, Any]:
-    result = module.monte_carlo(scenario, list(models), draws=UNCERTAINTY_DRAWS, seed=seed)
+def _uncertainty(module: Any, scenario: Scenario, models: Sequence[str], seed: int,
+                 options: AnalysisOptions) -> dict[str, Any]:
+    result = _call(module.monte_carlo, scenario, models=list(models), draws=options.draws, seed=seed,
+                   **options.case())
     data = _to_json(result)
     forecasts = getattr(result, "forecasts", None)
     if isinstance(data, dict) and isinstance(forecasts, dict):
@@ -98,7 +197,8 @@ def _uncertainty(module: Any, scenario: Scenario, models: Sequence[str], seed: i
     return data
 
 
-def _sensitivity(module: Any, scenario: Scenario, models: Sequence[str], seed: int) -> dict[str, Any]:
+def _sensitivity(module: Any, scenario: Scenario, models: Sequence[str], seed: int,
+                 options: AnalysisOptions) -> dict[str, Any]:
     model = models[0] if models else "compromise"
     outputs: dict[str, Any] = {}
     for issue in scenario.issues:
@@ -163,12 +263,30 @@ def run_analyses(
     *,
     models: Sequence[str] = (),
     seed: int = 0,
+    options: AnalysisOptions | None = None,
 ) -> tuple[dict[str, Any], dict[str, float]]:
     """Run the named analyses; return their JSON and their wall times, by name.
 
     Unknown or unavailable analyses are skipped; one that raises is recorded as
     ``{"error": message}`` so that the others still show.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    names : sequence of str
+        Analyses to run (keys of :data:`SPECS`).
+    models : sequence of str
+        Models the analyses evaluate.
+    seed : int
+    options : AnalysisOptions, optional
+        The case and the draws; default :class:`AnalysisOptions` (the scenario as written, 1000 draws).
+
+    Returns
+    -------
+    results : dict of str to JSON
+    seconds : dict of str to float
     """
+    options = options or AnalysisOptions()
     results: dict[str, Any] = {}
     seconds: dict[str, float] = {}
     for name in names:
@@ -178,7 +296,7 @@ def run_analyses(
             continue
         start = time.perf_counter()
         try:
-            results[name] = jsonable(spec.run(module, scenario, list(models), seed))
+            results[name] = jsonable(spec.run(module, scenario, list(models), seed, options))
         except AccordError as exc:
             results[name] = {"error": str(exc)}
         except Exception as exc:  # an analysis bug must not take the run with it

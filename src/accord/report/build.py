@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from accord.report.analyses import available, run_analyses
+from accord.report.analyses import AnalysisOptions, available, run_analyses
 from accord.scenario.schema import Scenario
 
 
@@ -46,17 +46,26 @@ def prepare(
     settings: dict[str, Any] | None = None,
     seed: int = 0,
     analyses: Sequence[str] | None = None,
+    options: AnalysisOptions | None = None,
 ) -> ReportInput:
-    """Run the models (and analyses) on ``scenario`` for a report, as ``accord run`` would."""
+    """Run the models (and analyses) on ``scenario`` for a report, as ``accord run`` would.
+
+    ``options`` (the date, levers, types, utility form and Monte Carlo draws) go to the
+    analyses and are recorded in ``meta["params"]["analysis_options"]`` where they apply.
+    """
     from accord import __version__
     from accord.runner import run_models, run_to_json
 
     run = run_to_json(run_models(scenario, list(models) if models else None, rounds=rounds, settings=settings,
                                  seed=seed))
     names = default_analyses() if analyses is None else list(analyses)
-    results, _ = run_analyses(scenario, names, models=list(run["models"]), seed=seed)
-    meta: dict[str, Any] = {"seed": seed, "params": {"rounds": rounds, "settings": settings or {}},
-                            "accord_version": __version__, "created_at": dt.datetime.now(dt.UTC)}
+    results, _ = run_analyses(scenario, names, models=list(run["models"]), seed=seed, options=options)
+    params: dict[str, Any] = {"rounds": rounds, "settings": settings or {}}
+    recorded = options.to_json(results) if options is not None else {}
+    if recorded:
+        params["analysis_options"] = recorded
+    meta: dict[str, Any] = {"seed": seed, "params": params, "accord_version": __version__,
+                            "created_at": dt.datetime.now(dt.UTC)}
     try:
         from accord.store.content import content_hash
     except ImportError:

@@ -12,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from accord.report import figures as figs
+from accord.report.analyses import describe_options
 from accord.report.analyses import title as analysis_title
 from accord.report.build import ReportInput
 from accord.report.content import ForecastRow, fmt, forecast_rows, stance_views
@@ -267,4 +268,11 @@ def render_html(report: ReportInput) -> str:
         verdict=verdict_of(report.analyses.get("agreement")),
         findings=key_findings(scenario, rows, report.analyses),
         created=f"{longdate(created.date())}, {created:%H:%M} UTC", css=Markup(css), counts=counts(scenario),
+        options=describe_options(recorded_options(report), scenario),
     )
+
+
+def recorded_options(report: ReportInput) -> dict[str, Any] | None:
+    """The analysis options the report's run recorded in its parameters, if any."""
+    params = report.meta.get("params")
+    return params.get("analysis_options") if isinstance(params, dict) else None

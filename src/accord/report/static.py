@@ -23,10 +23,11 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from accord.report import figures as figs
+from accord.report.analyses import describe_options
 from accord.report.analyses import title as analysis_title
 from accord.report.build import ReportInput
 from accord.report.content import fmt, forecast_rows, stance_views
-from accord.report.html import counts, key_findings, longdate, verdict_of
+from accord.report.html import counts, key_findings, longdate, recorded_options, verdict_of
 
 A4 = (8.27, 11.69)
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 0.85, 0.8, 0.85
@@ -76,8 +77,12 @@ class PageWriter:
         self.pages.append(page)
         self.cur = _Cursor(page, MARGIN_TOP)
 
+    def _fits(self, height: float) -> bool:
+        """Whether ``height`` inches fit on the current page (anything fits on an empty page)."""
+        return self.cur.y + height <= A4[1] - MARGIN_BOTTOM or self.cur.y <= MARGIN_TOP + 0.01
+
     def _need(self, height: float) -> None:
-        if self.cur.y + height > A4[1] - MARGIN_BOTTOM and self.cur.y > MARGIN_TOP + 0.01:
+        if not self._fits(height):
             self._new_page()
 
     def _text(self, x: float, y: float, s: str, **kw: Any) -> None:
@@ -149,18 +154,34 @@ class PageWriter:
 
     def table(self, caption: str, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float],
               numeric: Sequence[bool], size: float = 7.8) -> None:
+        """A numbered table; when it runs onto another page, that page repeats its header row.
+
+        Parameters
+        ----------
+        caption : str
+        header : sequence of str
+            The column headings.
+        rows : sequence of sequence of str
+            The cells, one sequence per row, as many as ``header``.
+        widths : sequence of float
+            Relative column widths.
+        numeric : sequence of bool
+            Columns aligned right.
+        size : float
+            Font size of the cells, in points.
+        """
         self.table_no += 1
+        number = self.table_no
         total = sum(widths)
         cols = [w / total * self.width for w in widths]
         step = size * 1.3 / 72
-        self.lines(f"Table {self.table_no}. {caption}", size=8.5, serif=False, color=figs.MUTED, weight="bold",
-                   keep=4 * step)
 
-        def draw_row(cells: Sequence[str], bold: bool) -> None:
+        def wrap_row(cells: Sequence[str], bold: bool) -> tuple[list[list[str]], float]:
             wrapped = [_wrap(c, size * (1.2 if bold else 1.0), w - 0.1, serif=False)
                        for c, w in zip(cells, cols, strict=True)]
-            height = max(len(w) for w in wrapped) * step + 0.05
-            self._need(height)
+            return wrapped, max(len(w) for w in wrapped) * step + 0.05
+
+        def draw_row(wrapped: list[list[str]], height: float, bold: bool) -> None:
             x = MARGIN_X
             for lines, w, num in zip(wrapped, cols, numeric, strict=True):
                 for k, line in enumerate(lines):
@@ -175,10 +196,30 @@ class PageWriter:
                                                transform=self.cur.page.transFigure,
                                                color=figs.INK if bold else "#e4e7eb"))
 
-        draw_row(header, True)
-        for row in rows:
-            draw_row(row, False)
+        head, head_height = wrap_row(header, True)
+        body = [wrap_row(row, False) for row in rows]
+        first_row = body[0][1] if body else 0.0
+        self.lines(f"Table {number}. {caption}", size=8.5, serif=False, color=figs.MUTED, weight="bold",
+                   keep=head_height + first_row)
+        self._need(head_height + first_row)
+        draw_row(head, head_height, True)
+        for wrapped, height in body:
+            if not self._fits(height):
+                self._new_page()
+                self.lines(f"Table {number} (continued). {caption}", size=8.5, serif=False, color=figs.MUTED,
+                           weight="bold")
+                draw_row(head, head_height, True)
+            draw_row(wrapped, height, False)
         self.space(0.12)
+
+    def write_pdf(self, path: str | Path) -> Path:
+        """Write the pages laid out so far as a PDF titled with the writer's title."""
+        path = Path(path)
+        with figs.style(), PdfPages(path, metadata={"Title": self.title, "Creator": "accord"}) as pdf:
+            for page in self.pages:
+                FigureCanvasAgg(page)
+                pdf.savefig(page)
+        return path
 
     def figure(self, fig: Figure, caption: str, heading: str | None = None) -> None:
         buf = io.BytesIO()
@@ -257,6 +298,9 @@ def _layout(report: ReportInput, *, first_page: bool = False) -> PageWriter:
                     + f" sha256 {meta['content_hash'][:16]}")
     prov.append(f"accord {meta.get('accord_version', '')}")
     w.lines(" · ".join(prov), size=7.5, serif=False, color=figs.MUTED)
+    options = describe_options(recorded_options(report), sc)
+    if options:
+        w.lines("analysis options: " + " · ".join(options), size=7.5, serif=False, color=figs.MUTED)
     w.space(0.15)
     verdict = verdict_of(report.analyses.get("agreement"))
     if verdict is not None:
@@ -318,13 +362,7 @@ def _layout(report: ReportInput, *, first_page: bool = False) -> PageWriter:
 
 def write_pdf(report: ReportInput, path: str | Path) -> Path:
     """Write the report as a paginated A4 PDF."""
-    path = Path(path)
-    writer = _layout(report)
-    with figs.style(), PdfPages(path, metadata={"Title": report.scenario.title, "Creator": "accord"}) as pdf:
-        for page in writer.pages:
-            FigureCanvasAgg(page)
-            pdf.savefig(page)
-    return path
+    return _layout(report).write_pdf(path)
 
 
 def write_pngs(report: ReportInput, path: str | Path, dpi: int = 200) -> list[Path]:

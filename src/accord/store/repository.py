@@ -81,7 +81,14 @@ class VersionRecord:
 
 @dataclass(frozen=True)
 class RunSummary:
-    """A stored run without its results, for listings."""
+    """A stored run without its results, for listings.
+
+    Attributes
+    ----------
+    params : dict
+        What the run was asked for (``rounds``, ``settings``, ``analysis_options``, ...);
+        the parameters each model actually ran with are in the run's results.
+    """
 
     id: int
     created_at: dt.datetime
@@ -95,6 +102,7 @@ class RunSummary:
     seconds: float | None
     origin: str
     note: str | None
+    params: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -108,9 +116,6 @@ class RunRecord(RunSummary):
 
     Attributes
     ----------
-    params : dict
-        What the run was asked for (``rounds``, ``settings``, ...); the parameters
-        each model actually ran with are in ``results``.
     results : dict
         The output of :func:`accord.runner.run_to_json`.
     analyses : dict
@@ -119,7 +124,6 @@ class RunRecord(RunSummary):
         Seconds per model and per analysis.
     """
 
-    params: dict[str, Any] = field(default_factory=dict)
     accord_version: str = ""
     results: dict[str, Any] = field(default_factory=dict)
     analyses: dict[str, Any] = field(default_factory=dict)
@@ -321,7 +325,7 @@ class Store:
         query = (
             select(RunRow.id, RunRow.created_at, ScenarioRow.key, VersionRow.title, VersionRow.id,
                    VersionRow.number, VersionRow.content_hash, RunRow.models, RunRow.seed, RunRow.seconds,
-                   RunRow.origin, RunRow.note)
+                   RunRow.origin, RunRow.note, RunRow.params)
             .join(VersionRow, RunRow.version_pk == VersionRow.id)
             .join(ScenarioRow, VersionRow.scenario_pk == ScenarioRow.id)
             .order_by(RunRow.id.desc())
@@ -332,7 +336,8 @@ class Store:
         if limit is not None:
             query = query.limit(limit)
         with self._read() as session:
-            return [RunSummary(*row[:7], list(row[7]), *row[8:]) for row in session.execute(query)]
+            return [RunSummary(*row[:7], list(row[7]), *row[8:12], params=dict(row[12] or {}))
+                    for row in session.execute(query)]
 
     def count_runs(self, *, scenario_id: str | None = None) -> int:
         query = select(func.count(RunRow.id))

@@ -33,6 +33,7 @@ from accord import __version__
 from accord.errors import AccordError, ImportFormatError, ScenarioError
 from accord.models.base import describe_params, get_model, model_names
 from accord.report import from_record, render_html
+from accord.report.analyses import UNCERTAINTY_DRAWS, describe_options
 from accord.report.analyses import available as available_analyses
 from accord.report.analyses import title as analysis_title
 from accord.report.content import fmt, forecast_rows, stance_views
@@ -59,6 +60,7 @@ HERE = Path(__file__).parent
 PAGE_SIZE = 50
 MAX_FORM_FIELDS = 50_000
 NEW_ROWS = {"sources": 1, "actors": 3, "issues": 2, "stances": 4}
+TYPE_FIELD = "type:"
 
 
 def _plotly_js() -> Path:
@@ -179,8 +181,10 @@ def create_app(
     @app.get("/", response_class=HTMLResponse)
     def index(request: Request) -> Response:
         builtins = [(name, services.builtin_scenario(name)) for name in builtin.names()]
-        return page(request, "index.html", builtins=builtins, stored=store.list_scenarios(),
-                    runs=store.list_runs(limit=10), total_runs=store.count_runs())
+        recent = store.list_runs(limit=10)
+        return page(request, "index.html", builtins=builtins, stored=store.list_scenarios(), runs=recent,
+                    run_options=services.recorded_options(recent),
+                    total_runs=store.count_runs())
 
     @app.get("/scenarios")
     def scenarios() -> Response:
@@ -198,10 +202,15 @@ def create_app(
         sc = loaded.scenario
         versions = store.versions(sc.id)
         notice = request.query_params.get("notice")
+        analyses = available_analyses()
+        recent = store.list_runs(scenario_id=sc.id, limit=10)
         return page(
             request, "scenario.html", status, loaded=loaded, scenario=sc, stances=stance_views(sc),
-            versions=versions, runs=store.list_runs(scenario_id=sc.id, limit=10),
-            models=model_info(), analyses=available_analyses(), notice=notice,
+            versions=versions, runs=recent, run_options=services.recorded_options(recent),
+            models=model_info(), analyses=analyses, notice=notice,
+            choices=services.run_form_choices(sc, [a.name for a in analyses]),
+            default_draws=UNCERTAINTY_DRAWS, draw_limits=(services.MIN_DRAWS, services.MAX_DRAWS),
+            type_field=TYPE_FIELD, run_error_field=extra.pop("run_error_field", None),
             form_values=extra.pop("form_values", {}), **extra,
         )
 
@@ -314,6 +323,7 @@ def create_app(
         total = store.count_runs(scenario_id=scenario_id)
         listed = store.list_runs(scenario_id=scenario_id, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)
         return page(request, "runs.html", runs=listed, total=total, page_no=page_no,
+                    run_options=services.recorded_options(listed),
                     pages=max(1, -(-total // PAGE_SIZE)), scenario_id=scenario_id,
                     scenario_ids=[s.scenario_id for s in store.list_scenarios()])
 
@@ -344,6 +354,7 @@ def create_app(
         return page(
             request, "run.html", record=record, scenario=sc, rows=rows, models=list(record.results["models"]),
             rounds_models=models_with_rounds(record.results), stances=stance_views(sc),
+            options=describe_options(record.params.get("analysis_options"), sc),
             verdict=verdict_of(record.analyses.get("agreement")),
             chart={"scenario": chart_scenario(sc), "run": record.results,
                    "analyses": chart_analyses(record.analyses)},
@@ -411,7 +422,12 @@ def _scenario_routes(app: FastAPI, kind: str, store: Store, scenario_page: Any, 
         models = [m for m in form.getlist("models") if isinstance(m, str)]
         analyses = [a for a in form.getlist("analyses") if isinstance(a, str)]
         values = {"models": models, "analyses": analyses, "rounds": form.get("rounds") or "",
-                  "seed": form.get("seed") or "0", "settings": form.get("settings") or ""}
+                  "seed": form.get("seed") or "0", "settings": form.get("settings") or "",
+                  "at": _text(form.get("at")), "levers": [v for v in form.getlist("levers") if isinstance(v, str)],
+                  "types": {key.removeprefix(TYPE_FIELD): value for key, value in form.multi_items()
+                            if key.startswith(TYPE_FIELD) and isinstance(value, str)},
+                  "utility": _text(form.get("utility")) or "linear",
+                  "draws": _text(form.get("draws")) or str(UNCERTAINTY_DRAWS)}
         try:
             unknown = [m for m in models if m not in known]
             if unknown:
@@ -421,20 +437,32 @@ def _scenario_routes(app: FastAPI, kind: str, store: Store, scenario_page: Any, 
             rounds = _int(values["rounds"], "rounds", minimum=1) if str(values["rounds"]).strip() else None
             seed = _int(values["seed"], "seed", minimum=0)
             settings = services.parse_settings(str(values["settings"]))
+            draws = _int(values["draws"], "Monte Carlo draws", minimum=services.MIN_DRAWS,
+                         maximum=services.MAX_DRAWS, field="draws")
+            options = services.analysis_options(loaded.scenario, at=values["at"], levers=values["levers"],
+                                                types=values["types"], utility=values["utility"], draws=draws)
             record = await run_in_threadpool(services.run_and_record, store, loaded, models=models, rounds=rounds,
-                                             settings=settings, seed=seed, analyses=analyses)
+                                             settings=settings, seed=seed, analyses=analyses, options=options)
         except AccordError as exc:
-            return scenario_page(request, loaded, 400, run_error=str(exc), form_values=values)
+            return scenario_page(request, loaded, 400, run_error=str(exc), form_values=values,
+                                 run_error_field=getattr(exc, "field", None))
         return RedirectResponse(f"/runs/{record.id}", status_code=303)
 
 
-def _int(value: Any, what: str, minimum: int) -> int:
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _int(value: Any, what: str, minimum: int, maximum: int | None = None, field: str | None = None) -> int:
+    """``value`` as a whole number in ``[minimum, maximum]``, or a :class:`services.RunFormError` naming ``what``."""
     try:
         number = int(str(value).strip())
     except ValueError:
-        raise AccordError(f"{what} must be a whole number, got {value!r}") from None
+        raise services.RunFormError(f"{what} must be a whole number, got {value!r}", field or what) from None
     if number < minimum:
-        raise AccordError(f"{what} must be at least {minimum}, got {number}")
+        raise services.RunFormError(f"{what} must be at least {minimum:,}, got {number:,}", field or what)
+    if maximum is not None and number > maximum:
+        raise services.RunFormError(f"{what} must be at most {maximum:,}, got {number:,}", field or what)
     return number
 
 

@@ -10,28 +10,46 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 import yaml
 
 from accord.errors import AccordError, Problem, ScenarioError
-from accord.report.analyses import run_analyses
+from accord.report.analyses import OPTION_USERS, AnalysisOptions, describe_options, run_analyses
 from accord.runner import run_models, run_to_json
 from accord.scenario import builtin
 from accord.scenario.io import decode_utf8, load_scenario, parse_yaml, scenario_to_data
-from accord.scenario.schema import Scenario
+from accord.scenario.schema import Actor, ActorType, Lever, Scenario
 from accord.scenario.validate import validate_document
-from accord.store import RunRecord, Store, VersionRecord
+from accord.store import RunRecord, RunSummary, Store, VersionRecord
 from accord.store.content import inline_sources
 
 FILE_REFUSED = ("an uploaded scenario cannot refer to files: give this source's text inline as `text` "
                 "instead of `file: {ref}`")
+MIN_DRAWS, MAX_DRAWS = 10, 200_000
+UTILITY_FORMS = ("linear", "quadratic")
 
 
 class NotFound(AccordError):
     """The page's scenario, version or run does not exist."""
+
+
+class RunFormError(AccordError):
+    """A value of the run form that cannot be used.
+
+    Parameters
+    ----------
+    message : str
+    field : str, optional
+        The name of the input the value came from, to mark it on the form.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -134,6 +152,119 @@ def parse_settings(text: str) -> dict[str, Any]:
     return out
 
 
+@dataclass(frozen=True)
+class RunFormChoices:
+    """The analysis options the run form offers for a scenario; an empty one is not shown.
+
+    Attributes
+    ----------
+    dates : list of (str, str)
+        The timeline's dates (``YYYY-MM-DD``) with the labels of their snapshots.
+    levers : tuple of Lever
+    typed_actors : list of (Actor, list of ActorType)
+        The actors that have alternative types, with their types.
+    utility : bool
+        Whether the utility form can be chosen (the agreement analysis is available).
+    draws : bool
+        Whether the Monte Carlo draws can be chosen (the uncertainty analysis is available).
+    """
+
+    dates: list[tuple[str, str]] = field(default_factory=list)
+    levers: tuple[Lever, ...] = ()
+    typed_actors: list[tuple[Actor, list[ActorType]]] = field(default_factory=list)
+    utility: bool = False
+    draws: bool = False
+
+    @property
+    def case(self) -> bool:
+        """Whether the form offers any choice of the case analysed (date, levers, types)."""
+        return bool(self.dates or self.levers or self.typed_actors)
+
+    def __bool__(self) -> bool:
+        return self.case or self.utility or self.draws
+
+
+def run_form_choices(scenario: Scenario, analyses: Collection[str]) -> RunFormChoices:
+    """What the run form offers for ``scenario`` when the named analyses are available."""
+    case_analyses = set(OPTION_USERS["at"])
+    if not case_analyses & set(analyses):
+        return RunFormChoices(utility="agreement" in analyses, draws="uncertainty" in analyses)
+    labels: dict[str, list[str]] = {}
+    for snapshot in scenario.timeline:
+        labels.setdefault(snapshot.date.isoformat(), []).append(snapshot.label)
+    typed = [(actor, [t for t in scenario.types if t.actor == actor.id]) for actor in scenario.actors]
+    return RunFormChoices(
+        dates=[(date, "; ".join(names)) for date, names in sorted(labels.items())],
+        levers=scenario.levers,
+        typed_actors=[(actor, types) for actor, types in typed if types],
+        utility="agreement" in analyses,
+        draws="uncertainty" in analyses,
+    )
+
+
+def analysis_options(scenario: Scenario, *, at: str, levers: Sequence[str], types: Mapping[str, str],
+                     utility: str, draws: int) -> AnalysisOptions:
+    """The run form's analysis options, checked against the scenario.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    at : str
+        A date of the scenario's timeline (``YYYY-MM-DD``), or empty for the scenario as written.
+    levers : sequence of str
+        Lever ids.
+    types : mapping of str to str
+        Type id by actor id; an empty type id leaves the actor's type open.
+    utility : str
+    draws : int
+        Monte Carlo draws, already read as a number.
+
+    Returns
+    -------
+    AnalysisOptions
+
+    Raises
+    ------
+    RunFormError
+        A date not in the timeline, an unknown lever, actor or type, or an unknown utility form.
+    """
+    at = at.strip()
+    dates = sorted({s.date.isoformat() for s in scenario.timeline})
+    if at and at not in dates:
+        known = ", ".join(dates) if dates else "none, it has no timeline"
+        raise RunFormError(f"the agreement date {at!r} is not a date of the timeline of {scenario.id!r}; its dates: "
+                           f"{known}", "at")
+    lever_ids = [lv.id for lv in scenario.levers]
+    unknown = [lv for lv in levers if lv not in lever_ids]
+    if unknown:
+        known = ", ".join(lever_ids) or "none"
+        raise RunFormError(f"unknown lever {unknown[0]!r}; levers of {scenario.id!r}: {known}", "levers")
+    types_of: dict[str, list[str]] = {}
+    for t in scenario.types:
+        types_of.setdefault(t.actor, []).append(t.id)
+    chosen: dict[str, str] = {}
+    for actor, type_id in types.items():
+        if not type_id:
+            continue
+        if actor not in types_of:
+            known = ", ".join(types_of) or "none"
+            raise RunFormError(f"{actor!r} is not an actor with types in {scenario.id!r}; actors with types: "
+                               f"{known}", f"type:{actor}")
+        if type_id not in types_of[actor]:
+            raise RunFormError(f"unknown type {type_id!r} of {actor!r}; its types: {', '.join(types_of[actor])}",
+                               f"type:{actor}")
+        chosen[actor] = type_id
+    if utility not in UTILITY_FORMS:
+        raise RunFormError(f"the utility form must be {' or '.join(UTILITY_FORMS)}, got {utility!r}", "utility")
+    return AnalysisOptions(at=at or None, levers=tuple(dict.fromkeys(levers)), types=chosen, utility=utility,
+                           draws=draws)
+
+
+def recorded_options(runs: Sequence[RunSummary]) -> dict[int, list[str]]:
+    """The analysis options of stored runs that differ from the defaults, in words, by run id."""
+    return {run.id: describe_options(run.params.get("analysis_options"), changed_only=True) for run in runs}
+
+
 def run_and_record(
     store: Store,
     loaded: Loaded,
@@ -143,14 +274,23 @@ def run_and_record(
     settings: dict[str, Any],
     seed: int,
     analyses: list[str],
+    options: AnalysisOptions | None = None,
 ) -> RunRecord:
-    """Run the models (as ``accord run`` does) and the analyses, and record the run with its version."""
+    """Run the models (as ``accord run`` does) and the analyses, and record the run with its version.
+
+    The analysis options that affect the analyses run are recorded in the run's
+    parameters as ``analysis_options``.
+    """
     scenario = loaded.scenario
     started = time.perf_counter()
     run = run_to_json(run_models(scenario, models or None, rounds=rounds, settings=settings, seed=seed))
-    results, seconds = run_analyses(scenario, analyses, models=list(run["models"]), seed=seed)
+    results, seconds = run_analyses(scenario, analyses, models=list(run["models"]), seed=seed, options=options)
+    params: dict[str, Any] = {"rounds": rounds, "settings": settings}
+    recorded = options.to_json(results) if options is not None else {}
+    if recorded:
+        params["analysis_options"] = recorded
     return store.record(
-        run, scenario, params={"rounds": rounds, "settings": settings}, seed=seed, analyses=results,
+        run, scenario, params=params, seed=seed, analyses=results,
         timings={"analyses": seconds}, seconds=time.perf_counter() - started, origin="web",
         version_origin="builtin" if loaded.kind == "builtin" else None,
     )
