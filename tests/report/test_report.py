@@ -211,7 +211,7 @@ def test_cli_report_of_a_stored_run(tmp_path, cli, monkeypatch):
     (["--analysis", "astrology"], "unknown analysis"),
     (["nosuchscenario"], "no built-in scenario or file named"),
     (["--lever", "bogus"], "unknown lever 'bogus'"),
-    (["--type", "russia"], "expected ACTOR=TYPE"),
+    (["--type", "russia"], "a type must be given as ACTOR=TYPE, got 'russia'"),
     (["--type", "russia=bogus"], "unknown type 'bogus' of 'russia'"),
     (["--at", "2025-13-01"], "the date must be YYYY-MM-DD"),
     (["--utility", "cubic"], "must be linear or quadratic"),

@@ -123,7 +123,7 @@ def test_unknown_lever_is_refused_and_the_form_keeps_its_values(client, app, csr
                            "its dates: 2025-02-12, 2025-03-18"),
     ({"at": "18 March"}, "the agreement date '18 March' is not a date of the timeline"),
     ({"type:russia": "dove"}, "unknown type 'dove' of 'russia'; its types: security, expansionist"),
-    ({"type:usa": "hawk"}, "'usa' is not an actor with types in 'ukraine-2025'; actors with types: russia"),
+    ({"type:usa": "hawk"}, "unknown type 'hawk' of 'usa'; its types: none"),
     ({"utility": "cubic"}, "the utility form must be linear or quadratic, got 'cubic'"),
     ({"draws": "many"}, "Monte Carlo draws must be a whole number, got 'many'"),
     ({"draws": "5"}, "Monte Carlo draws must be at least 10, got 5"),

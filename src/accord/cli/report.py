@@ -87,14 +87,11 @@ def _analysis_options(sc, at, levers, types, utility, draws):  # noqa: ANN001, A
     if utility not in ("linear", "quadratic"):
         raise typer.BadParameter(f"must be linear or quadratic, got {utility!r}", param_hint="--utility")
     chosen: dict[str, str] = {}
-    for item in types:
-        actor, sep, type_id = item.partition("=")
-        if not sep or not actor.strip() or not type_id.strip():
-            raise typer.BadParameter(f"expected ACTOR=TYPE, got {item!r}", param_hint="--type")
-        chosen[actor.strip()] = type_id.strip()
-    if at is not None or levers or chosen:
+    if at is not None or levers or types:
         from accord.analysis.agreement_arrays import agreement_arrays
+        from accord.analysis.types import resolve_types
 
+        chosen = {actor: t.id for actor, (_, t) in resolve_types(sc, types).items()}
         agreement_arrays(sc, at=at, levers=levers, types=chosen)
     return AnalysisOptions(at=at, levers=tuple(dict.fromkeys(levers)), types=chosen, utility=utility,
                            draws=draws or UNCERTAINTY_DRAWS)

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from accord.errors import AccordError, Problem, ScenarioError
+from accord.errors import AccordError, ParameterError, Problem, ScenarioError
 from accord.report.analyses import OPTION_USERS, AnalysisOptions, describe_options, run_analyses
 from accord.runner import run_models, run_to_json
 from accord.scenario import builtin
@@ -226,7 +226,8 @@ def analysis_options(scenario: Scenario, *, at: str, levers: Sequence[str], type
     Raises
     ------
     RunFormError
-        A date not in the timeline, an unknown lever, actor or type, or an unknown utility form.
+        A date not in the timeline, an unknown lever, actor or type, or an unknown utility form
+        (levers and types are checked by the agreement analysis's own resolvers).
     """
     at = at.strip()
     dates = sorted({s.date.isoformat() for s in scenario.timeline})
@@ -234,26 +235,19 @@ def analysis_options(scenario: Scenario, *, at: str, levers: Sequence[str], type
         known = ", ".join(dates) if dates else "none, it has no timeline"
         raise RunFormError(f"the agreement date {at!r} is not a date of the timeline of {scenario.id!r}; its dates: "
                            f"{known}", "at")
-    lever_ids = [lv.id for lv in scenario.levers]
-    unknown = [lv for lv in levers if lv not in lever_ids]
-    if unknown:
-        known = ", ".join(lever_ids) or "none"
-        raise RunFormError(f"unknown lever {unknown[0]!r}; levers of {scenario.id!r}: {known}", "levers")
-    types_of: dict[str, list[str]] = {}
-    for t in scenario.types:
-        types_of.setdefault(t.actor, []).append(t.id)
-    chosen: dict[str, str] = {}
-    for actor, type_id in types.items():
-        if not type_id:
-            continue
-        if actor not in types_of:
-            known = ", ".join(types_of) or "none"
-            raise RunFormError(f"{actor!r} is not an actor with types in {scenario.id!r}; actors with types: "
-                               f"{known}", f"type:{actor}")
-        if type_id not in types_of[actor]:
-            raise RunFormError(f"unknown type {type_id!r} of {actor!r}; its types: {', '.join(types_of[actor])}",
-                               f"type:{actor}")
-        chosen[actor] = type_id
+    from accord.analysis.levers import resolve_levers
+    from accord.analysis.types import resolve_types
+
+    try:
+        resolve_levers(scenario, levers)
+    except ParameterError as exc:
+        raise RunFormError(str(exc), "levers") from None
+    chosen = {actor: type_id for actor, type_id in types.items() if type_id}
+    for actor, type_id in chosen.items():
+        try:
+            resolve_types(scenario, {actor: type_id})
+        except ParameterError as exc:
+            raise RunFormError(str(exc), f"type:{actor}") from None
     if utility not in UTILITY_FORMS:
         raise RunFormError(f"the utility form must be {' or '.join(UTILITY_FORMS)}, got {utility!r}", "utility")
     return AnalysisOptions(at=at or None, levers=tuple(dict.fromkeys(levers)), types=chosen, utility=utility,
