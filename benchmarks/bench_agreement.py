@@ -28,7 +28,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from accord.analysis.agreement import (
+from accord.agreement import (
     Deal,
     Problem,
     agreement_arrays,
@@ -37,7 +37,7 @@ from accord.analysis.agreement import (
     relax_arrays,
     zone_batch,
 )
-from accord.analysis.uncertainty import Sampler
+from accord.experiments.montecarlo import Sampler
 from accord.scenario.io import load_scenario
 
 TARGET = 2.0

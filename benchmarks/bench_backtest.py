@@ -13,9 +13,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from accord.analysis import backtest as bt
-from accord.analysis import deu3 as d3
-from accord.analysis import voting_power
+from accord.backtest import deu3 as d3
+from accord.backtest import run as bt
+from accord.backtest import voting_power
 from accord.models.base import model_names
 
 BUDGET_SECONDS = 30.0

@@ -5,7 +5,7 @@ Run from the repository root::
     .venv/bin/python benchmarks/bench_montecarlo.py [--draws 100000] [--loop 1000]
 
 Table 1: ``--draws`` draws of the built-in case through each registered model with
-:func:`accord.analysis.uncertainty.monte_carlo` (sampling, arrays and model, chunked,
+:func:`accord.experiments.montecarlo.monte_carlo` (sampling, arrays and model, chunked,
 each chunk one vectorised call), against a loop that runs the model on one draw at a
 time. The loop is timed on the first ``--loop`` draws only (fewer for a slow model: it
 stops after :data:`LOOP_BUDGET` seconds) and extrapolated linearly to all draws; it
@@ -27,7 +27,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from accord.analysis.uncertainty import Sampler, monte_carlo, sample_arrays, scenario_factors
+from accord.experiments.montecarlo import Sampler, monte_carlo, sample_arrays, scenario_factors
 from accord.models import get_model, model_names
 from accord.scenario import builtin
 from accord.scenario.arrays import ScenarioArrays
@@ -43,7 +43,7 @@ MEMORY_LIMIT = 2 * 2**30
 
 PEAK_SCRIPT = """
 import resource, sys, time
-from accord.analysis.uncertainty import monte_carlo
+from accord.experiments.montecarlo import monte_carlo
 from accord.scenario import builtin
 from accord.scenario.io import load_scenario
 

@@ -6,7 +6,7 @@ Run from the repository root::
 
 Random scenarios (seeded) in which every actor holds a stance on every issue and every
 position, salience and capability is a range. For each model and size,
-:func:`accord.analysis.uncertainty.monte_carlo` runs enough draws to take about
+:func:`accord.experiments.montecarlo.monte_carlo` runs enough draws to take about
 ``--budget`` seconds (one draw at least, 16,384 at most; the number grows from one
 until a run takes that long) and the table gives the time per draw in milliseconds, sampling and array
 building included. Two sweeps: actors 10 to 200 on 5 issues, and issues 1 to 50 with 10
@@ -21,7 +21,7 @@ import time
 
 import numpy as np
 
-from accord.analysis.uncertainty import monte_carlo
+from accord.experiments.montecarlo import monte_carlo
 from accord.models import model_names
 from accord.scenario.io import scenario_from_data
 from accord.scenario.schema import Scenario

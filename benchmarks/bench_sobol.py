@@ -20,8 +20,8 @@ import argparse
 import time
 from dataclasses import replace
 
-from accord.analysis.sensitivity import sensitivity_many
-from accord.analysis.uncertainty import sample_arrays, scenario_factors
+from accord.experiments.montecarlo import sample_arrays, scenario_factors
+from accord.experiments.sensitivity import sensitivity_many
 from accord.models import get_model
 from accord.scenario import builtin
 from accord.scenario.io import load_scenario

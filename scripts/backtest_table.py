@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from accord.analysis.backtest import backtest_deu3, backtest_to_json
-from accord.analysis.deu3 import CAPABILITIES, load_deu3
+from accord.backtest.deu3 import CAPABILITIES, load_deu3
+from accord.backtest.run import backtest_deu3, backtest_to_json
 
 START = "<!-- backtest-table:start -->"
 END = "<!-- backtest-table:end -->"

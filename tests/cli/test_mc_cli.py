@@ -80,7 +80,7 @@ def test_workers_without_dask_says_how_to_install(args):
 
 
 def test_mc_agreement_unavailable_is_a_clear_error():
-    res = run_patched("mc", "-m", "compromise", "--draws", "10", "--agreement", block=("accord.analysis.agreement",))
+    res = run_patched("mc", "-m", "compromise", "--draws", "10", "--agreement", block=("accord.agreement",))
     assert res.returncode == 1 and "agreement sampling unavailable" in res.stderr
 
 
@@ -171,7 +171,7 @@ stances:
 
 
 def test_mc_samples_the_agreement_analysis_when_there_are_veto_players(cli, tmp_path):
-    pytest.importorskip("accord.analysis.agreement")
+    pytest.importorskip("accord.agreement")
     path = tmp_path / "expectations.yaml"
     path.write_text(EXPECTATIONS, encoding="utf-8")
     data = json.loads(cli("mc", str(path), "-m", "compromise", "--draws", "400", "--json").stdout)

@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from accord.analysis.agreement import Deal, Problem, agreement_arrays, analyse_deal, partial_deals
+from accord.agreement import Deal, Problem, agreement_arrays, analyse_deal, partial_deals
 from accord.scenario.io import scenario_from_data
 
 EPS = 1e-6

@@ -8,8 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accord.errors import AccordError
-from accord.scenario.importers import FORMATS, convert
-from accord.scenario.io import load_scenario, scenario_from_data, scenario_from_text
+from accord.scenario.io import FORMATS, convert, load_scenario, scenario_from_data, scenario_from_text
 
 FIELD_NAMES = ["id", "title", "actors", "issues", "stances", "sources", "actor", "issue", "position",
                "salience", "capability", "scale", "min", "max", "anchors", "veto", "evidence", "quote",

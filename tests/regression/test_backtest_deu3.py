@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from accord.analysis import backtest as bt
-from accord.analysis.deu3 import capabilities, groups, load_deu3
+from accord.backtest import run as bt
+from accord.backtest.deu3 import capabilities, groups, load_deu3
 from accord.errors import ModelError
 from accord.models.base import Model, ModelResult, get_model, model_names
 from accord.runner import run_models
@@ -37,7 +37,7 @@ def test_salience_weighted_mean_reproduces_23_68(deu3):
 def test_scenario_path_gives_the_same_forecasts(deu3):
     cap = capabilities(deu3, "equal")
     direct, _ = bt.model_forecasts(deu3, "compromise", cap)
-    from accord.analysis.deu3 import group_scenario
+    from accord.backtest.deu3 import group_scenario
 
     via = np.full(deu3.n_issues, np.nan)
     for idx in groups(deu3, cap):

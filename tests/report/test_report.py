@@ -95,7 +95,7 @@ def test_analyses_adapter_survives_failures(monkeypatch):
         raise RuntimeError("boom")
 
     monkeypatch.setitem(analyses.SPECS, "uncertainty",
-                        analyses.AnalysisSpec("uncertainty", "U", "accord.analysis.uncertainty", broken))
+                        analyses.AnalysisSpec("uncertainty", "U", "accord.experiments.montecarlo", broken))
     results, seconds = run_analyses(load_scenario("ukraine-2025"), ["uncertainty", "nonexistent"],
                                     models=["compromise"])
     assert results == {"uncertainty": {"error": "the uncertainty analysis failed: RuntimeError: boom"}}

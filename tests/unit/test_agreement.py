@@ -13,7 +13,7 @@ import math
 import numpy as np
 import pytest
 
-from accord.analysis.agreement import (
+from accord.agreement import (
     Problem,
     agreement_arrays,
     analyse_agreement,

@@ -7,11 +7,13 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from accord.analysis.agreement import agreement_arrays, analyse_agreement, relax_arrays
-from accord.analysis.levers import edit_scenario, rank_levers
-from accord.analysis.timeline import interpolate_cost, monthly_grid, parse_date, snapshot_at
-from accord.analysis.types import analyse_types, resolve_types
+from accord.agreement import agreement_arrays, analyse_agreement, relax_arrays
+from accord.agreement.levers import rank_levers
+from accord.agreement.timeline import monthly_grid
+from accord.agreement.types import analyse_types
 from accord.errors import ParameterError
+from accord.scenario.case import interpolate_cost, parse_date, resolve_types, snapshot_at
+from accord.scenario.edits import edit_scenario
 from accord.scenario.io import scenario_from_data
 from accord.scenario.schema import Edit
 

@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from accord.analysis.deu3 import (
+from accord.backtest.deu3 import (
     ACTORS,
     capabilities,
     group_arrays,

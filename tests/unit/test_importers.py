@@ -9,8 +9,7 @@ import pytest
 
 from accord.errors import ImportFormatError
 from accord.scenario.arrays import arrays_from_scenario
-from accord.scenario.importers import convert, detect_format
-from accord.scenario.io import load_scenario
+from accord.scenario.io import convert, detect_format, load_scenario
 
 
 def test_bdm_ec_car_emissions(data_dir):

@@ -8,10 +8,10 @@ import sys
 import numpy as np
 import pytest
 
-from accord.analysis.scaleout import INSTALL_HINT, DaskExecutor
-from accord.analysis.sensitivity import sensitivity_many
-from accord.analysis.uncertainty import monte_carlo
 from accord.errors import AccordError, ParameterError
+from accord.experiments.executors import INSTALL_HINT, DaskExecutor
+from accord.experiments.montecarlo import monte_carlo
+from accord.experiments.sensitivity import sensitivity_many
 from accord.scenario import builtin
 from accord.scenario.io import load_scenario
 
@@ -90,7 +90,7 @@ def test_without_dask_the_error_says_how_to_install(monkeypatch):
 def test_core_modules_import_no_cli_or_cluster_library():
     code = (
         "import sys\n"
-        "import accord.analysis.uncertainty, accord.analysis.sensitivity, accord.analysis.scaleout\n"
+        "import accord.experiments.montecarlo, accord.experiments.sensitivity, accord.experiments.executors\n"
         "heavy = ['typer', 'rich', 'dask', 'distributed', 'SALib', 'pandas']\n"
         "print(','.join(m for m in heavy if m in sys.modules))\n"
     )

@@ -8,8 +8,8 @@ import sys
 import numpy as np
 import pytest
 
-from accord.analysis.sensitivity import sensitivity, sensitivity_many
 from accord.errors import AccordError, ParameterError
+from accord.experiments.sensitivity import sensitivity, sensitivity_many
 from accord.scenario.io import scenario_from_data
 
 
@@ -180,7 +180,7 @@ def test_unknown_output_names_the_issues():
 
 
 def test_agreement_output_without_the_analysis(monkeypatch):
-    monkeypatch.setitem(sys.modules, "accord.analysis.agreement", None)
+    monkeypatch.setitem(sys.modules, "accord.agreement", None)
     with pytest.raises(AccordError, match="agreement sampling unavailable"):
         sensitivity(linear(), "agreement")
 
@@ -222,7 +222,7 @@ def test_results_do_not_depend_on_the_chunk_size_or_the_executor():
 
 
 def test_agreement_gap_sensitivity_with_the_real_analysis():
-    pytest.importorskip("accord.analysis.agreement")
+    pytest.importorskip("accord.agreement")
     sc = scenario_from_data(
         {
             "id": "expectations",

@@ -9,8 +9,9 @@ import types
 import numpy as np
 import pytest
 
-from accord.analysis import uncertainty as unc
-from accord.analysis.uncertainty import (
+from accord.errors import AccordError, ParameterError, UnknownModelError
+from accord.experiments import montecarlo as unc
+from accord.experiments.montecarlo import (
     BLOCK,
     Sampler,
     describe,
@@ -19,7 +20,6 @@ from accord.analysis.uncertainty import (
     sample_arrays,
     scenario_factors,
 )
-from accord.errors import AccordError, ParameterError, UnknownModelError
 from accord.models import get_model
 from accord.scenario import builtin
 from accord.scenario.arrays import arrays_from_scenario
@@ -348,7 +348,7 @@ def test_default_chunk_size_is_whole_blocks_and_shrinks_with_size(ukraine):
 
 def _fake_agreement(monkeypatch):
     """A stand-in agreement module: a zone exists when a's capability is below 2; a blocks then."""
-    module = types.ModuleType("accord.analysis.agreement")
+    module = types.ModuleType("accord.agreement")
 
     def agreement_arrays(scenario, *, at=None, levers=(), types=None, value_of=None):
         return value_of("actors[0].capability", scenario.actors[0].capability)
@@ -360,7 +360,7 @@ def _fake_agreement(monkeypatch):
 
     module.agreement_arrays = agreement_arrays
     module.zone_batch = zone_batch
-    monkeypatch.setitem(sys.modules, "accord.analysis.agreement", module)
+    monkeypatch.setitem(sys.modules, "accord.agreement", module)
 
 
 def test_agreement_draws_with_a_stand_in_module(monkeypatch):
@@ -381,7 +381,7 @@ def test_agreement_draws_with_a_stand_in_module(monkeypatch):
 
 
 def test_agreement_unavailable_is_a_clear_error(monkeypatch):
-    monkeypatch.setitem(sys.modules, "accord.analysis.agreement", None)
+    monkeypatch.setitem(sys.modules, "accord.agreement", None)
     with pytest.raises(AccordError, match="agreement sampling unavailable"):
         monte_carlo(small(), ["compromise"], draws=10, agreement=True)
     res = monte_carlo(small(), ["compromise"], draws=10)
@@ -426,7 +426,7 @@ def expectations():
 
 
 def test_agreement_sampling_matches_the_analytic_answer():
-    pytest.importorskip("accord.analysis.agreement")
+    pytest.importorskip("accord.agreement")
     res = monte_carlo(expectations(), ["compromise"], draws=1500, seed=1)  # veto players: on by default
     ag = res.agreement
     # Tolerances: about 3.5 standard errors at 1,500 draws.

@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pytest
 
-from accord.analysis.voting_power import (
+from accord.backtest.voting_power import (
     COUNCIL_RULES,
     EU28,
     QuotaGame,

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-pytest.importorskip("accord.analysis.agreement", reason="the agreement analysis is not part of this installation")
+pytest.importorskip("accord.agreement", reason="the agreement analysis is not part of this installation")
 
 CASE = """\
 id: strike

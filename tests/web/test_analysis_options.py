@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-pytest.importorskip("accord.analysis.agreement", reason="the agreement analysis is not part of this installation")
+pytest.importorskip("accord.agreement", reason="the agreement analysis is not part of this installation")
 
 CASE = "/builtin/ukraine-2025"
 DATE = "2025-03-18"
@@ -56,7 +56,7 @@ def test_scenario_without_timeline_levers_or_types_offers_none_of_them(client, c
 
 
 def test_date_and_lever_reach_the_agreement_analysis(client, app, csrf):
-    from accord.analysis.agreement import analyse_agreement
+    from accord.agreement import analyse_agreement
 
     default = recorded(client, app, csrf).analyses["agreement"]
     run = recorded(client, app, csrf, at=DATE, levers=[LEVER])

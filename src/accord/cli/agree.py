@@ -22,7 +22,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     ) -> None:
         """Say whether a deal every veto player prefers to no deal exists, and why."""
-        from accord.analysis.agreement import analyse_agreement
+        from accord.agreement import analyse_agreement
 
         if utility not in ("linear", "quadratic"):
             raise typer.BadParameter(f"must be linear or quadratic, got {utility!r}", param_hint="--utility")

@@ -45,7 +45,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     ) -> None:
         """Backtest the models on real negotiations (DEU III: 364 issues in 141 EU proposals)."""
-        from accord.analysis.deu3 import CAPABILITIES
+        from accord.backtest.deu3 import CAPABILITIES
 
         _choice(capability, CAPABILITIES, "--capability")
         _choice(council_date, ("introduction", "adoption"), "--council-date")
@@ -57,8 +57,8 @@ def register(app: typer.Typer) -> None:
                 typer.echo(f"error: --out needs matplotlib: {REPORT_HINT}", err=True)
                 raise typer.Exit(1)
 
-        from accord.analysis.backtest import backtest_deu3, backtest_to_json
-        from accord.analysis.deu3 import load_deu3
+        from accord.backtest.deu3 import load_deu3
+        from accord.backtest.run import backtest_deu3, backtest_to_json
         from accord.runner import resolve_params
 
         path = None if dataset in DATASETS and not Path(dataset).exists() else Path(dataset)
@@ -100,7 +100,7 @@ def _choice(value: str, allowed: tuple[str, ...], name: str) -> None:
 def _write_outputs(result: Any, out: Path) -> list[Path]:
     import csv
 
-    from accord.analysis.backtest import predictions_table
+    from accord.backtest.run import predictions_table
     from accord.errors import AccordError
 
     try:

@@ -86,7 +86,7 @@ def chunk_executor(scheduler: str | None, workers: int | None) -> Iterator[Any]:
     if scheduler is None and workers is None:
         yield None
         return
-    from accord.analysis.scaleout import DaskExecutor
+    from accord.experiments.executors import DaskExecutor
 
     with DaskExecutor(scheduler=scheduler, workers=workers) as executor:
         yield executor

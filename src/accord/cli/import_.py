@@ -19,7 +19,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Convert a file of another tool into an accord scenario."""
         from accord.errors import ImportFormatError
-        from accord.scenario import importers
+        from accord.scenario import io as importers
         from accord.scenario.io import dump_scenario, read_text
 
         if fmt is not None and fmt not in importers.FORMATS:

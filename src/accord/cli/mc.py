@@ -107,8 +107,8 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     ) -> None:
         """Sample every range in the scenario and summarise each model's forecasts."""
-        from accord.analysis.uncertainty import monte_carlo, parse_noise
         from accord.errors import ParameterError
+        from accord.experiments.montecarlo import monte_carlo, parse_noise
 
         try:
             sigma = parse_noise(noise)

@@ -88,10 +88,8 @@ def _analysis_options(sc, at, levers, types, utility, draws):  # noqa: ANN001, A
         raise typer.BadParameter(f"must be linear or quadratic, got {utility!r}", param_hint="--utility")
     chosen: dict[str, str] = {}
     if at is not None or levers or types:
-        from accord.analysis.agreement_arrays import agreement_arrays
-        from accord.analysis.types import resolve_types
+        from accord.scenario.case import Case
 
-        chosen = {actor: t.id for actor, (_, t) in resolve_types(sc, types).items()}
-        agreement_arrays(sc, at=at, levers=levers, types=chosen)
+        chosen = Case.resolve(sc, at=at, levers=levers, types=types).type_ids
     return AnalysisOptions(at=at, levers=tuple(dict.fromkeys(levers)), types=chosen, utility=utility,
                            draws=draws or UNCERTAINTY_DRAWS)

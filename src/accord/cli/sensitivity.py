@@ -49,9 +49,9 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     ) -> None:
         """Rank the judgements (ranges) by how much they move one output."""
-        from accord.analysis.sensitivity import GROUPS, METHODS
-        from accord.analysis.sensitivity import sensitivity as run_sensitivity
         from accord.cli.mc import LazyProgress
+        from accord.experiments.sensitivity import GROUPS, METHODS
+        from accord.experiments.sensitivity import sensitivity as run_sensitivity
         from accord.runner import resolve_params
 
         if method not in METHODS:

@@ -212,8 +212,6 @@ def _load_entry_points() -> None:
     if _entry_points_loaded:
         return
     _entry_points_loaded = True
-    import accord.models  # noqa: F401  (built-in models register on import)
-
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         ep.load()
 

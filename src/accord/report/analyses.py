@@ -213,9 +213,9 @@ def _sensitivity(module: Any, scenario: Scenario, models: Sequence[str], seed: i
 SPECS: dict[str, AnalysisSpec] = {
     spec.name: spec
     for spec in (
-        AnalysisSpec("agreement", "Zone of agreement", "accord.analysis.agreement", _agreement),
-        AnalysisSpec("uncertainty", "Uncertainty (Monte Carlo)", "accord.analysis.uncertainty", _uncertainty),
-        AnalysisSpec("sensitivity", "Sensitivity", "accord.analysis.sensitivity", _sensitivity),
+        AnalysisSpec("agreement", "Zone of agreement", "accord.agreement", _agreement),
+        AnalysisSpec("uncertainty", "Uncertainty (Monte Carlo)", "accord.experiments.montecarlo", _uncertainty),
+        AnalysisSpec("sensitivity", "Sensitivity", "accord.experiments.sensitivity", _sensitivity),
     )
 }
 

@@ -16,6 +16,7 @@ import yaml
 
 from accord.errors import AccordError, ImportFormatError, Problem, ScenarioError
 from accord.scenario import builtin
+from accord.scenario.formats import FORMATS, detect_format, read_format
 from accord.scenario.schema import Scenario
 from accord.scenario.validate import Path as DocPath
 from accord.scenario.validate import path_str, validate_document
@@ -198,17 +199,15 @@ def load_scenario(ref: str | Path, fmt: str | None = None) -> Scenario:
         known = ", ".join(builtin.names()) or "none"
         raise ScenarioError([Problem("", f"no built-in scenario or file named {ref_str!r} (built-ins: {known})")])
     text = read_text(path, what="scenario file" if path.suffix in (".yaml", ".yml", ".json") else "file")
-    from accord.scenario import importers
-
     if fmt is not None:
-        return importers.convert(text, fmt, name=path.stem, file=str(path))
+        return convert(text, fmt, name=path.stem, file=str(path))
     if path.suffix.lower() == ".json":
         return scenario_from_text(text, file=str(path), base_dir=path.parent, fmt="json")
     if path.suffix.lower() in (".yaml", ".yml"):
         return scenario_from_text(text, file=str(path), base_dir=path.parent)
-    detected = importers.detect_format(text)
+    detected = detect_format(text)
     if detected is not None:
-        return importers.convert(text, detected, name=path.stem, file=str(path))
+        return convert(text, detected, name=path.stem, file=str(path))
     try:
         return scenario_from_text(text, file=str(path), base_dir=path.parent)
     except ScenarioError as exc:
@@ -218,6 +217,26 @@ def load_scenario(ref: str | Path, fmt: str | None = None) -> Scenario:
                 "use --format bdm|decide|ktab to force one"
             ) from exc
         raise
+
+
+def convert(text: str, fmt: str, *, name: str = "imported", file: str | None = None) -> Scenario:
+    """Convert ``text`` in a foreign format (see :mod:`accord.scenario.formats`) to a validated scenario.
+
+    Raises
+    ------
+    ImportFormatError
+        An unknown format, a file that does not follow it, or one that converts to an
+        invalid scenario.
+    """
+    where = file or name
+    try:
+        data = read_format(text, fmt, name)
+    except ImportFormatError as exc:
+        raise ImportFormatError(f"{where}: {exc}") from None
+    try:
+        return scenario_from_data(data, file=where)
+    except ScenarioError as exc:
+        raise ImportFormatError(f"{where}: the {fmt} file converts to an invalid scenario:\n{exc}") from None
 
 
 def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
@@ -249,7 +268,10 @@ def dump_scenario(scenario: Scenario, fmt: str = "yaml") -> str:
 
 
 __all__ = [
+    "FORMATS",
     "AccordError",
+    "convert",
+    "detect_format",
     "dump_scenario",
     "load_scenario",
     "read_text",

@@ -39,7 +39,8 @@ from accord.report.analyses import title as analysis_title
 from accord.report.content import fmt, forecast_rows, stance_views
 from accord.report.html import agreement_rest, agreement_rows, longdate, verdict_of
 from accord.report.jsonview import render as render_json
-from accord.scenario import builtin, importers
+from accord.scenario import builtin
+from accord.scenario import io as importers
 from accord.store import Store, diff_runs, open_store, scenario_document
 from accord.web import forms, services
 from accord.web.security import (

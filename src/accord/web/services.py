@@ -21,6 +21,7 @@ from accord.errors import AccordError, ParameterError, Problem, ScenarioError
 from accord.report.analyses import OPTION_USERS, AnalysisOptions, describe_options, run_analyses
 from accord.runner import run_models, run_to_json
 from accord.scenario import builtin
+from accord.scenario.case import resolve_levers, resolve_types
 from accord.scenario.io import decode_utf8, load_scenario, parse_yaml, scenario_to_data
 from accord.scenario.schema import Actor, ActorType, Lever, Scenario
 from accord.scenario.validate import validate_document
@@ -235,9 +236,6 @@ def analysis_options(scenario: Scenario, *, at: str, levers: Sequence[str], type
         known = ", ".join(dates) if dates else "none, it has no timeline"
         raise RunFormError(f"the agreement date {at!r} is not a date of the timeline of {scenario.id!r}; its dates: "
                            f"{known}", "at")
-    from accord.analysis.levers import resolve_levers
-    from accord.analysis.types import resolve_types
-
     try:
         resolve_levers(scenario, levers)
     except ParameterError as exc:

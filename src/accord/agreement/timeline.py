@@ -1,21 +1,9 @@
-"""Time in the agreement analysis: dated snapshots, no-deal cost paths and a monthly grid.
+"""The agreement analysis over time: the verdict at every snapshot date and on a monthly grid.
 
-The case at a date
-    A scenario's ``timeline`` holds dated :class:`~accord.scenario.schema.Snapshot` s.
-    Each snapshot is the *base scenario plus its own edits*; snapshots are not
-    cumulative, so a snapshot that should keep an earlier change repeats its edit.
-    The case at a date ``d`` is the latest snapshot dated on or before ``d`` (none
-    before the first snapshot: the base scenario), with every actor's no-deal cost
-    read from its ``no_deal_cost_path`` at ``d``.
-
-Cost paths
-    ``no_deal_cost_path`` is a list of dated values; between two dates the cost is
-    interpolated linearly in days, before the first date it is the first value and
-    after the last date the last value. With no date (``at=None``) the analysis
-    uses each actor's ``no_deal_cost`` and no snapshot: the base case as written.
-    The no-deal cost models how the cost of continued conflict changes with time,
-    the quantity behind Fearon's (1995) bargaining range: a side whose cost rises
-    accepts less.
+How a case is read at a date (the snapshot in force, every no-deal cost on its path) is
+set out in :mod:`accord.scenario.case`. The no-deal cost path models how the cost of
+continued conflict changes with time, the quantity behind Fearon's (1995) bargaining
+range: a side whose cost rises accepts less.
 
 Monthly grid
     :func:`monthly_grid` runs from the first to the last date named anywhere in the
@@ -29,92 +17,18 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from accord.errors import ParameterError
-from accord.scenario.schema import Scenario, Snapshot
+from accord.agreement.bargaining import relax_arrays
+from accord.agreement.inputs import Utility, agreement_arrays
+from accord.scenario.case import Case
+from accord.scenario.schema import Scenario
 
-if TYPE_CHECKING:  # pragma: no cover
-    from accord.analysis.agreement import Utility
-
-__all__ = [
-    "TimePoint",
-    "parse_date",
-    "snapshot_at",
-    "interpolate_cost",
-    "monthly_grid",
-    "timeline_dates",
-    "evaluate_timeline",
-]
-
-
-def parse_date(value: Any) -> dt.date:
-    """A date from a :class:`datetime.date`, a ``datetime`` or text ``YYYY-MM-DD`` / ``YYYY-MM``.
-
-    ``YYYY-MM`` means the first day of the month.
-
-    Raises
-    ------
-    ParameterError
-        When ``value`` is not a date.
-    """
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            if len(text) == 7:
-                return dt.date.fromisoformat(text + "-01")
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            pass
-    raise ParameterError(f"the date must be YYYY-MM-DD (or YYYY-MM), got {value!r}")
-
-
-def snapshot_at(scenario: Scenario, date: dt.date) -> tuple[int, Snapshot] | None:
-    """The latest snapshot dated on or before ``date`` with its index (ties: the last in the file)."""
-    found = None
-    for k, snap in enumerate(scenario.timeline):
-        if snap.date <= date:
-            found = (k, snap)
-    return found
-
-
-def interpolate_cost(dates: Sequence[dt.date], values: Sequence[Any], date: dt.date) -> Any:
-    """The value of a cost path at ``date``.
-
-    Parameters
-    ----------
-    dates : sequence of date, length P
-        Strictly increasing.
-    values : sequence of float or ndarray of shape (D,), length P
-        The cost at each date (draws broadcast).
-    date : date
-
-    Returns
-    -------
-    float or ndarray, shape (D,)
-        Linear interpolation in days between the surrounding points; the first or last
-        value outside the path.
-    """
-    if not dates:
-        raise ValueError("an empty cost path has no value")
-    if date <= dates[0]:
-        return values[0]
-    if date >= dates[-1]:
-        return values[-1]
-    for k in range(1, len(dates)):
-        if date <= dates[k]:
-            d0, d1 = dates[k - 1], dates[k]
-            frac = (date - d0).days / (d1 - d0).days
-            return (1.0 - frac) * np.asarray(values[k - 1], dtype=float) + frac * np.asarray(values[k], dtype=float)
-    return values[-1]  # pragma: no cover
+__all__ = ["TimePoint", "monthly_grid", "timeline_dates", "evaluate_timeline"]
 
 
 def _add_month(date: dt.date, day: int) -> dt.date:
@@ -186,10 +100,8 @@ class TimePoint:
 
 
 def evaluate_timeline(
-    scenario: Scenario,
+    case: Case | Scenario,
     *,
-    levers: Sequence[Any] = (),
-    types: Any = None,
     utility: Utility = "linear",
     grid: bool = True,
     evaluate: Callable[..., Any] | None = None,
@@ -198,23 +110,22 @@ def evaluate_timeline(
 
     Parameters
     ----------
-    scenario : Scenario
-    levers, types
-        Held fixed at every date (see :func:`accord.analysis.agreement.agreement_arrays`).
+    case : Case or Scenario
+        Its levers and types are held fixed at every date; its own date is ignored.
     utility : {"linear", "quadratic"}
     grid : bool
         Also evaluate the monthly grid between the first and the last date.
     evaluate : callable, optional
         ``evaluate(arrays) -> Relaxation``-like object with ``gap`` and ``actor_gap``;
-        default :func:`accord.analysis.agreement.relax_arrays`.
+        default :func:`accord.agreement.relax_arrays`.
 
     Returns
     -------
     list of TimePoint
         Sorted by date; a snapshot date that is also a grid date appears once, as a snapshot.
     """
-    from accord.analysis.agreement import agreement_arrays, relax_arrays
-
+    case = Case.of(case)
+    scenario = case.scenario
     run = evaluate or (lambda arr: relax_arrays(arr, utility=utility))
     points: dict[dt.date, str] = {s.date: "snapshot" for s in scenario.timeline}
     dates = timeline_dates(scenario)
@@ -224,8 +135,9 @@ def evaluate_timeline(
     cache: dict[tuple[Any, ...], Any] = {}
     out: list[TimePoint] = []
     for date in sorted(points):
-        arrays = agreement_arrays(scenario, at=date, levers=levers, types=types)
-        snap = snapshot_at(scenario, date)
+        dated = case.at(date)
+        arrays = agreement_arrays(dated)
+        snap = dated.snapshot
         key = (snap[0] if snap else None, tuple(np.round(np.asarray(arrays.no_deal_cost, dtype=float).ravel(), 12)))
         if key not in cache:
             cache[key] = run(arrays)

@@ -37,7 +37,7 @@ Monte Carlo
     :class:`~accord.scenario.arrays.ScenarioArrays` with a leading draw axis and each
     model runs it in one vectorised call, so memory is bounded by the chunk size (plus
     the forecasts kept: ``draws x issues`` floats per model). Chunks are independent;
-    :mod:`accord.analysis.scaleout` runs them on a Dask cluster.
+    :mod:`accord.experiments.executors` runs them on a Dask cluster.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ PERT_SHAPE = 3.0
 
 _FACTOR_STREAM, _MODEL_STREAM, _EXTRA_STREAM = 0, 1, 2
 AGREEMENT_UNAVAILABLE = (
-    "agreement sampling unavailable: accord.analysis.agreement (agreement_arrays, zone_batch) "
+    "agreement sampling unavailable: accord.agreement (agreement_arrays, zone_batch) "
     "is not part of this installation"
 )
 
@@ -486,9 +486,9 @@ def ensure_batch(arrays: ScenarioArrays, n: int) -> ScenarioArrays:
 
 
 def agreement_module() -> Any:
-    """:mod:`accord.analysis.agreement`, or an error saying agreement sampling is unavailable."""
+    """:mod:`accord.agreement`, or an error saying agreement sampling is unavailable."""
     try:
-        agreement = importlib.import_module("accord.analysis.agreement")
+        agreement = importlib.import_module("accord.agreement")
     except ImportError:
         raise AccordError(AGREEMENT_UNAVAILABLE) from None
     if not (hasattr(agreement, "agreement_arrays") and hasattr(agreement, "zone_batch")):
@@ -863,7 +863,7 @@ def monte_carlo(
         Passed to ``agreement_arrays``.
     executor : callable, optional
         ``executor(run_chunk, plan, indices)`` yielding :class:`ChunkResult` in any
-        order; default :func:`sequential`. See :mod:`accord.analysis.scaleout`.
+        order; default :func:`sequential`. See :mod:`accord.experiments.executors`.
     progress : callable, optional
         Called as ``progress(draws_done, draws_total)`` after each chunk.
 

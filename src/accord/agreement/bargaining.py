@@ -1,6 +1,6 @@
 """One bargaining problem as linear and convex programs: the zone, Nash, Kalai–Smorodinsky, relaxation.
 
-The equations and their sources are set out in :mod:`accord.analysis.agreement`.
+The equations and their sources are set out in :mod:`accord.agreement`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from scipy.optimize import linprog, minimize
 
-from accord.analysis.agreement_arrays import _SLACK, TOL, AgreementArrays, Utility
+from accord.agreement.inputs import SLACK, TOL, AgreementArrays, Utility
 from accord.errors import ModelError, ParameterError
 
 # --------------------------------------------------------------------------- one problem
@@ -405,7 +405,7 @@ class Deal:
             n3 = n0 + self.nz
             c3 = np.zeros(n3)
             c3[n0:] = 1.0
-            A3, b3 = self._zone_rows(n3, slack=e + _SLACK)
+            A3, b3 = self._zone_rows(n3, slack=e + SLACK)
             Ac, bc = self._closest_rows(n3, n0)
             try:
                 y = self._solve(c3, np.vstack([A3, Ac]), np.concatenate([b3, bc]), [(0.0, None)] * self.nz).x
@@ -454,7 +454,7 @@ class Deal:
         A[:, -1] = np.maximum(ideals, 0.0)
         res = self._solve(c, A, b, [(0.0, 1.0)])
         t = float(res.x[-1])
-        return self._closest(np.maximum(ideals, 0.0) * t - _SLACK, fallback=res.x[:n0])
+        return self._closest(np.maximum(ideals, 0.0) * t - SLACK, fallback=res.x[:n0])
 
     def _closest(self, floor: np.ndarray, fallback: np.ndarray) -> np.ndarray:
         """Among packages with ``G ≥ floor``, the one closest to the status quo (variables ``[z, v]``)."""
@@ -705,7 +705,13 @@ def _loss(d: np.ndarray, utility: Utility) -> np.ndarray:
     return d * d if utility == "quadratic" else np.abs(d)
 
 
-def _weights(problem: Problem, deal: Deal) -> np.ndarray:
+def bargaining_weights(problem: Problem, deal: Deal) -> np.ndarray:
+    """The veto players' bargaining weights: capabilities normalised to sum to one (equal if all are 0).
+
+    Returns
+    -------
+    ndarray, shape (nV,)
+    """
     cap = np.maximum(problem.cap[deal.V], 0.0)
     return cap / cap.sum() if cap.sum() > 0 else np.full(deal.nV, 1.0 / max(deal.nV, 1))
 
@@ -718,7 +724,7 @@ def nash_of(problem: Problem, cover: np.ndarray | None = None) -> np.ndarray | N
     if deal.nV == 0 or deal.nv == 0:
         return problem.to_scale(deal.package(None))
     ideals, ys = zip(*(deal.ideal(li) for li in range(deal.nV)), strict=True)
-    y = deal.nash(_weights(problem, deal), np.array(ideals), ys)
+    y = deal.nash(bargaining_weights(problem, deal), np.array(ideals), ys)
     return problem.to_scale(deal.package(y))
 
 

@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from accord.analysis.bargaining import Deal, Problem
-from accord.analysis.deal_analysis import DealResult, analyse_deal
+from accord.agreement.bargaining import Deal, Problem
+from accord.agreement.deal import DealResult, analyse_deal
 
 # --------------------------------------------------------------------------- partial deals
 

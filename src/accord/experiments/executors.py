@@ -1,8 +1,8 @@
 """Run the chunks of a Monte Carlo study on a Dask distributed cluster.
 
-:class:`DaskExecutor` is an executor for :func:`accord.analysis.uncertainty.monte_carlo`:
+:class:`DaskExecutor` is an executor for :func:`accord.experiments.montecarlo.monte_carlo`:
 it sends the study's plan to every worker once, runs one task per chunk
-(:func:`accord.analysis.uncertainty.run_chunk`) and hands chunks back as they finish.
+(:func:`accord.experiments.montecarlo.run_chunk`) and hands chunks back as they finish.
 Each chunk's draws depend only on the seed and the chunk's blocks, so the results equal
 those of a single-process run with the same seed, whatever the number of workers.
 

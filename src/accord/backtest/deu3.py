@@ -42,7 +42,8 @@ from typing import Any, Literal
 import numpy as np
 
 from accord import data as packaged
-from accord.errors import ImportFormatError
+from accord.backtest.voting_power import council_power
+from accord.errors import ImportFormatError, ScenarioError
 from accord.scenario.arrays import ScenarioArrays
 from accord.scenario.io import read_text, scenario_from_data
 from accord.scenario.schema import Scenario
@@ -61,7 +62,7 @@ ACTOR_NAMES: dict[str, str] = {
     "nl": "Netherlands", "pl": "Poland", "pt": "Portugal", "ro": "Romania", "si": "Slovenia",
     "sk": "Slovakia", "es": "Spain", "se": "Sweden", "uk": "United Kingdom",
 }
-#: DEU III actor codes that differ from the EU country codes used by :mod:`accord.analysis.voting_power`.
+#: DEU III actor codes that differ from the EU country codes used by :mod:`accord.backtest.voting_power`.
 EU_CODE: dict[str, str] = {"bu": "bg", "cr": "hr"}
 
 CAPABILITIES: tuple[str, ...] = ("equal", "gdp", "council_votes")
@@ -320,8 +321,6 @@ def load_deu3(path: str | Path | None = None) -> Deu3:
     if path is None:
         return _packaged()
     file = Path(path)
-    from accord.errors import ScenarioError
-
     try:
         text = read_text(file, what="DEU III file")
     except ScenarioError as exc:
@@ -339,7 +338,7 @@ def capabilities(data: Deu3, kind: Capability = "equal", *, council_date: str = 
     kind : {"equal", "gdp", "council_votes"}
         ``equal``: 1 for everyone. ``gdp``: the file's GDP row. ``council_votes``: each
         member state's a-priori voting power in the Council under the rule in force
-        (:func:`accord.analysis.voting_power.council_power`: normalised Banzhaf index,
+        (:func:`accord.backtest.voting_power.council_power`: normalised Banzhaf index,
         scaled so the mean member state has 1), taking the issue's voting rule
         (qualified majority or unanimity) into account; states that were not members
         then get 0; the Commission and the Parliament get :data:`INSTITUTION_POWER`
@@ -364,8 +363,6 @@ def capabilities(data: Deu3, kind: Capability = "equal", *, council_date: str = 
         raise ValueError(f"capability must be one of {', '.join(CAPABILITIES)}, got {kind!r}")
     if council_date not in ("introduction", "adoption"):
         raise ValueError(f"council_date must be 'introduction' or 'adoption', got {council_date!r}")
-    from accord.analysis.voting_power import council_power
-
     out = np.zeros(shape)
     for k in range(data.n_issues):
         date = data.introduced[k]

@@ -1,6 +1,6 @@
 """Which judgements matter: global sensitivity analysis with SALib.
 
-The uncertain inputs are the scenario's ranges (:func:`~accord.analysis.uncertainty.scenario_factors`),
+The uncertain inputs are the scenario's ranges (:func:`~accord.experiments.montecarlo.scenario_factors`),
 by default those the output reads (a model forecast reads positions, saliences and
 capabilities; the agreement analysis also no-deal costs, expectations and hold
 probabilities), or every range with ``factors="all"``. Each is sampled over its range
@@ -19,7 +19,7 @@ Methods (Herman & Usher 2017, *SALib*, JOSS 2(9):97)
 
 Outputs
     An issue id: the model's forecast on that issue. ``"agreement"``: the gap to a zone of
-    agreement from :func:`accord.analysis.agreement.zone_batch`.
+    agreement from :func:`accord.agreement.zone_batch`.
 
 Tornado
     For every factor (or group): the output with it at the low end and at the high end of
@@ -28,7 +28,7 @@ Tornado
 Evaluations run in chunks of draws, each one vectorised call of the model, so memory
 stays bounded. Each chunk is a pure function of a :class:`SensitivityPlan` and the chunk's
 index (:func:`evaluate_chunk`), so an executor such as
-:class:`~accord.analysis.scaleout.DaskExecutor` can run the chunks on a cluster with the
+:class:`~accord.experiments.executors.DaskExecutor` can run the chunks on a cluster with the
 same results as in this process.
 """
 
@@ -42,7 +42,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from accord.analysis.uncertainty import (
+from accord.errors import AccordError, ParameterError
+from accord.experiments.montecarlo import (
     Draws,
     Factor,
     agreement_module,
@@ -53,7 +54,6 @@ from accord.analysis.uncertainty import (
     sequential,
     unit_to_distribution,
 )
-from accord.errors import AccordError, ParameterError
 from accord.scenario.arrays import arrays_from_scenario
 from accord.scenario.schema import Scenario
 from accord.scenario.values import Uncertain
@@ -436,7 +436,7 @@ def sensitivity_many(
         ``progress(done, total)`` after each chunk of evaluations.
     executor : callable, optional
         ``executor(evaluate_chunk, plan, indices)`` yielding :class:`SensitivityChunk` in
-        any order, e.g. :class:`~accord.analysis.scaleout.DaskExecutor`. Default: the
+        any order, e.g. :class:`~accord.experiments.executors.DaskExecutor`. Default: the
         chunks one after another in this process. The results do not depend on it.
 
     Returns

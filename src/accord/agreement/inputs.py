@@ -2,33 +2,29 @@
 
 Built from a scenario at a date, with levers and actor types applied, through the same
 ``value_of`` hook as :func:`accord.scenario.arrays.arrays_from_scenario`, so a Monte Carlo
-sampler gets a leading draw axis. The method is described in :mod:`accord.analysis.agreement`.
+sampler gets a leading draw axis. The method is described in :mod:`accord.agreement`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
 
-from accord.analysis.levers import apply_edit, resolve_levers
-from accord.analysis.timeline import interpolate_cost, parse_date, snapshot_at
-from accord.analysis.types import resolve_types
 from accord.errors import ParameterError
 from accord.scenario.arrays import ValueOf, midpoint
+from accord.scenario.case import Case, TypeChoice, interpolate_cost
+from accord.scenario.edits import apply_edit
 from accord.scenario.schema import Lever, Scenario
 
 Utility = Literal["linear", "quadratic"]
 #: A zone exists when the smallest total relaxation is at most this (utility units).
 TOL = 1e-9
-_SLACK = 1e-9
-
-
-
-# --------------------------------------------------------------------------- arrays
+#: Slack added to acceptance constraints when a package must sit strictly inside the zone.
+SLACK = 1e-9
 
 
 @dataclass(frozen=True, eq=False)
@@ -105,25 +101,23 @@ class AgreementArrays:
 
 
 def agreement_arrays(
-    scenario: Scenario,
+    case: Case | Scenario,
     *,
     at: Any = None,
     levers: Sequence[str | Lever] = (),
-    types: Mapping[str, str] | Iterable[str] | None = None,
+    types: TypeChoice = None,
     value_of: ValueOf = midpoint,
 ) -> AgreementArrays:
-    """The scenario's agreement inputs as arrays, at a date, with levers and types.
+    """The agreement inputs of a case as arrays.
 
     Parameters
     ----------
-    scenario : Scenario
+    case : Case or Scenario
+        The case analysed; a scenario is resolved with ``at``, ``levers`` and ``types``
+        (see :meth:`accord.scenario.case.Case.resolve`), which are ignored for a case.
     at : date or str, optional
-        The case at this date: the latest snapshot on or before it and every cost path
-        at it (see :mod:`accord.analysis.timeline`). Default: the base case.
     levers : sequence of str or Lever
-        Levers applied after the snapshot's edits, in this order.
     types : mapping of actor id to type id, or iterable of ``"ACTOR=TYPE"``, optional
-        Alternative types whose stances replace the actor's.
     value_of : callable ``(path, Uncertain) -> float or ndarray of shape (D,)``
         As in :func:`accord.scenario.arrays.arrays_from_scenario`. Paths:
         ``stances[k].position|salience|expects``, ``actors[k].capability``,
@@ -143,9 +137,9 @@ def agreement_arrays(
     ParameterError
         A bad date, an unknown lever or type.
     """
-    date = parse_date(at) if at is not None else None
-    chosen_levers = resolve_levers(scenario, levers)
-    chosen_types = resolve_types(scenario, types)
+    case = Case.of(case, at=at, levers=levers, types=types)
+    scenario, date = case.scenario, case.date
+    chosen_levers, chosen_types = case.levers, case.types
     actors, issues = scenario.actors, scenario.issues
     aidx = {a.id: k for k, a in enumerate(actors)}
     iidx = {i.id: k for k, i in enumerate(issues)}
@@ -190,7 +184,7 @@ def agreement_arrays(
     hold_deal = get("hold_probability", scenario.hold_probability)
 
     edits = []
-    snap = snapshot_at(scenario, date) if date is not None else None
+    snap = case.snapshot
     if snap is not None:
         k, s = snap
         for j, e in enumerate(s.edits):
@@ -261,8 +255,8 @@ def agreement_arrays(
         status_quo=sq,
         date=date,
         snapshot=snap[1].label if snap is not None else None,
-        levers=tuple(lv.id for _, lv in chosen_levers),
-        types={a: t.id for a, (_, t) in chosen_types.items()},
+        levers=case.lever_ids,
+        types=case.type_ids,
     )
 
 

@@ -1,6 +1,6 @@
 """What one deal means for each veto player: the zone, the packages, the blockers and what would close their gap.
 
-The equations and their sources are set out in :mod:`accord.analysis.agreement`.
+The equations and their sources are set out in :mod:`accord.agreement`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from accord.analysis.bargaining import Deal, Problem, _weights
+from accord.agreement.bargaining import Deal, Problem, bargaining_weights
 
 # --------------------------------------------------------------------------- results
 
@@ -236,7 +236,7 @@ def analyse_deal(problem: Problem, cover: np.ndarray | None = None, *, detail: b
     if deal.nV and deal.nv:
         ideals, ys = zip(*(deal.ideal(li) for li in range(deal.nV)), strict=True)
         ideals_a = np.array(ideals)
-        y_nash = deal.nash(_weights(problem, deal), ideals_a, ys)
+        y_nash = deal.nash(bargaining_weights(problem, deal), ideals_a, ys)
         y_ks = deal.kalai_smorodinsky(ideals_a)
         z_nash, z_ks = deal.package(y_nash), deal.package(y_ks)
     else:

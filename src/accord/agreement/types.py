@@ -20,7 +20,7 @@ Diagnostic proposals
     could accept and an expansionist one would refuse). A proposal is a partial deal on
     the issues where the two types differ (every other issue stays at no deal) and is
     found with a linear program, for the linear utility of
-    :mod:`accord.analysis.agreement`:
+    :mod:`accord.agreement`:
 
     maximise m subject to  G_T1(x) ≥ m,  G_T2(x) ≤ −m,  G_j(x) ≥ 0 for every other veto player j,
 
@@ -40,73 +40,26 @@ import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from scipy.optimize import linprog
 
-from accord.errors import ParameterError
-from accord.scenario.schema import ActorType, Scenario, nearest_anchor
-
-if TYPE_CHECKING:  # pragma: no cover
-    from accord.analysis.agreement import Problem, Utility
+from accord.agreement.bargaining import Deal, Problem, relax_arrays
+from accord.agreement.inputs import Utility, agreement_arrays
+from accord.scenario.case import Case, types_by_actor
+from accord.scenario.schema import Scenario, nearest_anchor
 
 __all__ = [
     "TypeVerdict",
     "Proposal",
     "ActorTypes",
-    "resolve_types",
-    "types_by_actor",
     "analyse_types",
     "separating_proposals",
 ]
 
 #: At most this many sides of T2's positions are enumerated exactly per proposal.
 MAX_PATTERNS = 256
-
-
-def types_by_actor(scenario: Scenario) -> dict[str, list[tuple[int, ActorType]]]:
-    """The scenario's types grouped by actor (file order), each with its index in ``scenario.types``."""
-    out: dict[str, list[tuple[int, ActorType]]] = {}
-    for k, t in enumerate(scenario.types):
-        out.setdefault(t.actor, []).append((k, t))
-    return out
-
-
-def resolve_types(
-    scenario: Scenario, types: Mapping[str, str] | Iterable[str] | None
-) -> dict[str, tuple[int, ActorType]]:
-    """Chosen types: ``{"russia": "expansionist"}`` or ``["russia=expansionist"]`` -> actor -> (index, type).
-
-    Raises
-    ------
-    ParameterError
-        A malformed ``ACTOR=TYPE``, an unknown actor or a type the actor does not have.
-    """
-    if not types:
-        return {}
-    if isinstance(types, Mapping):
-        pairs = list(types.items())
-    else:
-        pairs = []
-        for item in types:
-            actor, sep, type_id = str(item).partition("=")
-            if not sep or not actor.strip() or not type_id.strip():
-                raise ParameterError(f"a type must be given as ACTOR=TYPE, got {item!r}")
-            pairs.append((actor.strip(), type_id.strip()))
-    groups = types_by_actor(scenario)
-    actor_ids = {a.id for a in scenario.actors}
-    out: dict[str, tuple[int, ActorType]] = {}
-    for actor, type_id in pairs:
-        if actor not in actor_ids:
-            raise ParameterError(f"unknown actor {actor!r} in a type choice")
-        options = groups.get(actor, [])
-        match = [(k, t) for k, t in options if t.id == type_id]
-        if not match:
-            known = ", ".join(t.id for _, t in options) or "none"
-            raise ParameterError(f"unknown type {type_id!r} of {actor!r}; its types: {known}")
-        out[actor] = match[0]
-    return out
 
 
 @dataclass(frozen=True)
@@ -230,7 +183,6 @@ def separating_proposals(p1: Problem, p2: Problem, actor: str) -> tuple[float, n
     cover : ndarray of bool, shape (I,)
         The issues it covers.
     """
-    from accord.analysis.agreement import Deal
 
     a = p1.actor_ids.index(actor)
     cover = _differing_issues(p1, p2, a)
@@ -320,11 +272,8 @@ def separating_proposals(p1: Problem, p2: Problem, actor: str) -> tuple[float, n
 
 
 def analyse_types(
-    scenario: Scenario,
+    case: Case | Scenario,
     *,
-    at: Any = None,
-    levers: Sequence[str] = (),
-    types: Mapping[str, str] | Iterable[str] | None = None,
     utility: Utility = "linear",
     max_combinations: int = 256,
 ) -> list[ActorTypes]:
@@ -332,12 +281,9 @@ def analyse_types(
 
     Parameters
     ----------
-    scenario : Scenario
-    at, levers
-        The case analysed (see :func:`accord.analysis.agreement.agreement_arrays`).
-    types : mapping or iterable, optional
-        Types chosen for the case; the actor whose types are varied takes each of its
-        types in turn, the others keep their chosen type (or the base stances).
+    case : Case or Scenario
+        The case analysed; the actor whose types are varied takes each of its types in
+        turn, the others keep the type chosen in the case (or the base stances).
     utility : {"linear", "quadratic"}
     max_combinations : int
         With several actors with types, the joint probability of a zone is computed over
@@ -348,9 +294,9 @@ def analyse_types(
     list of ActorTypes
         One per actor with types, in the order of the file.
     """
-    from accord.analysis.agreement import Problem, agreement_arrays, relax_arrays
-
-    chosen = {a: t.id for a, (_, t) in resolve_types(scenario, types).items()}
+    case = Case.of(case)
+    scenario = case.scenario
+    chosen = case.type_ids
     groups = types_by_actor(scenario)
     if not groups:
         return []
@@ -361,7 +307,7 @@ def analyse_types(
     def run(choice: Mapping[str, str]) -> Any:
         key = tuple(sorted(choice.items()))
         if key not in results:
-            arrays = agreement_arrays(scenario, at=at, levers=levers, types=dict(choice))
+            arrays = agreement_arrays(case.with_types(dict(choice)))
             results[key] = relax_arrays(arrays, utility=utility)
             problems[key] = Problem.from_arrays(arrays, utility)
         return results[key]

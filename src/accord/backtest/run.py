@@ -22,7 +22,7 @@ a group label per issue, the legislative proposal in DEU III):
 
 :func:`backtest_deu3` runs every registered model (and three baselines: the
 reference point, the middle of the scale, the Commission's position) over the DEU III
-issues (:mod:`accord.analysis.deu3`) and summarises the errors overall and per
+issues (:mod:`accord.backtest.deu3`) and summarises the errors overall and per
 legislative procedure, each model's difference in MAE from the compromise model with
 a bootstrap confidence interval, and the empirical coverage of the intervals.
 """
@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from accord.analysis.deu3 import ACTORS, Capability, Deu3, capabilities, group_arrays, groups, load_deu3
+from accord.backtest.deu3 import ACTORS, Capability, Deu3, capabilities, group_arrays, groups, load_deu3
 from accord.errors import ModelError
 from accord.models.base import get_model, model_names
 
@@ -261,7 +261,7 @@ def model_forecasts(data: Deu3, model: str, capability: np.ndarray, *, grouping:
                     params: dict[str, Any] | None = None, seed: int = 0) -> tuple[np.ndarray, int]:
     """Run ``model`` on every scenario of ``data`` and collect one forecast per issue.
 
-    Each scenario (a proposal's issues, or one issue; see :func:`accord.analysis.deu3.groups`)
+    Each scenario (a proposal's issues, or one issue; see :func:`accord.backtest.deu3.groups`)
     gets its own generator, seeded with ``[seed, scenario number]``.
 
     Returns
@@ -380,12 +380,12 @@ def backtest_deu3(
     Parameters
     ----------
     data : Deu3, optional
-        Default: the packaged copy (:func:`accord.analysis.deu3.load_deu3`).
+        Default: the packaged copy (:func:`accord.backtest.deu3.load_deu3`).
     models : sequence of str, optional
         Registered model names or aliases; default every registered model. The
         compromise model is always included, first: it is the reference of the differences.
     capability : {"equal", "gdp", "council_votes"}
-        See :func:`accord.analysis.deu3.capabilities`.
+        See :func:`accord.backtest.deu3.capabilities`.
     council_date : {"introduction", "adoption"}
         The date that picks the Council's voting rule under ``council_votes``.
     grouping : {"proposal", "issue"}

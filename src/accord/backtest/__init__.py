@@ -1,0 +1,1 @@
+"""Backtests: the models scored against real negotiation outcomes (the DEU III data set)."""

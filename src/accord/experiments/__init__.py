@@ -1,0 +1,1 @@
+"""Experiments over a scenario's uncertain inputs: Monte Carlo and sensitivity analysis."""
