@@ -186,11 +186,12 @@ def test_partial_deal_when_the_comprehensive_one_fails():
     assert part.deals[0].nash["x"] == 50
 
 
-def test_hold_probability_discounts_the_terms():
-    """Half a chance the deal holds: G_A = 0.5 (0.5 − a) + 0.1 and G_B = 0.5 (a − 0.5) + 0.2.
+def test_hold_probability_discounts_the_terms_and_the_cost_saved():
+    """Half a chance the deal holds; when it fails the war resumes and its cost is borne again.
 
-    Zone a in [0.1, 0.7]; Nash: 0.35 − 0.5 a = 0.5 a − 0.05, a = 0.4. The same with the
-    deal's hold probability instead of the issue's.
+    G_A = 0.5 (0.5 − a) + 0.5 · 0.1 and G_B = 0.5 (a − 0.5) + 0.5 · 0.2: zone a in
+    [0.3, 0.6]; Nash: 0.3 − 0.5 a = 0.5 a − 0.15, a = 0.45. The same with the deal's hold
+    probability instead of the issue's.
     """
     for where in ("issue", "deal"):
         if where == "issue":
@@ -200,8 +201,8 @@ def test_hold_probability_discounts_the_terms():
         else:
             sc = one_issue(hold_probability=0.5)
         deal = analyse_agreement(sc, partial=False).deal
-        assert deal.zone["x"] == pytest.approx((10, 70), abs=1e-6), where
-        assert deal.nash["x"] == pytest.approx(40, abs=1e-6), where
+        assert deal.zone["x"] == pytest.approx((30, 60), abs=1e-6), where
+        assert deal.nash["x"] == pytest.approx(45, abs=1e-6), where
 
 
 def test_a_third_veto_player():

@@ -5,19 +5,49 @@ The equations and their sources are set out in :mod:`accord.agreement`.
 
 from __future__ import annotations
 
+import copy
+import itertools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
-from scipy.optimize import linprog, minimize
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp, minimize
 
 from accord.agreement.inputs import SLACK, TOL, AgreementArrays, Utility
 from accord.errors import ModelError, ParameterError
 
+#: Most boxes enumerated for the Nash solution with indivisible issues or requirements.
+MAX_BOXES = 64
+
 # --------------------------------------------------------------------------- one problem
+
+
+@dataclass(frozen=True, eq=False)
+class Requirement:
+    """A requirement on normalised scales: at least ``k`` of the conditions must hold.
+
+    Attributes
+    ----------
+    actor, k : int
+    issue : ndarray of int, shape (C,)
+    at_least : ndarray of bool, shape (C,)
+    value : ndarray, shape (C,)
+        On [0, 1].
+    """
+
+    actor: int
+    k: int
+    issue: np.ndarray
+    at_least: np.ndarray
+    value: np.ndarray
+
+    def holds(self, z: np.ndarray) -> np.ndarray:
+        """Which conditions hold at package ``z`` (shape (I,)), shape (C,)."""
+        x = z[self.issue]
+        return np.where(self.at_least, x >= self.value - 1e-9, x <= self.value + 1e-9)
 
 
 @dataclass(frozen=True, eq=False)
@@ -32,11 +62,29 @@ class Problem:
     sal : ndarray, shape (A, I)
         Salience; 0 where absent.
     w : ndarray, shape (A, I)
-        Weight of each utility term: salience times hold probability.
+        Weight of each utility term when the deal holds: salience times hold probability.
+    wc, pic : ndarray, shape (A, I)
+        The term of a collapsed deal with carry-over ``κ``: weight ``s (1 − h) κ^m``
+        (``m`` 1 linear, 2 quadratic) and virtual position ``(π − (1 − κ) ε) / κ``, so that
+        ``s (1 − h) f(κ z + (1 − κ) ε − π) = wc f(z − pic)``; ``wc`` is 0 where ``κ`` is 0.
+    hold : ndarray, shape (I,)
+        Chance each issue's terms hold (the deal's hold probability included).
+    deal_hold : float
+        The deal's own hold probability (for actors without stances).
     cost, cap : ndarray, shape (A,)
     veto, present : ndarray of bool, shape (A, I)
     sq, lo, span : ndarray, shape (I,)
         Status quo on [0, 1]; scale minimum and width.
+    line_actor, line_issue : ndarray of int, shape (R,)
+    line_at_least : ndarray of bool, shape (R,)
+    line_value : ndarray, shape (R,)
+        Red-line bounds on [0, 1].
+    line_real : ndarray of bool, shape (R,)
+        Bounds held in this draw.
+    line_credibility : ndarray, shape (R,)
+    requirements : tuple of Requirement
+    options : tuple of (ndarray or None), length I
+        Allowed values of indivisible issues, on [0, 1].
     quadratic : bool
     """
 
@@ -54,6 +102,29 @@ class Problem:
     lo: np.ndarray
     span: np.ndarray
     quadratic: bool = False
+    wc: np.ndarray | None = None
+    pic: np.ndarray | None = None
+    hold: np.ndarray | None = None
+    deal_hold: float = 1.0
+    line_actor: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    line_issue: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    line_at_least: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    line_value: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    line_real: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    line_credibility: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    requirements: tuple[Requirement, ...] = ()
+    options: tuple[np.ndarray | None, ...] = ()
+
+    def __post_init__(self) -> None:
+        shape = self.pi.shape
+        if self.wc is None:
+            object.__setattr__(self, "wc", np.zeros(shape))
+        if self.pic is None:
+            object.__setattr__(self, "pic", self.pi.copy())
+        if self.hold is None:
+            object.__setattr__(self, "hold", np.ones(shape[1]))
+        if not self.options:
+            object.__setattr__(self, "options", (None,) * shape[1])
 
     @classmethod
     def from_arrays(cls, arrays: AgreementArrays, utility: Utility = "linear") -> Problem:
@@ -64,13 +135,27 @@ class Problem:
         lo, span = arrays.scale_min, arrays.scale_max - arrays.scale_min
         present = arrays.present
         sal = np.where(present, arrays.salience, 0.0)
+        pi = np.where(present, (np.nan_to_num(arrays.position) - lo) / span, 0.0)
+        eps = np.where(present, (np.nan_to_num(arrays.expects) - lo) / span, 0.0)
+        hold = np.asarray(arrays.hold, dtype=float)
+        kappa = arrays.carry_over if len(arrays.carry_over) else np.zeros(len(lo))
+        quadratic = utility == "quadratic"
+        carried = (kappa > 0)[None, :] & present
+        safe_k = np.where(kappa > 0, kappa, 1.0)[None, :]
+        pic = np.where(carried, (pi - (1.0 - safe_k) * eps) / safe_k, pi)
+        wc = np.where(carried, sal * (1.0 - hold)[None, :] * safe_k ** (2 if quadratic else 1), 0.0)
+        requirements = tuple(
+            Requirement(r.actor, r.k, r.issue, r.at_least, (r.value - lo[r.issue]) / span[r.issue])
+            for r in arrays.requirements
+        )
+        options = tuple(None if o is None else (o - lo[q]) / span[q] for q, o in enumerate(arrays.options))
         return cls(
             actor_ids=arrays.actor_ids,
             issue_ids=arrays.issue_ids,
-            pi=np.where(present, (np.nan_to_num(arrays.position) - lo) / span, 0.0),
-            eps=np.where(present, (np.nan_to_num(arrays.expects) - lo) / span, 0.0),
+            pi=pi,
+            eps=eps,
             sal=sal,
-            w=sal * arrays.hold[None, :],
+            w=sal * hold[None, :],
             cost=np.asarray(arrays.no_deal_cost, dtype=float),
             cap=np.asarray(arrays.capability, dtype=float),
             veto=arrays.veto,
@@ -78,11 +163,36 @@ class Problem:
             sq=(arrays.status_quo - lo) / span,
             lo=lo,
             span=span,
-            quadratic=utility == "quadratic",
+            quadratic=quadratic,
+            wc=wc,
+            pic=pic,
+            hold=hold,
+            deal_hold=float(arrays.deal_hold),
+            line_actor=arrays.red_actor,
+            line_issue=arrays.red_issue,
+            line_at_least=arrays.red_at_least,
+            line_value=(arrays.red_value - lo[arrays.red_issue]) / span[arrays.red_issue],
+            line_real=np.asarray(arrays.red_real, dtype=bool),
+            line_credibility=np.asarray(arrays.red_credibility, dtype=float),
+            requirements=requirements,
+            options=options or (None,) * len(lo),
         )
 
     def with_utility(self, utility: Utility) -> Problem:
         return replace(self, quadratic=utility == "quadratic")
+
+    def with_real(self, real: np.ndarray) -> Problem:
+        """The same problem with red-line bounds held where ``real`` (shape (R,)) is True."""
+        return replace(self, line_real=np.asarray(real, dtype=bool))
+
+    @property
+    def n_lines(self) -> int:
+        return len(self.line_actor)
+
+    @property
+    def hard(self) -> bool:
+        """True when red lines, requirements or indivisible issues constrain the packages."""
+        return bool(self.line_real.any() or self.requirements or any(o is not None for o in self.options))
 
     def f(self, d: np.ndarray) -> np.ndarray:
         """Loss of a distance on the normalised scale: ``|d|`` or ``d²``."""
@@ -91,13 +201,19 @@ class Problem:
     def to_scale(self, z: np.ndarray) -> np.ndarray:
         return self.lo + self.span * np.asarray(z, dtype=float)
 
-    def cost_share(self) -> np.ndarray:
-        """Each actor's no-deal cost spread over its issues by salience, shape (A, I).
+    def relief(self) -> np.ndarray:
+        """The share of its no-deal cost each actor is spared, on average, by each issue's terms, shape (A, I).
 
-        Actors without stances carry nothing.
+        ``h_p s_ip / Σ_q s_iq``: the cost of conflict is avoided on an issue only if its
+        terms hold; actors without stances carry nothing here.
         """
         total = self.sal.sum(axis=1, keepdims=True)
-        return np.divide(self.cost[:, None] * self.sal, total, out=np.zeros_like(self.sal), where=total > 0)
+        share = np.divide(self.sal, total, out=np.zeros_like(self.sal), where=total > 0)
+        return share * self.hold[None, :]
+
+    def cost_share(self) -> np.ndarray:
+        """Each actor's expected cost avoided on each issue, ``c_i h_p s_ip / Σ_q s_iq``, shape (A, I)."""
+        return self.cost[:, None] * self.relief()
 
     def terms(self, z: np.ndarray) -> np.ndarray:
         """Each actor's surplus term on each issue at package ``z``, shape (A, I); sums to ``G``.
@@ -106,14 +222,40 @@ class Problem:
         ----------
         z : ndarray, shape (I,)
         """
-        gain = self.w * (self.f(self.eps - self.pi) - self.f(z[None, :] - self.pi))
+        zz = z[None, :]
+        gain = self.w * (self.f(self.eps - self.pi) - self.f(zz - self.pi))
+        gain = gain + self.wc * (self.f(self.eps - self.pic) - self.f(zz - self.pic))
         return np.where(self.present, gain, 0.0) + self.cost_share()
 
     def surplus(self, z: np.ndarray, cover: np.ndarray | None = None) -> np.ndarray:
         """``G_i`` of a deal covering ``cover`` (default all issues) at package ``z``, shape (A,)."""
         cover = np.ones(self.pi.shape[1], dtype=bool) if cover is None else np.asarray(cover, dtype=bool)
         bare = (self.sal.sum(axis=1) == 0) & bool(cover.all())
-        return self.terms(z)[:, cover].sum(axis=1) + np.where(bare, self.cost, 0.0)
+        return self.terms(z)[:, cover].sum(axis=1) + np.where(bare, self.cost * self.deal_hold, 0.0)
+
+    def hard_ok(self, z: np.ndarray, actors: np.ndarray, cover: np.ndarray | None = None) -> bool:
+        """True when package ``z`` meets every held red line, requirement and option of ``actors``.
+
+        Parameters
+        ----------
+        z : ndarray, shape (I,)
+        actors : ndarray of bool, shape (A,)
+            The actors whose limits count (the deal's veto players).
+        cover : ndarray of bool, shape (I,), optional
+            Covered issues (red lines and options apply there only).
+        """
+        cover = np.ones(len(z), dtype=bool) if cover is None else cover
+        for r in np.flatnonzero(self.line_real & actors[self.line_actor] & cover[self.line_issue]):
+            x, v = z[self.line_issue[r]], self.line_value[r]
+            if (self.line_at_least[r] and x < v - 1e-9) or (not self.line_at_least[r] and x > v + 1e-9):
+                return False
+        for req in self.requirements:
+            if actors[req.actor] and req.holds(z).sum() < req.k:
+                return False
+        for q, opts in enumerate(self.options):
+            if opts is not None and cover[q] and np.min(np.abs(opts - z[q])) > 1e-9:
+                return False
+        return True
 
 
 def _safe_log(g: np.ndarray, delta: float = 1e-12) -> tuple[np.ndarray, np.ndarray]:
@@ -144,7 +286,9 @@ class Deal:
         An actor left out of the veto players (for probes of its type).
     """
 
-    def __init__(self, problem: Problem, cover: np.ndarray | None = None, exclude: int | None = None) -> None:
+    def __init__(self, problem: Problem, cover: np.ndarray | None = None, exclude: int | None = None, *,
+                 surplus: np.ndarray | None = None, lines: np.ndarray | None = None,
+                 requirements: np.ndarray | None = None) -> None:
         p = problem
         n_a, n_i = p.pi.shape
         cover = np.ones(n_i, dtype=bool) if cover is None else np.asarray(cover, dtype=bool)
@@ -158,28 +302,62 @@ class Deal:
         self.nV = len(self.V)
         total = p.sal.sum(axis=1)
         covered = p.sal[:, cover].sum(axis=1)
-        share = np.divide(covered, total, out=np.full(n_a, 1.0 if cover.all() else 0.0), where=total > 0)
-        self.share = share
+        self.share = np.divide(covered, total, out=np.full(n_a, 1.0 if cover.all() else 0.0), where=total > 0)
+        bare = p.deal_hold if cover.all() else 0.0
+        self.relief = np.where(total > 0, p.relief()[:, cover].sum(axis=1), bare)
         col = {int(q): j for j, q in enumerate(self.C)}
-        pairs = [(li, int(q)) for li, i in enumerate(self.V) for q in self.C if p.w[i, q] > 0]
+        pairs = [(li, int(q), False) for li, i in enumerate(self.V) for q in self.C if p.w[i, q] > 0]
+        pairs += [(li, int(q), True) for li, i in enumerate(self.V) for q in self.C if p.wc[i, q] > 0]
         self.nz, self.nv = len(self.C), len(pairs)
-        self.pl = np.array([li for li, _ in pairs], dtype=int)
+        self.pl = np.array([li for li, _, _ in pairs], dtype=int)
         self.pa = self.V[self.pl] if pairs else np.zeros(0, dtype=int)
-        self.pq = np.array([q for _, q in pairs], dtype=int)
-        self.pz = np.array([col[q] for _, q in pairs], dtype=int)
-        self.pw = p.w[self.pa, self.pq] if pairs else np.zeros(0)
-        self.ppi = p.pi[self.pa, self.pq] if pairs else np.zeros(0)
+        self.pq = np.array([q for _, q, _ in pairs], dtype=int)
+        self.pz = np.array([col[q] for _, q, _ in pairs], dtype=int)
+        carried = np.array([c for _, _, c in pairs], dtype=bool)
+        self.pw = np.where(carried, p.wc[self.pa, self.pq], p.w[self.pa, self.pq]) if pairs else np.zeros(0)
+        self.ppi = np.where(carried, p.pic[self.pa, self.pq], p.pi[self.pa, self.pq]) if pairs else np.zeros(0)
         self.peps = p.eps[self.pa, self.pq] if pairs else np.zeros(0)
         self.G = np.zeros((self.nV, self.nz + self.nv))
         if pairs:
             self.G[self.pl, self.nz + np.arange(self.nv)] = self.pw
-        self.g0 = (p.cost * share)[self.V] + np.bincount(
+        self.g0 = (p.cost * self.relief)[self.V] + np.bincount(
             self.pl, weights=self.pw * p.f(self.peps - self.ppi), minlength=self.nV
         )
+        self.rows_of = np.arange(self.nV) if surplus is None else np.flatnonzero(np.asarray(surplus)[self.V])
         self.free = np.ones(self.nz, dtype=bool)
         self.free[self.pz] = False
         self._z_last = p.sq[self.C].copy()
         self.lps = 0
+        self._init_hard(vmask, lines, requirements)
+
+    def _init_hard(self, vmask: np.ndarray, lines: np.ndarray | None, requirements: np.ndarray | None) -> None:
+        """Red lines, requirements and options of this deal's veto players on its covered issues."""
+        p = self.problem
+        held = p.line_real if lines is None else np.asarray(lines, dtype=bool) & p.line_real
+        self.L = np.flatnonzero(held & vmask[p.line_actor] & self.cover[p.line_issue])
+        col = np.full(p.pi.shape[1], -1)
+        col[self.C] = np.arange(self.nz)
+        self.lz = col[p.line_issue[self.L]]
+        lo, hi = np.zeros(self.nz), np.ones(self.nz)
+        for r, j in zip(self.L, self.lz, strict=True):
+            if p.line_at_least[r]:
+                lo[j] = max(lo[j], p.line_value[r])
+            else:
+                hi[j] = min(hi[j], p.line_value[r])
+        self.box_lo, self.box_hi = lo, hi
+        self.box_ok = bool(np.all(lo <= hi + 1e-12))
+        use = np.ones(len(p.requirements), dtype=bool) if requirements is None else np.asarray(requirements, bool)
+        self.reqs = [(k, req) for k, req in enumerate(p.requirements) if use[k] and vmask[req.actor]]
+        self.opts = [(j, p.options[q]) for j, q in enumerate(self.C) if p.options[q] is not None]
+        self.integer = bool(self.reqs or self.opts)
+        if self.integer and p.quadratic:
+            raise ParameterError("indivisible issues (options) and requirements need the linear utility")
+        self.col = col
+
+    @property
+    def box(self) -> list[tuple[float, float]]:
+        """Bounds of ``z`` from the held red lines (an empty interval where two of them conflict)."""
+        return [(float(a), float(b)) for a, b in zip(self.box_lo, self.box_hi, strict=True)]
 
     # ---- building blocks
 
@@ -196,26 +374,158 @@ class Deal:
 
     def _solve(self, c: np.ndarray, A: np.ndarray | None, b: np.ndarray | None,
                extra_bounds: Sequence[tuple[float | None, float | None]] = (),
-               z_bounds: Sequence[tuple[float, float]] | None = None) -> Any:
-        """Minimise ``c @ y`` over ``y = [z, v, extra]`` subject to ``A y ≤ b`` and ``v ≤ −f(z − p)``."""
+               z_bounds: Sequence[tuple[float, float]] | None = None,
+               relax_hard: bool = False, slack: tuple[np.ndarray, np.ndarray] | None = None) -> Any:
+        """Minimise ``c @ y`` over ``y = [z, v, extra]`` subject to ``A y ≤ b``, ``v ≤ −f(z − p)`` and the limits.
+
+        The limits of the veto players (red lines, requirements, options) are appended
+        after the caller's variables (see :meth:`_hard_block`). Red lines bound ``z``
+        directly unless ``relax_hard`` makes them rows with a relaxation variable each, or
+        ``slack`` widens them by fixed amounts. With requirements or options the program is
+        a mixed-integer one (HiGHS through :func:`scipy.optimize.milp`).
+        """
         n = len(c)
         A = np.zeros((0, n)) if A is None else A
         b = np.zeros(0) if b is None else b
-        z_bounds = list(z_bounds or [(0.0, 1.0)] * self.nz)
+        if z_bounds is None:
+            if relax_hard:
+                z_bounds = [(0.0, 1.0)] * self.nz
+            else:
+                z_bounds = self._widened_box(slack)
+                if any(lo > hi + 1e-12 for lo, hi in z_bounds):
+                    raise ModelError("the red lines of the veto players conflict: no package meets them all")
+                z_bounds = [(lo, max(lo, hi)) for lo, hi in z_bounds]
+        z_bounds = list(z_bounds)
+        Ah, bh, hb, hc, hint = self._hard_block(n, relax_hard, slack)
+        m = len(hb)
+        if m or len(Ah):
+            c = np.concatenate([c, hc])
+            A = np.vstack([np.hstack([A, np.zeros((len(A), m))]), Ah])
+            b = np.concatenate([b, bh])
+        extra = list(extra_bounds) + hb
         self.lps += 1
         if self.problem.quadratic:
-            res = self._solve_smooth(c, A, b, list(extra_bounds), z_bounds)
+            res = self._solve_smooth(c, A, b, extra, z_bounds)
         else:
-            pa, pb = self.plane_rows(n)
+            pa, pb = self.plane_rows(len(c))
             A_ub, b_ub = np.vstack([pa, A]), np.concatenate([pb, b])
-            bounds = z_bounds + [(-1.0, 0.0)] * self.nv + list(extra_bounds)
-            res = linprog(c, A_ub=A_ub if len(A_ub) else None, b_ub=b_ub if len(b_ub) else None,
-                          bounds=bounds, method="highs")
+            bounds = z_bounds + [(-1.0, 0.0)] * self.nv + extra
+            if hint.any():
+                res = self._milp(c, A_ub, b_ub, bounds, np.concatenate([np.zeros(len(c) - m), hint]))
+            else:
+                res = linprog(c, A_ub=A_ub if len(A_ub) else None, b_ub=b_ub if len(b_ub) else None,
+                              bounds=bounds, method="highs")
             if res.status != 0:
                 raise ModelError(f"agreement linear program failed: {res.message}")
             res.n_planes = len(pa)
         self._z_last = res.x[: self.nz].copy()
         return res
+
+    @staticmethod
+    def _milp(c: np.ndarray, A: np.ndarray, b: np.ndarray, bounds: Sequence[tuple[float | None, float | None]],
+              integrality: np.ndarray) -> Any:
+        lb = np.array([-np.inf if lo is None else lo for lo, _ in bounds], dtype=float)
+        ub = np.array([np.inf if hi is None else hi for _, hi in bounds], dtype=float)
+        constraints = [LinearConstraint(A, -np.inf, b)] if len(A) else []
+        res = milp(c, integrality=integrality, bounds=Bounds(lb, ub), constraints=constraints)
+        if res.x is None:
+            return SimpleNamespace(status=2, message=res.message, x=None, fun=None)
+        return SimpleNamespace(status=0 if res.status == 0 else res.status, message=res.message, x=res.x,
+                               fun=float(res.fun), ineqlin=SimpleNamespace(marginals=np.zeros(len(A))))
+
+    def _widened_box(self, slack: tuple[np.ndarray, np.ndarray] | None) -> list[tuple[float, float]]:
+        """The red-line box with each held bound ``r`` of :attr:`L` moved out by ``slack[0][r]``."""
+        if slack is None:
+            return self.box
+        p = self.problem
+        lo, hi = np.zeros(self.nz), np.ones(self.nz)
+        for k, (r, j) in enumerate(zip(self.L, self.lz, strict=True)):
+            if p.line_at_least[r]:
+                lo[j] = max(lo[j], p.line_value[r] - slack[0][k])
+            else:
+                hi[j] = min(hi[j], p.line_value[r] + slack[0][k])
+        return [(float(a), float(b)) for a, b in zip(lo, hi, strict=True)]
+
+    @property
+    def n_conditions(self) -> int:
+        return sum(len(req.issue) for _, req in self.reqs)
+
+    def _hard_block(self, n: int, relax: bool, slack: tuple[np.ndarray, np.ndarray] | None
+                    ) -> tuple[np.ndarray, np.ndarray, list[tuple[float | None, float | None]], np.ndarray, np.ndarray]:
+        """Rows and variables for the limits, appended after ``n`` variables.
+
+        Variables, in order: ``t`` per held red line (when ``relax``: ``z ≥ v − t`` or
+        ``z ≤ v + t``, cost 1 each), a binary per option of each indivisible issue
+        (``z = Σ_k o_k b_k``, ``Σ_k b_k = 1``), a binary ``y`` per condition of each
+        requirement (``z ≥ v − (1 − y)`` or ``z ≤ v + (1 − y)``, ``Σ y ≥ k``; an uncovered
+        issue stays at the status quo) and, when ``relax``, a ``t`` per condition.
+
+        Returns
+        -------
+        A : ndarray, shape (rows, n + m)
+        b : ndarray, shape (rows,)
+        bounds : list of (low, high), length m
+        cost : ndarray, shape (m,)
+        integrality : ndarray, shape (m,)
+        """
+        p = self.problem
+        n_line = len(self.L) if relax else 0
+        n_opt = sum(len(v) for _, v in self.opts)
+        n_cond = self.n_conditions
+        n_ct = n_cond if relax else 0
+        m = n_line + n_opt + n_cond + n_ct
+        rows: list[np.ndarray] = []
+        rhs: list[float] = []
+
+        def row() -> np.ndarray:
+            r = np.zeros(n + m)
+            rows.append(r)
+            return r
+
+        for k, (r, j) in enumerate(zip(self.L[:n_line], self.lz[:n_line], strict=True)):
+            a = row()
+            sign = -1.0 if p.line_at_least[r] else 1.0
+            a[j], a[n + k] = sign, -1.0
+            rhs.append(sign * p.line_value[r])
+        col = n + n_line
+        for j, values in self.opts:
+            a, b = row(), row()
+            a[j], b[j] = 1.0, -1.0
+            a[col : col + len(values)], b[col : col + len(values)] = -values, values
+            rhs += [0.0, 0.0]
+            s1, s2 = row(), row()
+            s1[col : col + len(values)], s2[col : col + len(values)] = 1.0, -1.0
+            rhs += [1.0, -1.0]
+            col += len(values)
+        ycol, tcol = col, col + n_cond
+        widen = slack[1] if slack is not None else np.zeros(n_cond)
+        c_idx = 0
+        for _, req in self.reqs:
+            total = row()
+            for issue, at_least, value in zip(req.issue, req.at_least, req.value, strict=True):
+                a = row()
+                sign = -1.0 if at_least else 1.0
+                jz = self.col[issue]
+                a[ycol + c_idx] = 1.0
+                if relax:
+                    a[tcol + c_idx] = -1.0
+                bound = sign * value + 1.0 + widen[c_idx]
+                if jz >= 0:
+                    a[jz] = sign
+                    rhs.append(bound)
+                else:
+                    rhs.append(bound - sign * p.sq[issue])
+                total[ycol + c_idx] = -1.0
+                c_idx += 1
+            rhs_total = -float(req.k)
+            rhs.insert(len(rhs) - len(req.issue), rhs_total)
+        bounds: list[tuple[float | None, float | None]] = (
+            [(0.0, None)] * n_line + [(0.0, 1.0)] * (n_opt + n_cond) + [(0.0, None)] * n_ct
+        )
+        cost = np.concatenate([np.ones(n_line), np.zeros(n_opt + n_cond), np.ones(n_ct)])
+        integrality = np.concatenate([np.zeros(n_line), np.ones(n_opt + n_cond), np.zeros(n_ct)])
+        A = np.array(rows) if rows else np.zeros((0, n + m))
+        return A, np.array(rhs, dtype=float), bounds, cost, integrality
 
     def _solve_smooth(self, c: np.ndarray, A: np.ndarray, b: np.ndarray,
                       extra_bounds: list[tuple[float | None, float | None]],
@@ -356,27 +666,45 @@ class Deal:
     def relax(self, closest: bool = False) -> Relaxation:
         """The smallest total relaxation that opens a zone, with its fairest split.
 
+        The relaxation is ``Σ_i e_i + Σ_r t_r``: ``e_i`` lowers veto player ``i``'s
+        reservation value (utility units), ``t_r`` moves red-line bound ``r`` (or a
+        requirement's condition) by a share of the issue's scale. A zone exists when it
+        is 0.
+
         Parameters
         ----------
         closest : bool
             Also find the relaxed package closest to the status quo (one more program).
         """
-        n_a = self.problem.pi.shape[0]
+        p = self.problem
+        n_a = p.pi.shape[0]
         e_full = np.zeros(n_a)
         lam = np.zeros(n_a)
-        if self.nV == 0 or self.nv == 0:
-            return Relaxation(self.problem.actor_ids, True, 0.0, e_full, self.package(None), lam)
+        line_gap = np.zeros(p.n_lines)
+        hard = bool(len(self.L) or self.integer)
+        if self.nV == 0 or (self.nv == 0 and not hard):
+            return Relaxation(p.actor_ids, True, 0.0, e_full, self.package(None), lam, line_gap)
         n0 = self.nz + self.nv
         n = n0 + self.nV
         c = np.zeros(n)
         c[n0:] = 1.0
         A, b = self._zone_rows(n)
         A[:, n0:] = -np.eye(self.nV)
-        res = self._solve(c, A, b, [(0.0, None)] * self.nV)
+        res = self._solve(c, A, b, [(0.0, None)] * self.nV, relax_hard=True)
         gap = max(float(res.fun), 0.0)
-        lam[self.V] = -res.ineqlin.marginals[res.n_planes :]
+        lam[self.V] = -res.ineqlin.marginals[res.n_planes : res.n_planes + self.nV]
         if gap <= TOL:
-            return Relaxation(self.problem.actor_ids, True, 0.0, e_full, self.package(res.x), lam)
+            return Relaxation(p.actor_ids, True, 0.0, e_full, self.package(res.x), lam, line_gap)
+        n_line = len(self.L)
+        t_lines = np.maximum(res.x[n : n + n_line], 0.0)
+        t_lines[t_lines <= TOL] = 0.0
+        n_opt = sum(len(v) for _, v in self.opts)
+        start = n + n_line + n_opt + self.n_conditions
+        t_conds = np.maximum(res.x[start : start + self.n_conditions], 0.0)
+        t_conds[t_conds <= TOL] = 0.0
+        line_gap[self.L] = t_lines
+        slack_t = (t_lines + 1e-12, t_conds + 1e-12)
+        budget = max(gap - float(t_lines.sum() + t_conds.sum()), 0.0)
         n2 = n + 1
         c2 = np.zeros(n2)
         c2[-1] = 1.0
@@ -387,16 +715,17 @@ class Deal:
         cap = np.zeros((self.nV, n2))
         cap[:, n0:n] = np.eye(self.nV)
         cap[:, -1] = -1.0
-        slack = gap * 1e-6 + 1e-9 if self.problem.quadratic else 1e-9
+        slack = gap * 1e-6 + 1e-9 if p.quadratic else 1e-9
         try:
             res2 = self._solve(
                 c2,
                 np.vstack([A2, total, cap]),
-                np.concatenate([b2, [gap * (1 + 1e-9) + slack], np.zeros(self.nV)]),
+                np.concatenate([b2, [budget * (1 + 1e-9) + slack], np.zeros(self.nV)]),
                 [(0.0, None)] * (self.nV + 1),
+                slack=slack_t,
             )
         except ModelError:
-            res2 = SimpleNamespace(x=np.concatenate([res.x, [float(np.max(res.x[n0:]))]]))
+            res2 = SimpleNamespace(x=np.concatenate([res.x[:n], [float(np.max(res.x[n0:n]))]]))
         e = np.maximum(res2.x[n0:n], 0.0)
         e[e <= TOL] = 0.0
         e_full[self.V] = e
@@ -408,15 +737,91 @@ class Deal:
             A3, b3 = self._zone_rows(n3, slack=e + SLACK)
             Ac, bc = self._closest_rows(n3, n0)
             try:
-                y = self._solve(c3, np.vstack([A3, Ac]), np.concatenate([b3, bc]), [(0.0, None)] * self.nz).x
+                y = self._solve(c3, np.vstack([A3, Ac]), np.concatenate([b3, bc]), [(0.0, None)] * self.nz,
+                                slack=slack_t).x
             except ModelError:
                 y = res2.x
-        return Relaxation(self.problem.actor_ids, False, gap, e_full, self.package(y), lam)
+        return Relaxation(p.actor_ids, False, gap, e_full, self.package(y), lam, line_gap)
+
+    def feasible(self) -> bool:
+        """True when some package meets every counted surplus constraint and every limit (a zone exists)."""
+        n0 = self.nz + self.nv
+        rows = self.rows_of
+        A = np.zeros((len(rows), n0))
+        A[:, :n0] = -self.G[rows]
+        try:
+            self._solve(np.zeros(n0), A, self.g0[rows])
+        except ModelError:
+            return False
+        return True
+
+    def min_relaxation(self, lines: Sequence[int] = (), actors: Sequence[int] = ()) -> tuple[float, np.ndarray] | None:
+        """The least relaxation of the given red-line bounds and surplus constraints that opens a zone.
+
+        Parameters
+        ----------
+        lines : sequence of int
+            Indices into ``problem``'s red lines (among :attr:`L`) that may move; the rest hold.
+        actors : sequence of int
+            Actor indices (among :attr:`V`) whose reservation value may be lowered.
+
+        Returns
+        -------
+        (total, amounts) or None
+            ``amounts`` has one entry per given line (share of the issue's scale) then one
+            per given actor (utility units); None when no such relaxation opens a zone.
+        """
+        p = self.problem
+        n0 = self.nz + self.nv
+        pos_l = [int(np.flatnonzero(self.L == r)[0]) for r in lines]
+        pos_a = [int(np.flatnonzero(self.V == a)[0]) for a in actors]
+        m = len(pos_l) + len(pos_a)
+        n = n0 + m
+        c = np.ones(n)
+        c[:n0] = 0.0
+        rows = self.rows_of
+        A = np.zeros((len(rows), n))
+        A[:, :n0] = -self.G[rows]
+        for k, li in enumerate(pos_a):
+            hit = np.flatnonzero(rows == li)
+            if len(hit):
+                A[hit[0], n0 + len(pos_l) + k] = -1.0
+        b = self.g0[rows].copy()
+        moved = set(pos_l)
+        lo_h, hi_h = np.zeros(self.nz), np.ones(self.nz)
+        for k, (r, j) in enumerate(zip(self.L, self.lz, strict=True)):
+            if k in moved:
+                continue
+            if p.line_at_least[r]:
+                lo_h[j] = max(lo_h[j], p.line_value[r])
+            else:
+                hi_h[j] = min(hi_h[j], p.line_value[r])
+        if np.any(lo_h > hi_h + 1e-12):
+            return None
+        extra_rows = []
+        extra_b = []
+        for k, pl in enumerate(pos_l):
+            r, j = self.L[pl], self.lz[pl]
+            row = np.zeros(n)
+            sign = -1.0 if p.line_at_least[r] else 1.0
+            row[j], row[n0 + k] = sign, -1.0
+            extra_rows.append(row)
+            extra_b.append(sign * p.line_value[r])
+        if extra_rows:
+            A = np.vstack([A, np.array(extra_rows)])
+            b = np.concatenate([b, extra_b])
+        try:
+            res = self._solve(c, A, b, [(0.0, None)] * m,
+                              z_bounds=[(float(a), float(max(a, bb))) for a, bb in zip(lo_h, hi_h, strict=True)])
+        except ModelError:
+            return None
+        amounts = np.maximum(res.x[n0:n], 0.0)
+        return float(amounts.sum()), amounts
 
     def interval(self, j: int) -> tuple[float, float]:
         """The zone on covered issue ``C[j]``: min and max of ``z_j`` (normalised)."""
-        if self.free[j]:
-            return 0.0, 1.0
+        if self.free[j] and not self.integer:
+            return self.box[j]
         n = self.nz + self.nv
         A, b = self._zone_rows(n)
         c = np.zeros(n)
@@ -473,6 +878,80 @@ class Deal:
              ideal_ys: Sequence[np.ndarray] | None = None) -> np.ndarray:
         """The Nash bargaining package (variables ``[z, v]``); call only when a zone exists.
 
+        With indivisible issues or requirements the zone is a union of boxes (one per
+        choice of options and of the conditions each requirement meets); the solution is
+        the best of the continuous solutions over those boxes, enumerated up to
+        :data:`MAX_BOXES` (beyond, the box of the max-min package).
+        """
+        if not self.integer:
+            return self._nash_continuous(weights, ideals, ideal_ys)
+        best: tuple[float, np.ndarray] | None = None
+        inc = weights > 0
+        for box in self._boxes():
+            sub = self._restricted(box)
+            if not sub.feasible():
+                continue
+            y = sub._nash_continuous(weights)
+            g = self.g0 + self.G @ y[: self.nz + self.nv]
+            score = float(weights[inc] @ _safe_log(g[inc])[0])
+            if best is None or score > best[0] + 1e-12:
+                best = (score, y)
+        if best is None:
+            return self.margin()[1]
+        return best[1]
+
+    def _boxes(self) -> list[list[tuple[float, float]]]:
+        """The boxes whose union is the set of packages meeting the options and requirements."""
+        base = self.box
+        choices: list[list[list[tuple[int, float, float]]]] = []
+        for j, values in self.opts:
+            inside = [float(v) for v in values if base[j][0] - 1e-12 <= v <= base[j][1] + 1e-12]
+            choices.append([[(j, v, v)] for v in inside])
+        for _, req in self.reqs:
+            alternatives = []
+            for subset in itertools.combinations(range(len(req.issue)), req.k):
+                bounds, ok = [], True
+                for c in subset:
+                    q, v = int(req.issue[c]), float(req.value[c])
+                    jz = self.col[q]
+                    if jz < 0:
+                        sq = float(self.problem.sq[q])
+                        ok &= bool(sq >= v - 1e-9) if req.at_least[c] else bool(sq <= v + 1e-9)
+                    elif req.at_least[c]:
+                        bounds.append((int(jz), v, 1.0))
+                    else:
+                        bounds.append((int(jz), 0.0, v))
+                if ok:
+                    alternatives.append(bounds)
+            choices.append(alternatives)
+        count = math.prod(len(c) for c in choices)
+        if count > MAX_BOXES:
+            z = self.margin()[1][: self.nz]
+            choices = [[alt for alt in c if all(lo - 1e-9 <= z[j] <= hi + 1e-9 for j, lo, hi in alt)][:1]
+                       for c in choices]
+        boxes = []
+        for combo in itertools.product(*choices):
+            box = [list(b) for b in base]
+            for alt in combo:
+                for j, lo, hi in alt:
+                    box[j][0], box[j][1] = max(box[j][0], lo), min(box[j][1], hi)
+            if all(lo <= hi + 1e-12 for lo, hi in box):
+                boxes.append([(lo, max(lo, hi)) for lo, hi in box])
+        return boxes
+
+    def _restricted(self, box: Sequence[tuple[float, float]]) -> Deal:
+        """This deal on one box: no integer structure, the box as its red-line bounds."""
+        sub = copy.copy(self)
+        sub.box_lo = np.array([lo for lo, _ in box], dtype=float)
+        sub.box_hi = np.array([hi for _, hi in box], dtype=float)
+        sub.opts, sub.reqs, sub.integer = [], [], False
+        sub._z_last = np.clip(self._z_last, sub.box_lo, sub.box_hi)
+        return sub
+
+    def _nash_continuous(self, weights: np.ndarray, ideals: np.ndarray | None = None,
+                         ideal_ys: Sequence[np.ndarray] | None = None) -> np.ndarray:
+        """The Nash bargaining package without integer structure (see :meth:`nash`).
+
         Parameters
         ----------
         weights : ndarray, shape (nV,)
@@ -509,12 +988,12 @@ class Deal:
                 return self._closest(np.zeros(self.nV), fallback=ideal_ys[0] if len(ideal_ys) else np.zeros(n0))
             y0 = np.mean([ideal_ys[k] for k in inc], axis=0)[:n0].copy()
         wn = weights[inc] / weights[inc].sum()
-        z_bounds = [(0.0, 1.0)] * self.nz
+        z_bounds = list(self.box)
         for j in np.flatnonzero(self.free):
-            sq = float(self.problem.sq[self.C[j]])
+            sq = min(max(float(self.problem.sq[self.C[j]]), z_bounds[j][0]), z_bounds[j][1])
             z_bounds[j] = (sq, sq)
             y0[j] = sq
-        z0 = np.clip(y0[: self.nz], 0.0, 1.0)
+        z0 = np.clip(y0[: self.nz], [lo for lo, _ in z_bounds], [hi for _, hi in z_bounds])
         if self.problem.quadratic:
             jac_rows = np.zeros((self.nV, self.nz))
 
@@ -545,7 +1024,9 @@ class Deal:
 
     def _nash_cells(self, inc: np.ndarray, wn: np.ndarray, z0: np.ndarray,
                     z_bounds: Sequence[tuple[float, float]]) -> np.ndarray:
-        breaks = [np.unique(np.concatenate([[0.0, 1.0], self.ppi[self.pz == j]])) for j in range(self.nz)]
+        breaks = [np.unique(np.clip(np.concatenate([list(z_bounds[j]), self.ppi[self.pz == j]]), *z_bounds[j]))
+                  if z_bounds[j][0] < z_bounds[j][1] else np.array(z_bounds[j], dtype=float)
+                  for j in range(self.nz)]
         cell = np.array([min(int(np.searchsorted(b, z, side="right")) - 1, len(b) - 2)
                          for b, z in zip(breaks, z0, strict=True)])
         fixed = np.array([lo == hi for lo, hi in z_bounds])
@@ -621,7 +1102,10 @@ class Relaxation:
     z : ndarray, shape (I,)
         A package achieving it, on [0, 1] (status quo on uncovered issues).
     lam : ndarray, shape (A,)
-        Dual values of the acceptance constraints (a certificate when there is no zone).
+        Dual values of the acceptance constraints (a certificate when there is no zone;
+        zeros for a mixed-integer program).
+    line_gap : ndarray, shape (R,)
+        How far each red-line bound moves in the relaxation (share of the issue's scale).
     """
 
     actor_ids: tuple[str, ...]
@@ -630,6 +1114,7 @@ class Relaxation:
     actor_gap: np.ndarray
     z: np.ndarray
     lam: np.ndarray
+    line_gap: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
 def relax_arrays(arrays: AgreementArrays, utility: Utility = "linear") -> Relaxation:
@@ -661,9 +1146,9 @@ def zone_batch(arrays: AgreementArrays, utility: Utility = "linear") -> tuple[np
     zone = np.zeros(n_d, dtype=bool)
     gap = np.zeros(n_d)
     actor_gap = np.zeros((n_d, n_a))
-    accepts = _batch_acceptance(arrays, utility)
+    accepts = batch_acceptance(arrays, utility)
     pending = np.ones(n_d, dtype=bool)
-    pending[accepts(np.asarray(_normalised_sq(arrays)))] = False
+    pending[accepts(np.asarray(normalised_status_quo(arrays)))] = False
     zone[~pending] = True
     for d in range(n_d):
         if not pending[d]:
@@ -679,24 +1164,58 @@ def zone_batch(arrays: AgreementArrays, utility: Utility = "linear") -> tuple[np
     return zone, gap, actor_gap
 
 
-def _normalised_sq(arrays: AgreementArrays) -> np.ndarray:
+def normalised_status_quo(arrays: AgreementArrays) -> np.ndarray:
     return (arrays.status_quo - arrays.scale_min) / (arrays.scale_max - arrays.scale_min)
 
 
-def _batch_acceptance(arrays: AgreementArrays, utility: Utility) -> Any:
-    """``accepts(z) -> bool (D,)``: draws in which every veto player accepts package ``z`` (on [0, 1])."""
+def batch_acceptance(arrays: AgreementArrays, utility: Utility) -> Any:
+    """``accepts(z) -> bool (D,)``: draws in which every veto player accepts package ``z`` (on [0, 1]).
+
+    The same surplus as :meth:`Problem.terms`, for every draw at once, and every held
+    red line, requirement and option of the comprehensive deal's veto players.
+    """
     lo, span = arrays.scale_min, arrays.scale_max - arrays.scale_min
     present = arrays.present
     pi = np.where(present, (np.nan_to_num(arrays.position) - lo) / span, 0.0)
     eps = np.where(present, (np.nan_to_num(arrays.expects) - lo) / span, 0.0)
     sal = np.where(present, arrays.salience, 0.0)
-    w = sal * arrays.hold[:, None, :]
-    base = (w * _loss(eps - pi, utility)).sum(axis=-1) + arrays.no_deal_cost
+    hold = arrays.hold[:, None, :]
+    w = sal * hold
+    m = 2 if utility == "quadratic" else 1
+    kappa = arrays.carry_over if len(arrays.carry_over) else np.zeros(len(lo))
+    carried = (kappa > 0)[None, None, :] & present[None]
+    safe_k = np.where(kappa > 0, kappa, 1.0)
+    pic = np.where(carried, (pi - (1.0 - safe_k) * eps) / safe_k, pi)
+    wc = np.where(carried, sal * (1.0 - hold) * safe_k**m, 0.0)
+    total = sal.sum(axis=-1)
+    relief = np.divide((sal * hold).sum(axis=-1), total, out=np.zeros_like(total), where=total > 0)
+    relief = np.where(total > 0, relief, np.asarray(arrays.deal_hold)[..., None])
+    base = (w * _loss(eps - pi, utility) + wc * _loss(eps - pic, utility)).sum(axis=-1)
+    base = base + arrays.no_deal_cost * relief
     veto = arrays.veto.any(axis=1)
+    lines = np.flatnonzero(veto[arrays.red_actor]) if arrays.n_red_lines else np.zeros(0, dtype=int)
+    real = np.broadcast_to(arrays.red_real, (arrays.n_draws, arrays.n_red_lines))[:, lines]
+    line_z = (arrays.red_value[lines] - lo[arrays.red_issue[lines]]) / span[arrays.red_issue[lines]]
+    reqs = [r for r in arrays.requirements if veto[r.actor]]
+    options = [(q, (o - lo[q]) / span[q]) for q, o in enumerate(arrays.options) if o is not None]
 
     def accepts(z: np.ndarray) -> np.ndarray:
-        g = base - (w * _loss(z[None, None, :] - pi, utility)).sum(axis=-1)
-        return np.all((g >= 1e-12) | ~veto[None, :], axis=1)
+        zz = z[None, None, :]
+        g = base - (w * _loss(zz - pi, utility) + wc * _loss(zz - pic, utility)).sum(axis=-1)
+        ok = np.all((g >= 1e-12) | ~veto[None, :], axis=1)
+        if len(lines):
+            x = z[arrays.red_issue[lines]]
+            broken = np.where(arrays.red_at_least[lines], x < line_z - 1e-9, x > line_z + 1e-9)
+            ok &= ~(real & broken[None, :]).any(axis=1)
+        for q, o in options:
+            if np.min(np.abs(o - z[q])) > 1e-9:
+                return np.zeros_like(ok)
+        for r in reqs:
+            x = (r.value - lo[r.issue]) / span[r.issue]
+            held = np.where(r.at_least, z[r.issue] >= x - 1e-9, z[r.issue] <= x + 1e-9)
+            if held.sum() < r.k:
+                return np.zeros_like(ok)
+        return ok
 
     return accepts
 

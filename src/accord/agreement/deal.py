@@ -110,8 +110,12 @@ class DealResult:
     blockers : tuple of Blocker
         Largest gap first.
     reservation : dict of str to dict
-        Veto player -> ``expects_utility`` (``U_i(e_i)``), ``no_deal_cost`` and
-        ``reservation`` (their difference).
+        Veto player -> ``expects_utility`` (``U_i(e_i)``), ``no_deal_cost`` (the expected
+        cost a deal spares it: each issue's share of the cost times its hold probability)
+        and ``reservation`` (their difference).
+    line_gap : dict of int to float
+        Red-line bound (index into the problem's red lines) -> how far the relaxation
+        moves it, in points of the issue's scale (bounds that do not move are left out).
     """
 
     issues: tuple[str, ...]
@@ -128,6 +132,7 @@ class DealResult:
     relaxed: dict[str, float] = field(default_factory=dict)
     blockers: tuple[Blocker, ...] = ()
     reservation: dict[str, dict[str, float]] = field(default_factory=dict)
+    line_gap: dict[int, float] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -145,6 +150,7 @@ class DealResult:
             "relaxed": dict(self.relaxed),
             "blockers": [b.to_json() for b in self.blockers],
             "reservation": {k: dict(v) for k, v in self.reservation.items()},
+            "line_gap": {str(k): v for k, v in self.line_gap.items()},
         }
 
 
@@ -193,14 +199,14 @@ def analyse_deal(problem: Problem, cover: np.ndarray | None = None, *, detail: b
     for a in deal.V:
         qs = deal.C[problem.present[a, deal.C]]
         expects_u = float(-np.sum(problem.sal[a, qs] * problem.f(problem.eps[a, qs] - problem.pi[a, qs])))
-        c = float(problem.cost[a] * deal.share[a])
+        c = float(problem.cost[a] * deal.relief[a])
         reservation[aids[a]] = {"expects_utility": expects_u, "no_deal_cost": c, "reservation": expects_u - c}
     actor_gap = {aids[a]: float(rel.actor_gap[a]) for a in deal.V}
     if not rel.zone_exists:
         x = problem.to_scale(rel.z)
         blockers = []
         if detail:
-            terms_now = problem.w * (problem.f(rel.z[None, :] - problem.pi) - problem.f(problem.eps - problem.pi))
+            terms_now = problem.cost_share() - problem.terms(rel.z)
             for a in np.argsort(-rel.actor_gap, kind="stable"):
                 e = float(rel.actor_gap[a])
                 if e <= 0:
@@ -213,8 +219,8 @@ def analyse_deal(problem: Problem, cover: np.ndarray | None = None, *, detail: b
                         pos = float(problem.to_scale(problem.pi[a])[q])
                         binding.append(BindingTerm(ids[q], loss, float(x[q]), pos, shift))
                 binding.sort(key=lambda t: -t.loss)
-                share = float(deal.share[a])
-                blockers.append(Blocker(aids[a], e, e / share if share > 0 else None, tuple(binding)))
+                relief = float(deal.relief[a])
+                blockers.append(Blocker(aids[a], e, e / relief if relief > 0 else None, tuple(binding)))
         return DealResult(
             issues=covered,
             veto=veto,
@@ -224,6 +230,8 @@ def analyse_deal(problem: Problem, cover: np.ndarray | None = None, *, detail: b
             relaxed={ids[q]: float(x[q]) for q in deal.C},
             blockers=tuple(blockers),
             reservation=reservation,
+            line_gap={int(r): float(g * problem.span[problem.line_issue[r]])
+                      for r, g in enumerate(rel.line_gap) if g > 0},
         )
     margin = deal.margin()[0] if deal.nV else None
     if not detail:

@@ -50,6 +50,28 @@ class AgreementArrays:
     veto : ndarray of bool, shape (A, I)
         True where the actor's consent is needed for a deal covering the issue.
     scale_min, scale_max, status_quo : ndarray, shape (I,)
+    red_actor, red_issue : ndarray of int, shape (R,)
+        The actor and issue of each red-line bound (a red line with both ``at_least``
+        and ``at_most`` gives two bounds).
+    red_at_least : ndarray of bool, shape (R,)
+        True for a lower bound (``at_least``), False for an upper one.
+    red_value : ndarray, shape (R,)
+        The bound on the issue's scale.
+    red_credibility : ndarray, shape (R,) or (D, R)
+        Probability that the red line is real rather than a posture.
+    red_real : ndarray of bool, shape (R,) or (D, R)
+        Whether each bound is held in this case (every one, unless a sampler drew
+        some as postures).
+    red_source : tuple of str, length R
+        Where each bound was set (``stances[k].red_line``, ``types[k].stances[j].red_line``,
+        ``levers[k].edits[j]``, ``timeline[k].edits[j]``).
+    requirements : tuple of RequirementArrays
+    options : tuple of (ndarray or None), length I
+        The values an indivisible issue can take (scale units); None for a divisible one.
+    carry_over : ndarray, shape (I,)
+        Share of a concession that stays in force when the deal collapses.
+    deal_hold : ndarray, shape () or (D,)
+        The deal's own hold probability (``hold`` already includes it).
     date : date or None
         The date analysed.
     snapshot : str or None
@@ -72,10 +94,34 @@ class AgreementArrays:
     scale_min: np.ndarray
     scale_max: np.ndarray
     status_quo: np.ndarray
+    red_actor: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    red_issue: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    red_at_least: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    red_value: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    red_credibility: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    red_real: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    red_source: tuple[str, ...] = ()
+    requirements: tuple[RequirementArrays, ...] = ()
+    options: tuple[np.ndarray | None, ...] = ()
+    carry_over: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    deal_hold: np.ndarray = field(default_factory=lambda: np.asarray(1.0))
     date: dt.date | None = None
     snapshot: str | None = None
     levers: tuple[str, ...] = ()
     types: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def n_red_lines(self) -> int:
+        return len(self.red_actor)
+
+    def red_label(self, r: int) -> dict[str, Any]:
+        """Red-line bound ``r`` as ``{actor, issue, bound, value}`` (ids and scale units)."""
+        return {
+            "actor": self.actor_ids[int(self.red_actor[r])],
+            "issue": self.issue_ids[int(self.red_issue[r])],
+            "bound": "at_least" if self.red_at_least[r] else "at_most",
+            "value": float(self.red_value[r]),
+        }
 
     @property
     def batched(self) -> bool:
@@ -97,7 +143,42 @@ class AgreementArrays:
             capability=self.capability[d],
             no_deal_cost=self.no_deal_cost[d],
             hold=self.hold[d],
+            red_credibility=self.red_credibility[d] if self.red_credibility.ndim == 2 else self.red_credibility,
+            red_real=self.red_real[d] if self.red_real.ndim == 2 else self.red_real,
+            deal_hold=self.deal_hold[d] if self.deal_hold.ndim else self.deal_hold,
         )
+
+    def with_real(self, real: np.ndarray) -> AgreementArrays:
+        """The same arrays with red lines held where ``real`` is True, shape (R,) or (D, R)."""
+        real = np.asarray(real, dtype=bool)
+        if real.shape[-1:] != (self.n_red_lines,):
+            raise ValueError(f"real must end in {self.n_red_lines} red lines, got shape {real.shape}")
+        return replace(self, red_real=real)
+
+
+@dataclass(frozen=True, eq=False)
+class RequirementArrays:
+    """A requirement ``at_least_k`` of conditions, resolved to indices.
+
+    Attributes
+    ----------
+    actor : int
+    k : int
+    issue : ndarray of int, shape (C,)
+    at_least : ndarray of bool, shape (C,)
+        True for ``at_least`` conditions, False for ``at_most``.
+    value : ndarray, shape (C,)
+        Scale units.
+    source : str
+        ``actors[a].requires[j]``.
+    """
+
+    actor: int
+    k: int
+    issue: np.ndarray
+    at_least: np.ndarray
+    value: np.ndarray
+    source: str
 
 
 def agreement_arrays(
@@ -124,7 +205,9 @@ def agreement_arrays(
         ``actors[k].no_deal_cost``, ``actors[k].no_deal_cost_path[j].value``,
         ``issues[k].hold_probability``, ``hold_probability``,
         ``types[k].stances[j].position|salience|expects``,
-        ``timeline[k].edits[j].set|add|multiply``, ``levers[k].edits[j].set|add|multiply``.
+        ``timeline[k].edits[j].set|add|multiply``, ``levers[k].edits[j].set|add|multiply``,
+        ``stances[k].red_line.credibility``, ``types[k].stances[j].red_line.credibility``,
+        ``timeline[k].edits[j].credibility``, ``levers[k].edits[j].credibility``.
 
     Returns
     -------
@@ -150,10 +233,26 @@ def agreement_arrays(
         return np.asarray(value_of(path, value), dtype=float)
 
     stance: dict[tuple[int, int], list[Any]] = {}
+    lines: dict[tuple[int, int], dict[str, Any]] = {}
+
+    def set_line(a: int, i: int, source: str, at_least: float | None, at_most: float | None,
+                 credibility: Any, replace_all: bool) -> None:
+        cur = {} if replace_all else dict(lines.get((a, i), {}))
+        for key, value in (("at_least", at_least), ("at_most", at_most)):
+            if value is not None:
+                cur[key] = (float(value), source)
+        if credibility is not None:
+            cur["credibility"] = get(f"{source}.credibility", credibility)
+        cur.setdefault("credibility", np.asarray(1.0))
+        lines[(a, i)] = cur
+
     for k, st in enumerate(scenario.stances):
         a, i = aidx[st.actor], iidx[st.issue]
         exp = get(f"stances[{k}].expects", st.expects) if st.expects is not None else np.asarray(sq[i])
         stance[(a, i)] = [get(f"stances[{k}].position", st.position), get(f"stances[{k}].salience", st.salience), exp]
+        if st.red_line is not None:
+            rl = st.red_line
+            set_line(a, i, f"stances[{k}].red_line", rl.at_least, rl.at_most, rl.credibility, True)
     for actor_id, (k, typ) in chosen_types.items():
         a = aidx[actor_id]
         for j, ts in enumerate(typ.stances):
@@ -170,6 +269,9 @@ def agreement_arrays(
                 if value is not None:
                     cur[n] = get(f"types[{k}].stances[{j}].{name}", value)
             stance[(a, i)] = cur
+            if ts.red_line is not None:
+                rl = ts.red_line
+                set_line(a, i, f"types[{k}].stances[{j}].red_line", rl.at_least, rl.at_most, rl.credibility, True)
 
     capability = [get(f"actors[{k}].capability", a.capability) for k, a in enumerate(actors)]
     cost = []
@@ -184,19 +286,26 @@ def agreement_arrays(
     hold_deal = get("hold_probability", scenario.hold_probability)
 
     edits = []
-    snap = case.snapshot
-    if snap is not None:
-        k, s = snap
-        for j, e in enumerate(s.edits):
-            op, value = e.operation
-            edits.append((e, get(f"timeline[{k}].edits[{j}].{op}", value)))
+    groups = []
+    if case.snapshot is not None:
+        k, snap = case.snapshot
+        groups.append((f"timeline[{k}]", snap.edits))
     for k, lever in chosen_levers:
-        prefix = f"levers[{k}]" if k is not None else f"levers[{lever.id}]"
-        for j, e in enumerate(lever.edits):
+        groups.append((f"levers[{k}]" if k is not None else f"levers[{lever.id}]", lever.edits))
+    for prefix, group in groups:
+        for j, e in enumerate(group):
+            if e.edits_red_line:
+                try:
+                    a, i = aidx[e.actor], iidx[e.issue]
+                except KeyError as exc:
+                    raise ParameterError(f"an edit of red_line refers to unknown {exc.args[0]!r}") from None
+                set_line(a, i, f"{prefix}.edits[{j}]", e.at_least, e.at_most, e.credibility, False)
+                continue
             op, value = e.operation
             edits.append((e, get(f"{prefix}.edits[{j}].{op}", value)))
 
     shapes = [np.shape(x) for v in stance.values() for x in v]
+    shapes += [np.shape(line["credibility"]) for line in lines.values()]
     shapes += [np.shape(x) for x in (*capability, *cost, *hold_issue, hold_deal)]
     shapes += [np.shape(v) for _, v in edits]
     lead = np.broadcast_shapes(*shapes) if shapes else ()
@@ -239,6 +348,26 @@ def agreement_arrays(
             veto[aidx[v], i] = True
     if not veto.any():
         veto = present.copy()
+
+    bounds = [(a, i, kind == "at_least", value, source, line["credibility"])
+              for (a, i), line in lines.items()
+              for kind in ("at_least", "at_most") if kind in line
+              for value, source in [line[kind]]]
+    credibility = (np.stack([np.clip(np.broadcast_to(b[5], lead), 0.0, 1.0) for b in bounds], axis=-1)
+                   if bounds else np.zeros((*lead, 0)))
+    requirements = tuple(
+        RequirementArrays(
+            actor=k,
+            k=req.at_least_k,
+            issue=np.array([iidx[c.issue] for c in req.of], dtype=int),
+            at_least=np.array([c.bound[0] == "at_least" for c in req.of], dtype=bool),
+            value=np.array([c.bound[1] for c in req.of], dtype=float),
+            source=f"actors[{k}].requires[{j}]",
+        )
+        for k, actor in enumerate(actors)
+        for j, req in enumerate(actor.requires)
+    )
+    options = tuple(None if (v := i.option_values()) is None else np.array(v, dtype=float) for i in issues)
     return AgreementArrays(
         actor_ids=tuple(aidx),
         issue_ids=tuple(iidx),
@@ -254,7 +383,18 @@ def agreement_arrays(
         scale_max=hi,
         status_quo=sq,
         date=date,
-        snapshot=snap[1].label if snap is not None else None,
+        snapshot=case.snapshot[1].label if case.snapshot is not None else None,
+        red_actor=np.array([b[0] for b in bounds], dtype=int),
+        red_issue=np.array([b[1] for b in bounds], dtype=int),
+        red_at_least=np.array([b[2] for b in bounds], dtype=bool),
+        red_value=np.array([b[3] for b in bounds], dtype=float),
+        red_credibility=credibility,
+        red_real=np.ones(len(bounds), dtype=bool),
+        red_source=tuple(b[4] for b in bounds),
+        requirements=requirements,
+        options=options,
+        carry_over=np.array([i.carry_over for i in issues], dtype=float),
+        deal_hold=np.clip(np.asarray(state["hold_deal"], dtype=float), 0.0, 1.0),
         levers=case.lever_ids,
         types=case.type_ids,
     )

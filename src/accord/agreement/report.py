@@ -4,16 +4,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
+
 from accord.agreement.bargaining import Problem
+from accord.agreement.conflict import Limit, Opening, conflict_set, openings
 from accord.agreement.deal import DealResult, analyse_deal
 from accord.agreement.inputs import Utility, agreement_arrays
 from accord.agreement.levers import LeverEffect, rank_levers
 from accord.agreement.partial import PartialDeals, partial_deals
+from accord.agreement.probability import ZoneProbability
 from accord.agreement.timeline import TimePoint, evaluate_timeline
 from accord.agreement.types import ActorTypes, analyse_types
 from accord.errors import ParameterError
@@ -58,6 +63,19 @@ class AgreementReport:
     levers_ranked : tuple of LeverEffect
     timeline : tuple of TimePoint
     types_report : tuple of ActorTypes
+    conflict : tuple of Limit
+        Why there is no zone: an irreducible set of limits no package meets.
+    openings : tuple of Opening
+        The least changes that would open a zone, most likely first.
+    red_lines : tuple of dict
+        Every red-line bound of the case: actor, issue, bound, value, credibility, where
+        it was set, its evidence, whether it is held and whether it binds.
+    probability : ZoneProbability or None
+        P(zone) over draws, when asked for.
+    problem : Problem or None
+        The comprehensive deal's problem (ids and scales for the JSON).
+    track_record : str or None
+        One sentence on the models' record against real outcomes, given by the caller.
     timings : dict of str to float
         Seconds spent on each part.
     """
@@ -73,7 +91,55 @@ class AgreementReport:
     levers_ranked: tuple[LeverEffect, ...] = ()
     timeline: tuple[TimePoint, ...] = ()
     types_report: tuple[ActorTypes, ...] = ()
+    conflict: tuple[Limit, ...] = ()
+    openings: tuple[Opening, ...] = ()
+    red_lines: tuple[dict[str, Any], ...] = ()
+    probability: ZoneProbability | None = None
+    problem: Problem | None = None
+    track_record: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def unconstrained(self) -> tuple[str, ...]:
+        """Issues whose zone interval is the whole scale: no veto player limits them."""
+        out = []
+        for issue in self.scenario.issues:
+            lo, hi = self.deal.zone.get(issue.id, (None, None))
+            if lo is not None and lo <= issue.scale.min + 1e-6 and hi >= issue.scale.max - 1e-6:
+                out.append(issue.id)
+        return tuple(out)
+
+    @property
+    def caveats(self) -> list[str]:
+        """What the verdict rests on: the reading of the red lines, the draws, the track record."""
+        out = []
+        held = [r for r in self.red_lines if r["held"]]
+        if self.red_lines:
+            out.append(f"It holds every one of the {len(held)} red-line bounds as stated; each may be a posture "
+                       f"(credibility {min(r['credibility'] for r in held):.2f}–"
+                       f"{max(r['credibility'] for r in held):.2f})." if held else
+                       "No red line is held in this reading.")
+        else:
+            out.append("The scenario states no red lines: every demand can be traded against gains elsewhere.")
+        if self.probability is not None:
+            pr = self.probability
+            out.append(f"Drawing every range and each red line as real with its credibility, a zone exists in "
+                       f"{100 * pr.p_zone:.1f}% of {len(pr.zone)} draws (± {100 * pr.p_zone_se:.1f}).")
+        if self.track_record:
+            out.append(self.track_record)
+        return out
+
+    def limit_text(self, lim: Limit) -> str:
+        names = _names(self.scenario)
+        inames = {i.id: i.name for i in self.scenario.issues}
+        actor = names.get(self.scenario.actors[lim.actor].id, "?")
+        if lim.kind == "surplus":
+            return f"{actor} accepts nothing worth less than no deal"
+        if lim.kind == "requires":
+            return f"{actor}'s requirement of at least {lim.value:g} condition(s)"
+        issue = inames[self.scenario.issues[lim.issue].id] if lim.issue is not None else "?"
+        sign = "≥" if lim.kind == "at_least" else "≤"
+        return f"{actor}: {issue} {sign} {lim.value:g}"
 
     @property
     def verdict(self) -> str:
@@ -82,11 +148,19 @@ class AgreementReport:
         d = self.deal
         vetoes = _join([names[v] for v in d.veto])
         when = f" at {self.date.isoformat()}" if self.date else ""
+        if d.zone_exists and d.margin is not None and d.margin <= 1e-9:
+            return (
+                f"No veto player gains anything from signing{when}: packages exist that leave every veto "
+                f"player ({vetoes}) exactly as well off as without a deal, none that leaves any better off."
+            )
         if d.zone_exists:
             return (
                 f"An agreement is attainable{when}: some packages give every veto player "
-                f"({vetoes}) at least what it expects without a deal."
+                f"({vetoes}) at least what it expects without a deal and respect every red line held."
             )
+        if self.conflict and any(lim.kind != "surplus" for lim in self.conflict):
+            why = _join([self.limit_text(lim) for lim in self.conflict])
+            return f"No agreement is attainable{when}: {why} cannot all hold."
         parts = _join([f"{names[b.actor]} {b.gap:.3f}" for b in d.blockers])
         return (
             f"No agreement is attainable{when}: no package gives every veto player ({vetoes}) what it "
@@ -123,6 +197,10 @@ class AgreementReport:
                            f"most {text}.")
             if d.margin is not None:
                 out.append(f"Every veto player can gain at least {d.margin:.3f} over no deal at once.")
+            free = self.unconstrained
+            if free:
+                out.append(f"Unconstrained: no veto player limits {len(free)} of {len(sc.issues)} issues "
+                           f"({_join([inames[i] for i in free])}); their zone is the whole scale, not a finding.")
         else:
             for b in d.blockers:
                 terms = _join([f"{inames[t.issue]} ({t.loss:.3f})" for t in b.binding[:3]]) or "no single issue"
@@ -136,6 +214,13 @@ class AgreementReport:
                     line += (f", as would moving its position on {inames[t.issue]} from {t.position:.0f} "
                              f"to {t.shift_to:.0f}")
                 out.append(line + ".")
+        if self.openings:
+            first = self.openings[0]
+            if first.changes:
+                moves = _join([self._change_text(c) for c in first.changes])
+                odds = (f" (the chance that all of these are postures: {first.p_posture:.2f})"
+                        if first.p_posture is not None else "")
+                out.append(f"The cheapest opening: {moves}{odds}.")
         if self.partial is not None:
             if self.partial.size:
                 best = self.partial.deals[0]
@@ -182,6 +267,16 @@ class AgreementReport:
                 out.append(f"A probe: {at.proposals[0].describe(inames)}.")
         return out
 
+    def _change_text(self, change: Any) -> str:
+        names = _names(self.scenario)
+        lim = change.limit
+        actor = names[self.scenario.actors[lim.actor].id]
+        if lim.kind == "surplus":
+            return f"{actor} accepting {change.size:.3f} less than no deal is worth to it"
+        issue = self.scenario.issues[lim.issue].name
+        word = "at least" if lim.kind == "at_least" else "at most"
+        return f"{actor} settling for {issue} {word} {change.end:.0f} instead of {change.start:.0f}"
+
     def to_json(self) -> dict[str, Any]:
         sc = self.scenario
         d = self.deal
@@ -221,7 +316,34 @@ class AgreementReport:
             "levers": [e.to_json() for e in self.levers_ranked],
             "timeline": [t.to_json() for t in self.timeline],
             "types": [t.to_json(inames) for t in self.types_report],
+            "caveats": self.caveats,
+            "unconstrained": list(self.unconstrained),
+            "conflict": [self._limit_json(lim) for lim in self.conflict],
+            "openings": [o.to_json(self.problem) for o in self.openings] if self.problem is not None else [],
+            "red_lines": [dict(r) for r in self.red_lines],
+            **self._probability_json(),
             "timings": dict(self.timings),
+        }
+
+    def _limit_json(self, lim: Limit) -> dict[str, Any]:
+        out = lim.to_json(self.problem) if self.problem is not None else {}
+        if lim.kind in ("at_least", "at_most"):
+            match = [r for r in self.red_lines if r["index"] == lim.index]
+            if match:
+                out["source"] = match[0]["source"]
+                out["evidence"] = match[0]["evidence"]
+        return out
+
+    def _probability_json(self) -> dict[str, Any]:
+        pr = self.probability
+        if pr is None:
+            return {}
+        return {
+            "p_zone": pr.p_zone,
+            "p_zone_se": pr.p_zone_se,
+            "draws": int(len(pr.zone)),
+            "pivotal": [{**{k: r[k] for k in ("actor", "issue", "bound", "value")},
+                         "share": float(pr.pivotal[r["index"]])} for r in self.red_lines],
         }
 
 
@@ -237,6 +359,8 @@ def analyse_agreement(
     timeline: bool = True,
     with_types: bool = True,
     max_partial: int = 5,
+    probability: ZoneProbability | None = None,
+    track_record: str | None = None,
 ) -> AgreementReport:
     """The full agreement analysis of a case.
 
@@ -253,6 +377,11 @@ def analyse_agreement(
         Parts to compute (all by default).
     max_partial : int
         Largest partial deals reported in full.
+    probability : ZoneProbability, optional
+        P(zone) over draws of the same case, computed by the caller (see
+        :func:`accord.experiments.agreement.agreement_probability`).
+    track_record : str, optional
+        A sentence on the models' record, added to the caveats.
 
     Returns
     -------
@@ -268,6 +397,11 @@ def analyse_agreement(
     problem = Problem.from_arrays(arrays, utility)
     deal = analyse_deal(problem)
     timings["deal"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    conflict = conflict_set(problem) if not deal.zone_exists else ()
+    opened = openings(problem) if not deal.zone_exists else ()
+    timings["conflict"] = time.perf_counter() - start
 
     part = None
     if partial:
@@ -293,6 +427,8 @@ def analyse_agreement(
         typed = analyse_types(case, utility=utility)
         timings["types"] = time.perf_counter() - start
 
+    if ranked and opened:
+        opened = _attach_levers(scenario, opened, ranked)
     timings["total"] = sum(timings.values())
     return AgreementReport(
         scenario=scenario,
@@ -306,5 +442,89 @@ def analyse_agreement(
         levers_ranked=tuple(ranked),
         timeline=tuple(points),
         types_report=tuple(typed),
+        conflict=conflict,
+        openings=opened,
+        red_lines=_red_lines(scenario, arrays, deal, conflict),
+        probability=probability,
+        problem=problem,
+        track_record=track_record,
         timings=timings,
     )
+
+
+def _attach_levers(scenario: Scenario, opened: Sequence[Opening], ranked: Sequence[LeverEffect]
+                   ) -> tuple[Opening, ...]:
+    """Each opening with the levers or pairs that open a zone and act on the limits it changes."""
+    lever_by_id = {lv.id: lv for lv in scenario.levers}
+    actors = [a.id for a in scenario.actors]
+    issues = [i.id for i in scenario.issues]
+
+    def touches(combo: tuple[str, ...], change: Any) -> bool:
+        lim = change.limit
+        for lever_id in combo:
+            for e in lever_by_id[lever_id].edits:
+                if e.actor != actors[lim.actor]:
+                    continue
+                if lim.kind in ("at_least", "at_most"):
+                    if e.field == "red_line" and e.issue == issues[lim.issue]:
+                        return True
+                elif e.field != "red_line":
+                    return True
+        return False
+
+    opening_combos = [e.levers for e in ranked if e.zone_exists]
+    out = []
+    for o in opened:
+        combos = tuple(c for c in opening_combos if o.changes and all(touches(c, ch) for ch in o.changes))
+        out.append(replace(o, levers=combos))
+    matched = {c for o in out for c in o.levers}
+    out += [Opening((), None, (c,)) for c in opening_combos if c not in matched]
+    return tuple(out)
+
+
+def _red_line_evidence(scenario: Scenario, source: str) -> tuple[list[dict[str, str]], str | None]:
+    """The evidence and assumption of the element a red line was set by (its ``red_source`` path)."""
+    match = re.fullmatch(r"(stances|types|levers|timeline)\[(\d+)\](?:\.stances\[(\d+)\])?(?:\.edits\[\d+\])?"
+                         r"(?:\.red_line)?", source)
+    if match is None:
+        return [], None
+    section, k, j = match.group(1), int(match.group(2)), match.group(3)
+    item: Any
+    if section == "stances":
+        item = scenario.stances[k].red_line
+    elif section == "types":
+        item = scenario.types[k].stances[int(j)].red_line
+    elif section == "levers":
+        item = scenario.levers[k]
+    else:
+        item = scenario.timeline[k]
+    if item is None:
+        return [], None
+    return [{"source": e.source, "quote": e.quote} for e in item.evidence], item.assumption
+
+
+def _red_lines(scenario: Scenario, arrays: Any, deal: DealResult, conflict: Sequence[Limit]
+               ) -> tuple[dict[str, Any], ...]:
+    in_conflict = {lim.index for lim in conflict if lim.kind in ("at_least", "at_most")}
+    out = []
+    for r in range(arrays.n_red_lines):
+        label = arrays.red_label(r)
+        evidence, assumption = _red_line_evidence(scenario, arrays.red_source[r])
+        issue = scenario.issue(label["issue"])
+        zone = deal.zone.get(label["issue"])
+        touching = zone is not None and any(abs(end - label["value"]) <= 1e-6 * (issue.scale.max - issue.scale.min)
+                                            for end in zone)
+        veto = label["actor"] in deal.veto
+        binds = bool(veto and (r in in_conflict or r in deal.line_gap or touching))
+        out.append({
+            "index": r,
+            **label,
+            "credibility": float(np.mean(arrays.red_credibility[..., r])),
+            "held": bool(np.all(arrays.red_real[..., r])),
+            "veto_player": veto,
+            "binds": binds,
+            "source": arrays.red_source[r],
+            "evidence": evidence,
+            "assumption": assumption,
+        })
+    return tuple(out)

@@ -231,7 +231,9 @@ def separating_proposals(p1: Problem, p2: Problem, actor: str) -> tuple[float, n
     rhs.append(c1)
     A_fixed = np.vstack([base_a, np.array(rows)]) if rows else base_a
     b_fixed = np.concatenate([base_b, rhs])
-    bounds = [(0.0, 1.0)] * nz + [(-1.0, 0.0)] * (nv + n1) + [(-10.0, 10.0)]
+    if not deal.box_ok or deal.integer:
+        return -math.inf, None, cover
+    bounds = list(deal.box) + [(-1.0, 0.0)] * (nv + n1) + [(-10.0, 10.0)]
     c = np.zeros(n)
     c[-1] = -1.0
 

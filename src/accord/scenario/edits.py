@@ -23,10 +23,10 @@ from typing import Any
 import numpy as np
 
 from accord.errors import ParameterError
-from accord.scenario.schema import Edit, Scenario
+from accord.scenario.schema import Edit, RedLine, Scenario
 from accord.scenario.values import Uncertain
 
-__all__ = ["STANCE_FIELDS", "apply_edit", "edit_scenario"]
+__all__ = ["STANCE_FIELDS", "apply_edit", "edit_red_line", "edit_scenario"]
 
 STANCE_FIELDS = ("position", "salience", "expects")
 
@@ -66,6 +66,8 @@ def apply_edit(
     ParameterError
         An unknown actor or issue, or a stance edit where the actor has no stance.
     """
+    if edit.edits_red_line:
+        raise ValueError("red-line edits change the red lines, not these arrays (see accord.agreement.inputs)")
     op, _ = edit.operation
     try:
         a = actor_index[edit.actor] if edit.actor is not None else None
@@ -106,6 +108,15 @@ def _edit_uncertain(op: str, current: Uncertain, value: Uncertain, lo: float, hi
     return Uncertain(min(max(new.low, lo), top), min(max(new.high, lo), top))
 
 
+def edit_red_line(line: RedLine | None, edit: Edit) -> RedLine:
+    """``line`` with the bounds and credibility that ``edit`` gives replaced (created when None)."""
+    update: dict[str, Any] = {k: getattr(edit, k) for k in ("at_least", "at_most", "credibility")
+                              if getattr(edit, k) is not None}
+    if line is None:
+        return RedLine(assumption="set by an edit", **update)
+    return line.model_copy(update=update)
+
+
 def edit_scenario(scenario: Scenario, edits: Sequence[Edit]) -> Scenario:
     """``scenario`` with ``edits`` applied in order (ranges combined by interval arithmetic).
 
@@ -119,11 +130,17 @@ def edit_scenario(scenario: Scenario, edits: Sequence[Edit]) -> Scenario:
     stances = {(s.actor, s.issue): s for s in scenario.stances}
     deal_hold = scenario.hold_probability
     for edit in edits:
-        op, value = edit.operation
         if edit.actor is not None and edit.actor not in actors:
             raise ParameterError(f"an edit of {edit.field} refers to unknown actor {edit.actor!r}")
         if edit.issue is not None and edit.issue not in issues:
             raise ParameterError(f"an edit of {edit.field} refers to unknown issue {edit.issue!r}")
+        if edit.edits_red_line:
+            st = stances.get((edit.actor, edit.issue))
+            if st is None:
+                raise ParameterError(f"{edit.actor!r} has no stance on {edit.issue!r} to carry a red line")
+            stances[(edit.actor, edit.issue)] = st.model_copy(update={"red_line": edit_red_line(st.red_line, edit)})
+            continue
+        op, value = edit.operation
         if edit.field in STANCE_FIELDS:
             st = stances.get((edit.actor, edit.issue))
             if st is None:

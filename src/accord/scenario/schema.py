@@ -4,8 +4,9 @@ A scenario is a negotiation: who takes part (``actors``), what is at stake
 (``issues``, each on a scale with labelled anchors, a status quo and veto players),
 where each actor stands (``stances``, each backed by quoted ``evidence`` from a
 ``source`` or an explicit ``assumption``), and, for the agreement analysis, what
-each side expects without a deal, named ``levers``, a dated ``timeline`` and
-alternative ``types`` of an actor.
+each side expects without a deal, the limits it will not cross (``red_line`` on a
+stance, ``requires`` on an actor), issues that cannot be split (``options``), named
+``levers``, a dated ``timeline`` and alternative ``types`` of an actor.
 
 Structure (types, required fields, unknown fields) is checked by pydantic; rules
 that relate fields to each other live in :mod:`accord.scenario.validate`, which
@@ -28,7 +29,9 @@ Id = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=_ID_
 ActorKind = Literal[
     "state", "institution", "domestic_ratifier", "bloc", "organisation", "individual", "party", "firm", "other"
 ]
-EditField = Literal["position", "salience", "expects", "capability", "no_deal_cost", "hold_probability"]
+EditField = Literal[
+    "position", "salience", "expects", "capability", "no_deal_cost", "hold_probability", "red_line"
+]
 
 
 class _Spec(BaseModel):
@@ -54,6 +57,75 @@ class Source(_Spec):
     notes: str | None = None
 
 
+class Evidence(_Spec):
+    """A verbatim quote from a source."""
+
+    source: Id
+    quote: Annotated[str, StringConstraints(min_length=1)]
+
+
+class RedLine(_Spec):
+    """A limit an actor will not cross on one issue, whatever it gains elsewhere.
+
+    The actor accepts no package with the issue below ``at_least`` or above ``at_most``
+    (a reservation level per issue, Raiffa 1982; a veto threshold in ELECTRE terms).
+    ``credibility`` is the probability that the limit is real rather than a bargaining
+    posture (a number or a ``[low, high]`` range). Like a stance, a red line rests on
+    quoted ``evidence`` or states its ``assumption``.
+    """
+
+    at_least: float | None = None
+    at_most: float | None = None
+    credibility: Uncertain = Uncertain(1.0)
+    evidence: tuple[Evidence, ...] = ()
+    assumption: str | None = None
+
+    @model_validator(mode="after")
+    def _has_bound(self) -> RedLine:
+        if self.at_least is None and self.at_most is None:
+            raise ValueError("a red line needs at_least, at_most or both")
+        return self
+
+    @property
+    def bounds(self) -> tuple[tuple[str, float], ...]:
+        """The red line's bounds as ``(kind, value)`` pairs, ``at_least`` first."""
+        return tuple((k, v) for k, v in (("at_least", self.at_least), ("at_most", self.at_most)) if v is not None)
+
+
+class Condition(_Spec):
+    """One condition of a requirement: an issue at least or at most a value (exactly one of them)."""
+
+    issue: Id
+    at_least: float | None = None
+    at_most: float | None = None
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> Condition:
+        if (self.at_least is None) == (self.at_most is None):
+            raise ValueError("a condition needs exactly one of at_least, at_most")
+        return self
+
+    @property
+    def bound(self) -> tuple[str, float]:
+        """``("at_least", value)`` or ``("at_most", value)``."""
+        if self.at_least is not None:
+            return "at_least", self.at_least
+        return "at_most", float(self.at_most)  # type: ignore[arg-type]
+
+
+class Requirement(_Spec):
+    """A condition an actor sets on any deal that needs several issues: ``at_least_k`` of ``of`` must hold.
+
+    For instance a leader who must be able to show at least one of the other side's
+    demands given up in the text (audience costs, Fearon 1994; Tomz 2007).
+    """
+
+    at_least_k: int = Field(1, ge=1)
+    of: tuple[Condition, ...] = Field(min_length=1)
+    evidence: tuple[Evidence, ...] = ()
+    assumption: str | None = None
+
+
 class CostPoint(_Spec):
     """The no-deal cost of an actor at a date; costs between dates are interpolated linearly."""
 
@@ -66,7 +138,8 @@ class Actor(_Spec):
 
     ``capability`` is relative power (any non-negative unit). ``no_deal_cost`` is the
     cost of continued conflict in utility units, used by the agreement analysis;
-    ``no_deal_cost_path`` makes it change with time.
+    ``no_deal_cost_path`` makes it change with time. ``requires`` lists conditions
+    over several issues that any deal it accepts must meet.
     """
 
     id: Id
@@ -77,6 +150,7 @@ class Actor(_Spec):
     aliases: tuple[str, ...] = ()
     no_deal_cost: Uncertain = Uncertain(0.0)
     no_deal_cost_path: tuple[CostPoint, ...] = ()
+    requires: tuple[Requirement, ...] = ()
 
 
 class Scale(_Spec):
@@ -92,7 +166,10 @@ class Issue(_Spec):
 
     ``status_quo`` is the no-deal outcome; ``veto`` lists the actors whose consent any
     deal on this issue needs; ``hold_probability`` is the chance that a deal on the
-    issue is honoured.
+    issue is honoured. ``options`` makes the issue indivisible: the outcome can only
+    be one of these values (``"anchors"``: the scale's anchors; Fearon 1995).
+    ``carry_over`` is the share of a concession on the issue that stays in force when a
+    deal collapses (an army that was disbanded, Powell 2006).
     """
 
     id: Id
@@ -103,19 +180,22 @@ class Issue(_Spec):
     veto: tuple[Id, ...] = ()
     aliases: tuple[str, ...] = ()
     hold_probability: Uncertain = Uncertain(1.0)
+    options: tuple[float, ...] | Literal["anchors"] | None = None
+    carry_over: float = 0.0
 
-
-class Evidence(_Spec):
-    """A verbatim quote from a source."""
-
-    source: Id
-    quote: Annotated[str, StringConstraints(min_length=1)]
+    def option_values(self) -> tuple[float, ...] | None:
+        """The values an indivisible issue can take, sorted; None for a divisible issue."""
+        if self.options is None:
+            return None
+        values = self.scale.anchors.keys() if self.options == "anchors" else self.options
+        return tuple(sorted({float(v) for v in values}))
 
 
 class Stance(_Spec):
     """Where an actor stands on an issue, how much it cares, and why we think so.
 
-    ``expects`` is what the actor expects without a deal (default: the issue's status quo).
+    ``expects`` is what the actor expects without a deal (default: the issue's status
+    quo); ``red_line`` is a limit it will not cross on the issue.
     """
 
     actor: Id
@@ -123,16 +203,20 @@ class Stance(_Spec):
     position: Uncertain
     salience: Uncertain
     expects: Uncertain | None = None
+    red_line: RedLine | None = None
     evidence: tuple[Evidence, ...] = ()
     assumption: str | None = None
 
 
 class Edit(_Spec):
-    """One change to a scenario: ``set``, ``add`` or ``multiply`` one field.
+    """One change to a scenario: ``set``, ``add`` or ``multiply`` one field, or change a red line.
 
     ``position``, ``salience`` and ``expects`` need ``actor`` and ``issue``;
     ``capability`` and ``no_deal_cost`` need ``actor``; ``hold_probability`` takes an
-    ``issue`` (or neither, for the deal as a whole).
+    ``issue`` (or neither, for the deal as a whole). ``red_line`` needs ``actor`` and
+    ``issue`` and gives, instead of an operation, the new ``at_least``, ``at_most`` and/or
+    ``credibility`` of that actor's red line on the issue (a red line is created when the
+    actor has none there).
     """
 
     field: EditField
@@ -141,16 +225,35 @@ class Edit(_Spec):
     set: Uncertain | None = None
     add: Uncertain | None = None
     multiply: Uncertain | None = None
+    at_least: float | None = None
+    at_most: float | None = None
+    credibility: Uncertain | None = None
 
     @model_validator(mode="after")
     def _one_operation(self) -> Edit:
         ops = [op for op in ("set", "add", "multiply") if getattr(self, op) is not None]
+        line = [k for k in ("at_least", "at_most", "credibility") if getattr(self, k) is not None]
+        if self.field == "red_line":
+            if ops:
+                raise ValueError("an edit of red_line takes at_least, at_most or credibility, not set, add or multiply")
+            if not line:
+                raise ValueError("an edit of red_line needs at_least, at_most or credibility")
+            return self
+        if line:
+            raise ValueError(f"{', '.join(line)} belong to an edit of red_line, not of {self.field}")
         if len(ops) != 1:
             raise ValueError(f"an edit needs exactly one of set, add, multiply; got {ops or 'none'}")
         return self
 
     @property
+    def edits_red_line(self) -> bool:
+        return self.field == "red_line"
+
+    @property
     def operation(self) -> tuple[str, Uncertain]:
+        """The operation and its operand; an edit of ``red_line`` has none (a ``ValueError``)."""
+        if self.field == "red_line":
+            raise ValueError("an edit of red_line has no set/add/multiply operation")
         for op in ("set", "add", "multiply"):
             value = getattr(self, op)
             if value is not None:
@@ -187,6 +290,7 @@ class TypeStance(_Spec):
     position: Uncertain | None = None
     salience: Uncertain | None = None
     expects: Uncertain | None = None
+    red_line: RedLine | None = None
     evidence: tuple[Evidence, ...] = ()
     assumption: str | None = None
 

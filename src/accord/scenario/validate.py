@@ -250,6 +250,17 @@ def validate_document(
         for k, v in enumerate(issue.veto):
             if v not in actor_ids:
                 out.add(("issues", idx, "veto", k), f"refers to unknown actor {v!r}")
+        _check_range(out, ("issues", idx, "carry_over"), issue.carry_over, 0, 1, "carry_over")
+        if issue.options == "anchors" and not sc.anchors:
+            out.add(("issues", idx, "options"), "options: anchors needs the scale to have anchors")
+        elif isinstance(issue.options, tuple):
+            if not issue.options:
+                out.add(("issues", idx, "options"), "an indivisible issue needs at least one option")
+            for k, v in enumerate(issue.options):
+                _check_range(out, ("issues", idx, "options", k), v, sc.min, sc.max, "option")
+    for idx, actor in actors:
+        for k, req in enumerate(actor.requires):
+            _check_requirement(out, ("actors", idx, "requires", k), req, issue_by_id, texts, source_ids)
     if header is not None:
         _check_range(out, ("hold_probability",), header.hold_probability, 0, 1, "hold_probability")
 
@@ -270,6 +281,7 @@ def validate_document(
         if not st.evidence and not st.assumption:
             out.add(path + ("evidence",), "a stance needs evidence (source quotes) or an `assumption`")
         _check_quotes(out, path, st.evidence, texts, source_ids)
+        _check_red_line(out, path + ("red_line",), st.red_line, issue, texts, source_ids)
 
     for section in ("levers", "timeline"):
         for idx, item in parsed[section]:
@@ -301,9 +313,10 @@ def validate_document(
             elif (typ.actor, ts.issue) not in seen_pairs and (ts.position is None or ts.salience is None):
                 out.add(spath, f"{typ.actor!r} has no base stance on {ts.issue!r}: give position and salience")
             _check_stance_values(out, spath, ts, issue)
-            if not ts.evidence and not ts.assumption:
-                out.add(spath + ("evidence",), "a type's stance needs evidence or an `assumption`")
+            if not ts.evidence and not ts.assumption and ts.red_line is None:
+                out.add(spath + ("evidence",), "a type's stance needs evidence or an `assumption` (or only a red line)")
             _check_quotes(out, spath, ts.evidence, texts, source_ids)
+            _check_red_line(out, spath + ("red_line",), ts.red_line, issue, texts, source_ids)
     for actor_id, total in priors.items():
         if abs(total - 1.0) > 1e-9:
             out.add(("types",), f"the priors of {actor_id!r}'s types must sum to 1, got {total:g}")
@@ -327,10 +340,50 @@ def _check_stance_values(out: _Collector, path: Path, st: s.Stance | s.TypeStanc
         _check_range(out, path + ("expects",), st.expects, lo, hi, f"expects on {issue.id!r}")
 
 
+def _check_bounds(out: _Collector, path: Path, at_least: float | None, at_most: float | None,
+                  issue: s.Issue | None) -> None:
+    """``at_least``/``at_most`` inside the issue's scale and in order."""
+    if issue is not None and issue.scale.min < issue.scale.max:
+        lo, hi = issue.scale.min, issue.scale.max
+        _check_range(out, path + ("at_least",), at_least, lo, hi, f"at_least on {issue.id!r}")
+        _check_range(out, path + ("at_most",), at_most, lo, hi, f"at_most on {issue.id!r}")
+    if at_least is not None and at_most is not None and at_least > at_most:
+        out.add(path, f"at_least ({at_least:g}) must not be above at_most ({at_most:g})")
+
+
+def _check_red_line(out: _Collector, path: Path, line: s.RedLine | None, issue: s.Issue | None,
+                    texts: Mapping[str, str], source_ids: set[str]) -> None:
+    if line is None:
+        return
+    _check_bounds(out, path, line.at_least, line.at_most, issue)
+    _check_range(out, path + ("credibility",), line.credibility, 0, 1, "credibility")
+    if not line.evidence and not line.assumption:
+        out.add(path + ("evidence",), "a red line needs evidence (source quotes) or an `assumption`")
+    _check_quotes(out, path, line.evidence, texts, source_ids)
+
+
+def _check_requirement(out: _Collector, path: Path, req: s.Requirement, issues: Mapping[str, s.Issue],
+                       texts: Mapping[str, str], source_ids: set[str]) -> None:
+    if req.at_least_k > len(req.of):
+        out.add(path + ("at_least_k",), f"at_least_k is {req.at_least_k} but the requirement lists only "
+                                         f"{len(req.of)} condition(s)")
+    for k, cond in enumerate(req.of):
+        issue = issues.get(cond.issue)
+        if issue is None:
+            out.add(path + ("of", k, "issue"), f"refers to unknown issue {cond.issue!r}")
+        _check_bounds(out, path + ("of", k), cond.at_least, cond.at_most, issue)
+    if not req.evidence and not req.assumption:
+        out.add(path + ("evidence",), "a requirement needs evidence (source quotes) or an `assumption`")
+    _check_quotes(out, path, req.evidence, texts, source_ids)
+
+
 def _check_edit(out: _Collector, path: Path, edit: s.Edit, actor_ids: set[str], issues: Mapping[str, s.Issue],
                 stances: Mapping[tuple[str, str], int]) -> None:
-    needs_actor = edit.field in ("position", "salience", "expects", "capability", "no_deal_cost")
-    needs_issue = edit.field in ("position", "salience", "expects")
+    needs_actor = edit.field in ("position", "salience", "expects", "capability", "no_deal_cost", "red_line")
+    needs_issue = edit.field in ("position", "salience", "expects", "red_line")
+    if edit.field == "red_line":
+        _check_bounds(out, path, edit.at_least, edit.at_most, issues.get(edit.issue or ""))
+        _check_range(out, path + ("credibility",), edit.credibility, 0, 1, "credibility")
     if needs_actor and edit.actor is None:
         out.add(path, f"an edit of {edit.field} needs an `actor`")
     if needs_issue and edit.issue is None:
