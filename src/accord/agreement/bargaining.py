@@ -344,20 +344,31 @@ class Deal:
                 lo[j] = max(lo[j], p.line_value[r])
             else:
                 hi[j] = min(hi[j], p.line_value[r])
-        self.box_lo, self.box_hi = lo, hi
+        self.line_lo, self.line_hi = lo, hi
+        self.struct_lo, self.struct_hi = np.zeros(self.nz), np.ones(self.nz)
         self.box_ok = bool(np.all(lo <= hi + 1e-12))
         use = np.ones(len(p.requirements), dtype=bool) if requirements is None else np.asarray(requirements, bool)
-        self.reqs = [(k, req) for k, req in enumerate(p.requirements) if use[k] and vmask[req.actor]]
+        self.reqs = [(k, req) for k, req in enumerate(p.requirements)
+                     if use[k] and vmask[req.actor] and not self._met_outside(req)]
         self.opts = [(j, p.options[q]) for j, q in enumerate(self.C) if p.options[q] is not None]
         self.integer = bool(self.reqs or self.opts)
-        if self.integer and p.quadratic:
-            raise ParameterError("indivisible issues (options) and requirements need the linear utility")
         self.col = col
+
+    def _met_outside(self, req: Requirement) -> bool:
+        """True when ``req`` holds whatever the package: enough conditions on uncovered issues hold at no deal."""
+        outside = ~self.cover[req.issue]
+        return int(req.holds(self.problem.sq)[outside].sum()) >= req.k
 
     @property
     def box(self) -> list[tuple[float, float]]:
         """Bounds of ``z`` from the held red lines (an empty interval where two of them conflict)."""
-        return [(float(a), float(b)) for a, b in zip(self.box_lo, self.box_hi, strict=True)]
+        lo, hi = np.maximum(self.line_lo, self.struct_lo), np.minimum(self.line_hi, self.struct_hi)
+        return [(float(a), float(b)) for a, b in zip(lo, hi, strict=True)]
+
+    @property
+    def struct_box(self) -> list[tuple[float, float]]:
+        """Bounds of ``z`` without the red lines: [0, 1], or a box of :meth:`_boxes`."""
+        return [(float(a), float(b)) for a, b in zip(self.struct_lo, self.struct_hi, strict=True)]
 
     # ---- building blocks
 
@@ -387,9 +398,11 @@ class Deal:
         n = len(c)
         A = np.zeros((0, n)) if A is None else A
         b = np.zeros(0) if b is None else b
+        if self.problem.quadratic and self.integer:
+            return self._solve_by_boxes(c, A, b, extra_bounds, z_bounds, relax_hard, slack)
         if z_bounds is None:
             if relax_hard:
-                z_bounds = [(0.0, 1.0)] * self.nz
+                z_bounds = self.struct_box
             else:
                 z_bounds = self._widened_box(slack)
                 if any(lo > hi + 1e-12 for lo, hi in z_bounds):
@@ -404,7 +417,10 @@ class Deal:
             b = np.concatenate([b, bh])
         extra = list(extra_bounds) + hb
         self.lps += 1
-        if self.problem.quadratic:
+        if self.problem.quadratic and hint.any():
+            integrality = np.concatenate([np.zeros(len(c) - m), hint])
+            res = self._solve_tangents(c, A, b, extra, z_bounds, integrality)
+        elif self.problem.quadratic:
             res = self._solve_smooth(c, A, b, extra, z_bounds)
         else:
             pa, pb = self.plane_rows(len(c))
@@ -420,6 +436,29 @@ class Deal:
             res.n_planes = len(pa)
         self._z_last = res.x[: self.nz].copy()
         return res
+
+    def _solve_by_boxes(self, c: np.ndarray, A: np.ndarray | None, b: np.ndarray | None,
+                        extra_bounds: Sequence[tuple[float | None, float | None]],
+                        z_bounds: Sequence[tuple[float, float]] | None, relax_hard: bool,
+                        slack: tuple[np.ndarray, np.ndarray] | None) -> Any:
+        """A program with the quadratic form and integer structure: the best over the boxes of :meth:`_boxes`.
+
+        Requirement conditions are not relaxed here: each box meets them.
+        """
+        best = None
+        for box in self._boxes(with_lines=False):
+            sub = self._restricted(box)
+            try:
+                res = sub._solve(c, A, b, extra_bounds, z_bounds, relax_hard, slack)
+            except ModelError:
+                continue
+            self.lps += sub.lps
+            if best is None or res.fun < best.fun - 1e-12:
+                best = res
+        if best is None:
+            raise ModelError("agreement program failed: no choice of options and conditions is feasible")
+        self._z_last = best.x[: self.nz].copy()
+        return best
 
     @staticmethod
     def _milp(c: np.ndarray, A: np.ndarray, b: np.ndarray, bounds: Sequence[tuple[float | None, float | None]],
@@ -438,7 +477,7 @@ class Deal:
         if slack is None:
             return self.box
         p = self.problem
-        lo, hi = np.zeros(self.nz), np.ones(self.nz)
+        lo, hi = self.struct_lo.copy(), self.struct_hi.copy()
         for k, (r, j) in enumerate(zip(self.L, self.lz, strict=True)):
             if p.line_at_least[r]:
                 lo[j] = max(lo[j], p.line_value[r] - slack[0][k])
@@ -596,7 +635,7 @@ class Deal:
 
     def _solve_tangents(self, c: np.ndarray, A: np.ndarray, b: np.ndarray,
                         extra_bounds: list[tuple[float | None, float | None]],
-                        z_bounds: list[tuple[float, float]]) -> Any:
+                        z_bounds: list[tuple[float, float]], integrality: np.ndarray | None = None) -> Any:
         """The quadratic form when SLSQP fails (a stance with zero gradient, say): ``v ≤ −(z − p)²``
         by tangent planes, 129 per stance plus the position and expectation, and more added at
         the solution until it is exact to 1e-9 (Kelley's cutting planes, at most 60 rounds);
@@ -613,8 +652,11 @@ class Deal:
             rows = np.zeros((len(ks), n))
             rows[np.arange(len(ks)), nz + ks] = 1.0
             rows[np.arange(len(ks)), self.pz[ks]] = 2.0 * (ts - self.ppi[ks])
-            res = linprog(c, A_ub=np.vstack([rows, A]), b_ub=np.concatenate([ts**2 - self.ppi[ks] ** 2, b]),
-                          bounds=bounds, method="highs")
+            A_all, b_all = np.vstack([rows, A]), np.concatenate([ts**2 - self.ppi[ks] ** 2, b])
+            if integrality is not None and integrality.any():
+                res = self._milp(c, A_all, b_all, bounds, integrality)
+            else:
+                res = linprog(c, A_ub=A_all, b_ub=b_all, bounds=bounds, method="highs")
             if res.status != 0:
                 raise ModelError(f"agreement program failed: {res.message}")
             z, v = res.x[:nz], res.x[nz : nz + nv]
@@ -900,9 +942,15 @@ class Deal:
             return self.margin()[1]
         return best[1]
 
-    def _boxes(self) -> list[list[tuple[float, float]]]:
-        """The boxes whose union is the set of packages meeting the options and requirements."""
-        base = self.box
+    def _boxes(self, with_lines: bool = True) -> list[list[tuple[float, float]]]:
+        """The boxes whose union is the set of packages meeting the options and requirements.
+
+        Parameters
+        ----------
+        with_lines : bool
+            Intersect them with the red lines' bounds.
+        """
+        base = self.box if with_lines else self.struct_box
         choices: list[list[list[tuple[int, float, float]]]] = []
         for j, values in self.opts:
             inside = [float(v) for v in values if base[j][0] - 1e-12 <= v <= base[j][1] + 1e-12]
@@ -942,10 +990,11 @@ class Deal:
     def _restricted(self, box: Sequence[tuple[float, float]]) -> Deal:
         """This deal on one box: no integer structure, the box as its red-line bounds."""
         sub = copy.copy(self)
-        sub.box_lo = np.array([lo for lo, _ in box], dtype=float)
-        sub.box_hi = np.array([hi for _, hi in box], dtype=float)
+        sub.struct_lo = np.array([lo for lo, _ in box], dtype=float)
+        sub.struct_hi = np.array([hi for _, hi in box], dtype=float)
         sub.opts, sub.reqs, sub.integer = [], [], False
-        sub._z_last = np.clip(self._z_last, sub.box_lo, sub.box_hi)
+        sub.lps = 0
+        sub._z_last = np.clip(self._z_last, sub.struct_lo, sub.struct_hi)
         return sub
 
     def _nash_continuous(self, weights: np.ndarray, ideals: np.ndarray | None = None,

@@ -53,17 +53,34 @@ class PartialDeals:
         }
 
 
-def _breakpoint_terms(problem: Problem) -> np.ndarray | None:
+def _breakpoint_terms(problem: Problem, lo: np.ndarray | None = None, hi: np.ndarray | None = None
+                      ) -> np.ndarray | None:
     """Every actor's terms at every candidate maximiser of a linear ``Σ_i λ_i T_i``, shape (B, A, I).
 
-    With the linear form ``max_z Σ_i λ_i T_ip(z)`` is reached at a position or a scale end;
-    with the quadratic form it depends on ``λ`` (None).
+    With the linear form ``max_z Σ_i λ_i T_ip(z)`` over ``lo ≤ z ≤ hi`` (default [0, 1]) is
+    reached at a position (clipped to the bounds) or a bound; with the quadratic form it
+    depends on ``λ`` (None).
     """
     if problem.quadratic:
         return None
     n_i = problem.pi.shape[1]
-    cands = np.vstack([problem.pi, problem.sq[None], np.zeros((1, n_i)), np.ones((1, n_i))])
-    return np.stack([problem.terms(c) for c in cands])
+    lo = np.zeros(n_i) if lo is None else lo
+    hi = np.ones(n_i) if hi is None else hi
+    cands = np.vstack([problem.pi, problem.pic, problem.sq[None], lo[None], hi[None]])
+    return np.stack([problem.terms(np.clip(c, lo, hi)) for c in cands])
+
+
+def _line_box(problem: Problem, actors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Bounds on every issue from the held red lines of ``actors`` (bool, shape (A,))."""
+    n_i = problem.pi.shape[1]
+    lo, hi = np.zeros(n_i), np.ones(n_i)
+    for r in np.flatnonzero(problem.line_real & actors[problem.line_actor]):
+        q = problem.line_issue[r]
+        if problem.line_at_least[r]:
+            lo[q] = max(lo[q], problem.line_value[r])
+        else:
+            hi[q] = min(hi[q], problem.line_value[r])
+    return lo, np.maximum(hi, lo)
 
 
 def _breakpoint_max(problem: Problem, lam: np.ndarray, T_bp: np.ndarray | None) -> np.ndarray:
@@ -76,12 +93,47 @@ def _breakpoint_max(problem: Problem, lam: np.ndarray, T_bp: np.ndarray | None) 
     return np.stack([lam[r] @ problem.terms(zc[r]) for r in range(len(lam))])
 
 
-def _accepted(B: np.ndarray, VB: np.ndarray, T_stack: Sequence[np.ndarray], rows: np.ndarray) -> np.ndarray:
-    """Subsets ``rows`` of ``B`` (S, I) whose veto players ``VB`` (S, A) all accept one of the packages."""
+def _accepted(B: np.ndarray, VB: np.ndarray, T_stack: Sequence[np.ndarray], rows: np.ndarray,
+              problem: Problem | None = None, Z: Sequence[np.ndarray] = ()) -> np.ndarray:
+    """Subsets ``rows`` of ``B`` (S, I) whose veto players ``VB`` (S, A) all accept one of the packages.
+
+    With limits (``problem.hard``), a package must also meet the subset's veto players'
+    red lines, requirements and options: ``Z`` holds the packages behind ``T_stack``.
+    """
     if not len(T_stack) or not len(rows):
         return np.zeros(len(rows), dtype=bool)
     G = np.einsum("si,kai->ksa", B[rows], np.stack(T_stack))
-    return ((G >= -1e-12) | ~VB[rows][None]).all(axis=-1).any(axis=0)
+    ok = ((G >= -1e-12) | ~VB[rows][None]).all(axis=-1)
+    if problem is None or not problem.hard:
+        return ok.any(axis=0)
+    out = np.zeros(len(rows), dtype=bool)
+    for n, s in enumerate(rows):
+        cover = B[s].astype(bool)
+        for k in np.flatnonzero(ok[:, n]):
+            if problem.hard_ok(np.where(cover, Z[k], problem.sq), VB[s], cover):
+                out[n] = True
+                break
+    return out
+
+
+def _lines_conflict(problem: Problem, B: np.ndarray, VB: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Subsets ``rows`` in which two held red lines of veto players contradict each other on a covered issue."""
+    out = np.zeros(len(rows), dtype=bool)
+    held = np.flatnonzero(problem.line_real)
+    if not len(held):
+        return out
+    lo_lines = [r for r in held if problem.line_at_least[r]]
+    hi_lines = [r for r in held if not problem.line_at_least[r]]
+    clashes = [(a, b) for a in lo_lines for b in hi_lines
+               if problem.line_issue[a] == problem.line_issue[b]
+               and problem.line_value[a] > problem.line_value[b] + 1e-12]
+    for n, s in enumerate(rows):
+        for a, b in clashes:
+            q = problem.line_issue[a]
+            if B[s, q] and VB[s, problem.line_actor[a]] and VB[s, problem.line_actor[b]]:
+                out[n] = True
+                break
+    return out
 
 
 def _certified_empty(problem: Problem, B: np.ndarray, VB: np.ndarray, lams: Sequence[np.ndarray],
@@ -95,6 +147,8 @@ def _certified_empty(problem: Problem, B: np.ndarray, VB: np.ndarray, lams: Sequ
     inverse = np.asarray(inverse).ravel()
     for u, mask in enumerate(masks):
         sel = np.flatnonzero(inverse == u)
+        if T_bp is not None and problem.line_real.any():
+            T_bp = _breakpoint_terms(problem, *_line_box(problem, mask))
         psi = _breakpoint_max(problem, L * mask[None], T_bp)
         out[sel] = ((B[rows[sel]] @ psi.T) < -1e-10).any(axis=1)
     return out
@@ -131,6 +185,7 @@ def partial_deals(problem: Problem, *, limit: int = 5, detail: bool = True) -> P
             cum = np.cumsum(weight[order, q])
             med[q] = problem.pi[order[np.searchsorted(cum, 0.5 * cum[-1])], q]
     cands.append(med)
+    Zs = list(cands)
     Ts = [problem.terms(z) for z in cands]
     lams: list[np.ndarray] = []
     for a, b in itertools.permutations(range(n_a), 2):
@@ -147,7 +202,9 @@ def partial_deals(problem: Problem, *, limit: int = 5, detail: bool = True) -> P
         VB = (B @ veto.T) > 0
         checked += len(B)
         status = np.zeros(len(B), dtype=int)
-        status[_accepted(B, VB, Ts, np.arange(len(B)))] = 1
+        status[_accepted(B, VB, Ts, np.arange(len(B)), problem, Zs)] = 1
+        rest = np.flatnonzero(status == 0)
+        status[rest[_lines_conflict(problem, B, VB, rest)]] = -1
         rest = np.flatnonzero(status == 0)
         status[rest[_certified_empty(problem, B, VB, lams, rest, T_bp)]] = -1
         while True:
@@ -161,8 +218,9 @@ def partial_deals(problem: Problem, *, limit: int = 5, detail: bool = True) -> P
             rest = rest[1:]
             if rel.zone_exists:
                 status[s] = 1
+                Zs.append(rel.z)
                 Ts.append(problem.terms(rel.z))
-                status[rest[_accepted(B, VB, Ts[-1:], rest)]] = 1
+                status[rest[_accepted(B, VB, Ts[-1:], rest, problem, Zs[-1:])]] = 1
             else:
                 status[s] = -1
                 lams.append(rel.lam)

@@ -399,8 +399,9 @@ def analyse_agreement(
     timings["deal"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    conflict = conflict_set(problem) if not deal.zone_exists else ()
-    opened = openings(problem) if not deal.zone_exists else ()
+    linear = problem.with_utility("linear")
+    conflict = conflict_set(linear) if not deal.zone_exists else ()
+    opened = openings(linear) if not deal.zone_exists else ()
     timings["conflict"] = time.perf_counter() - start
 
     part = None
