@@ -8,7 +8,7 @@ sampler gets a leading draw axis. The method is described in :mod:`accord.agreem
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -188,6 +188,7 @@ def agreement_arrays(
     levers: Sequence[str | Lever] = (),
     types: TypeChoice = None,
     value_of: ValueOf = midpoint,
+    real_of: Callable[[str], np.ndarray] | None = None,
 ) -> AgreementArrays:
     """The agreement inputs of a case as arrays.
 
@@ -208,6 +209,11 @@ def agreement_arrays(
         ``timeline[k].edits[j].set|add|multiply``, ``levers[k].edits[j].set|add|multiply``,
         ``stances[k].red_line.credibility``, ``types[k].stances[j].red_line.credibility``,
         ``timeline[k].edits[j].credibility``, ``levers[k].edits[j].credibility``.
+    real_of : callable ``(path) -> ndarray of shape (D,)``, optional
+        Uniform draws on [0, 1) deciding whether each red line is real: the red line set
+        at ``path`` (``stances[k].red_line``, ``levers[k].edits[j]``, ...) is held in a
+        draw when its uniform is below its credibility. Both bounds of one red line share
+        the draw. Default: every red line is held (the red lines as stated).
 
     Returns
     -------
@@ -304,8 +310,14 @@ def agreement_arrays(
             op, value = e.operation
             edits.append((e, get(f"{prefix}.edits[{j}].{op}", value)))
 
+    uniforms: dict[tuple[int, int], np.ndarray] = {}
+    if real_of is not None:
+        for key, line in lines.items():
+            source = (line.get("at_least") or line.get("at_most"))[1]
+            uniforms[key] = np.asarray(real_of(source), dtype=float)
     shapes = [np.shape(x) for v in stance.values() for x in v]
     shapes += [np.shape(line["credibility"]) for line in lines.values()]
+    shapes += [np.shape(u) for u in uniforms.values()]
     shapes += [np.shape(x) for x in (*capability, *cost, *hold_issue, hold_deal)]
     shapes += [np.shape(v) for _, v in edits]
     lead = np.broadcast_shapes(*shapes) if shapes else ()
@@ -349,7 +361,7 @@ def agreement_arrays(
     if not veto.any():
         veto = present.copy()
 
-    bounds = [(a, i, kind == "at_least", value, source, line["credibility"])
+    bounds = [(a, i, kind == "at_least", value, source, line["credibility"], uniforms.get((a, i)))
               for (a, i), line in lines.items()
               for kind in ("at_least", "at_most") if kind in line
               for value, source in [line[kind]]]
@@ -389,7 +401,8 @@ def agreement_arrays(
         red_at_least=np.array([b[2] for b in bounds], dtype=bool),
         red_value=np.array([b[3] for b in bounds], dtype=float),
         red_credibility=credibility,
-        red_real=np.ones(len(bounds), dtype=bool),
+        red_real=(np.stack([np.broadcast_to(b[6], lead) for b in bounds], axis=-1) < credibility
+                  if uniforms and bounds else np.ones((*lead, len(bounds)) if uniforms else len(bounds), dtype=bool)),
         red_source=tuple(b[4] for b in bounds),
         requirements=requirements,
         options=options,

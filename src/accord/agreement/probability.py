@@ -1,13 +1,11 @@
 """The probability that a zone of agreement exists, and which red lines block it how often.
 
 Red lines drawn real
-    Each red-line bound ``r`` is real (held) with its credibility ``q_r``, independently
-    of the others: in draw ``d`` it is held when ``u_dr < q_dr``, with ``u`` uniform on
-    [0, 1) and ``q_dr`` the credibility drawn from its range like every other uncertain
-    input. The uniforms of draw ``d`` come from a generator seeded by the seed and
-    ``d``'s block of :data:`BLOCK` draws, so a study gives the same draws whatever its
-    chunks. The two bounds of one red line (``at_least`` and ``at_most``) are one
-    judgement and are drawn together.
+    Each red line is real (held) with its credibility ``q``, independently of the
+    others: in draw ``d`` it is held when a uniform ``u_d < q_d``, ``q_d`` being the
+    credibility drawn from its range like every other uncertain input
+    (:func:`~accord.agreement.inputs.agreement_arrays`, ``real_of``). The two bounds of
+    one red line (``at_least`` and ``at_most``) are one judgement and are drawn together.
 
 P(zone)
     The share of draws in which some package meets every limit of the comprehensive
@@ -38,46 +36,7 @@ import numpy as np
 from accord.agreement.bargaining import Deal, Problem, batch_acceptance, normalised_status_quo
 from accord.agreement.inputs import AgreementArrays, Utility
 
-__all__ = ["BLOCK", "ZoneProbability", "agreement_score", "draw_red_lines", "red_line_uniforms", "zone_probability"]
-
-#: Draws per block of red-line uniforms (the same block size as the Monte Carlo sampler).
-BLOCK = 1024
-_STREAM = 7
-
-
-def red_line_uniforms(seed: int, start: int, stop: int, n_lines: int) -> np.ndarray:
-    """Uniforms for draws ``start`` to ``stop``, one per red line, shape (stop − start, n_lines).
-
-    Draw ``d``'s row depends only on ``seed`` and ``d`` (block seeding).
-    """
-    out = np.empty((stop - start, n_lines))
-    first, last = start // BLOCK, (stop - 1) // BLOCK if stop > start else start // BLOCK - 1
-    for block in range(first, last + 1):
-        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(_STREAM, block)))
-        u = rng.random((BLOCK, n_lines))
-        lo, hi = max(start, block * BLOCK), min(stop, (block + 1) * BLOCK)
-        out[lo - start : hi - start] = u[lo - block * BLOCK : hi - block * BLOCK]
-    return out
-
-
-def draw_red_lines(arrays: AgreementArrays, uniforms: np.ndarray) -> AgreementArrays:
-    """``arrays`` with each red line held where its uniform is below its credibility.
-
-    Parameters
-    ----------
-    arrays : AgreementArrays
-        With a leading draw axis of length D.
-    uniforms : ndarray, shape (D, R)
-        One uniform per red-line bound; the bounds set by the same source (the two
-        bounds of one red line) use the first one's uniform.
-    """
-    n_d = arrays.n_draws
-    cred = np.broadcast_to(arrays.red_credibility, (n_d, arrays.n_red_lines))
-    first: dict[tuple[str, int, int], int] = {}
-    column = np.array([first.setdefault((src, int(a), int(i)), r) for r, (src, a, i)
-                       in enumerate(zip(arrays.red_source, arrays.red_actor, arrays.red_issue, strict=True))],
-                      dtype=int)
-    return arrays.with_real(uniforms[:, column] < cred)
+__all__ = ["ZoneProbability", "agreement_score", "zone_probability"]
 
 
 @dataclass(frozen=True)
@@ -111,8 +70,8 @@ def zone_probability(arrays: AgreementArrays, utility: Utility = "linear", *, pi
     Parameters
     ----------
     arrays : AgreementArrays
-        With a leading draw axis of length D (red lines already drawn, see
-        :func:`draw_red_lines`).
+        With a leading draw axis of length D (red lines already drawn, see ``real_of`` in
+        :func:`~accord.agreement.inputs.agreement_arrays`).
     utility : {"linear", "quadratic"}
     pivotal : bool
         Also count, in each draw without a zone, the held red lines whose removal alone

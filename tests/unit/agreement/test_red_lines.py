@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from accord.agreement import Problem, agreement_arrays, analyse_agreement
 from accord.agreement.bargaining import Deal
 from accord.agreement.conflict import conflict_set, openings
-from accord.agreement.probability import draw_red_lines, red_line_uniforms, zone_probability
+from accord.agreement.probability import zone_probability
 from accord.errors import ScenarioError
 from accord.scenario.io import scenario_from_data
 from accord.scenario.values import Uncertain
@@ -176,20 +176,14 @@ def test_p_zone_with_two_independent_red_lines_matches_the_exact_value():
     p, q = 0.7, 0.4
     sc = two_actors({"at_most": 40, "credibility": p}, {"at_least": 60, "credibility": q})
     n = 4000
-    arrays = agreement_arrays(sc, value_of=lambda path, v: np.full(n, v.mid))
-    drawn = draw_red_lines(arrays, red_line_uniforms(11, 0, n, arrays.n_red_lines))
+    rng = np.random.default_rng(11)
+    drawn = agreement_arrays(sc, value_of=lambda path, v: np.full(n, v.mid), real_of=lambda path: rng.random(n))
     result = zone_probability(drawn)
     exact = 1 - p * q
     assert abs(result.p_zone - exact) < 4 * math.sqrt(exact * (1 - exact) / n)
     assert result.p_zone_se == pytest.approx(math.sqrt(result.p_zone * (1 - result.p_zone) / n))
     assert result.pivotal == pytest.approx([1 - result.p_zone] * 2)
     assert result.held == pytest.approx([p, q], abs=0.03)
-
-
-def test_red_line_uniforms_do_not_depend_on_the_chunks():
-    whole = red_line_uniforms(5, 0, 3000, 4)
-    parts = np.vstack([red_line_uniforms(5, a, b, 4) for a, b in ((0, 700), (700, 2100), (2100, 3000))])
-    assert np.array_equal(whole, parts)
 
 
 @pytest.mark.parametrize("bad, where, message", [
