@@ -76,11 +76,24 @@ MISSING_SALIENCE_NOTE = ("left out: the actor takes no part in that issue, since
                          "by its salience and the file gives none")
 
 def model_forecasts(data: Deu3, model: str, capability: np.ndarray, *, grouping: str = "proposal",
-                    params: dict[str, Any] | None = None, seed: int = 0) -> tuple[np.ndarray, int]:
+                    params: dict[str, Any] | None = None, seed: int = 0,
+                    only: np.ndarray | None = None) -> tuple[np.ndarray, int]:
     """Run ``model`` on every scenario of ``data`` and collect one forecast per issue.
 
     Each scenario (a proposal's issues, or one issue; see :func:`accord.backtest.deu3.groups`)
-    gets its own generator, seeded with ``[seed, scenario number]``.
+    gets its own generator, seeded with ``[seed, scenario number]``, so a scenario's
+    forecast does not depend on which other scenarios are run.
+
+    Parameters
+    ----------
+    data : Deu3
+    model : str
+    capability : ndarray, shape (I, A)
+    grouping : {"proposal", "issue"}
+    params : dict, optional
+    seed : int
+    only : ndarray of bool, shape (I,), optional
+        Run only the scenarios holding at least one of these issues (the others stay NaN).
 
     Returns
     -------
@@ -94,6 +107,8 @@ def model_forecasts(data: Deu3, model: str, capability: np.ndarray, *, grouping:
     out = np.full(data.n_issues, np.nan)
     failed = 0
     for g, idx in enumerate(groups(data, capability, grouping)):  # type: ignore[arg-type]
+        if only is not None and not only[idx].any():
+            continue
         arrays = group_arrays(data, idx, capability)
         try:
             result = m.run(arrays, p, np.random.default_rng([seed, g]))
@@ -148,7 +163,7 @@ class Calibration:
         cap = np.array([capabilities(data, "calibrated", alpha=a)[0] for a in self.alphas])
         self.grid = weighted_mean_grid(data.position, data.salience, cap, self.betas)
         self._fits: dict[bytes, tuple[float, float]] = {}
-        self._runs: dict[tuple[str, float, float], tuple[np.ndarray, int]] = {}
+        self._runs: dict[tuple[str, float, float], tuple[np.ndarray, np.ndarray, list[int]]] = {}
 
     def fit(self, train: np.ndarray) -> tuple[float, float]:
         """(α, β) with the least MAE of the weighted mean on the issues ``train`` (ties: smallest α, then β)."""
@@ -159,21 +174,46 @@ class Calibration:
             self._fits[key] = (a, b)
         return self._fits[key]
 
-    def forecasts(self, model: str, alpha: float, beta: float) -> tuple[np.ndarray, int]:
-        """Every issue's forecast by ``model`` at the exponents ``(alpha, beta)``, and the failed scenarios."""
+    def forecasts(self, model: str, alpha: float, beta: float,
+                  need: np.ndarray | None = None) -> tuple[np.ndarray, int]:
+        """Forecasts by ``model`` at the exponents ``(alpha, beta)``, and the failed scenarios so far.
+
+        Parameters
+        ----------
+        need : ndarray of int, optional
+            The issues wanted (default all); the scenarios holding them are run, once.
+
+        Returns
+        -------
+        forecast : ndarray, shape (I,)
+            NaN on issues not (yet) run and where the model gave none.
+        failed : int
+        """
         key = (model, alpha, beta)
         if key not in self._runs:
+            self._runs[key] = (np.full(self.data.n_issues, np.nan), np.zeros(self.data.n_issues, dtype=bool), [0])
+        out, done, failed = self._runs[key]
+        want = np.ones(self.data.n_issues, dtype=bool) if need is None else np.isin(
+            np.arange(self.data.n_issues), need)
+        todo = want & ~done
+        if todo.any():
             cap = capabilities(self.data, "calibrated", alpha=alpha)
-            self._runs[key] = model_forecasts(scaled_salience(self.data, beta), model, cap,
-                                              grouping=self.grouping, params=self.params.get(model),
-                                              seed=self.seed)
-        return self._runs[key]
+            f, n_failed = model_forecasts(scaled_salience(self.data, beta), model, cap, grouping=self.grouping,
+                                          params=self.params.get(model), seed=self.seed, only=todo)
+            ran = np.zeros(self.data.n_issues, dtype=bool)
+            for idx in groups(self.data, cap, self.grouping):  # type: ignore[arg-type]
+                if todo[idx].any():
+                    ran[idx] = True
+            out[ran] = f[ran]
+            done |= ran
+            failed[0] += n_failed
+        return out, failed[0]
 
     def fit_predict(self, model: str) -> FitPredict:
         """A forecaster for :func:`~accord.backtest.metrics.conformal_cv`: fit on ``train``, forecast ``test``."""
         def fp(train: np.ndarray, test: np.ndarray) -> np.ndarray:
             a, b = self.fit(train)
-            return self.forecasts(model, a, b)[0][test]
+            return self.forecasts(model, a, b, test)[0][test]
         return fp
 
 
@@ -319,12 +359,13 @@ def backtest_deu3(
         for name in names:
             start = time.perf_counter()
             out = np.full(data.n_issues, np.nan)
-            fails = 0
             for k, (a, b) in zip(fold_ids, by_fold, strict=True):
-                f, n_failed = cal.forecasts(name, a, b)
-                out[folds == k] = f[folds == k]
-                fails = max(fails, n_failed)
-            forecast[name], failed[name] = out, fails
+                test = np.flatnonzero(folds == k)
+                f, _ = cal.forecasts(name, a, b, test)
+                out[test] = f[test]
+            scenarios = groups(data, capabilities(data, "calibrated", alpha=1.0), grouping)  # type: ignore[arg-type]
+            forecast[name] = out
+            failed[name] = sum(bool(np.isnan(out[idx]).all()) for idx in scenarios)
             fitters[name] = cal.fit_predict(name)
             fitted[name] = {"parameter": "exponents (alpha on GDP, beta on salience) of the weights",
                             "by_fold": [{"alpha": a, "beta": b} for a, b in by_fold]}
@@ -344,7 +385,7 @@ def backtest_deu3(
         weights: list[float] = []
         if calibrated:
             def base_at(train: np.ndarray) -> np.ndarray:
-                return cal.forecasts(REFERENCE_MODEL, *cal.fit(train))[0]
+                return cal.forecasts(REFERENCE_MODEL, *cal.fit(train))[0]  # the weighted mean: cheap
         else:
             def base_at(train: np.ndarray) -> np.ndarray:
                 return forecast[REFERENCE_MODEL]
@@ -430,9 +471,11 @@ def compare_capabilities(results: Mapping[str, BacktestResult], *, reference: st
     Returns
     -------
     dict
-        ``{capability: {row: {"mae", "n", "diff_vs_reference", "ci"}}}`` for the rows
-        that are not baselines and are in both backtests (``diff_vs_reference`` and ``ci``
-        are None for the reference itself).
+        ``{capability: {row: {"mae", "n", "diff_vs_reference", "ci", "diff_vs_weighted_mean",
+        "ci_vs_weighted_mean"}}}`` for the rows that are not baselines and are in both
+        backtests: the paired MAE difference from the same row under ``reference``
+        (None for the reference itself), and from the compromise model under
+        ``reference`` (the weighted mean when ``reference`` is ``equal``).
     """
     base = results[reference]
     y = base.data.outcome
@@ -442,19 +485,27 @@ def compare_capabilities(results: Mapping[str, BacktestResult], *, reference: st
         if res.data.n_issues != base.data.n_issues or res.data.issue_ids != base.data.issue_ids:
             raise ValueError("capability comparisons need backtests of the same issues")
         rows = [n for n in res.names if res.kinds[n] != "baseline" and n in base.forecast]
-        diffs = np.array([np.abs(res.forecast[n] - y) - np.abs(base.forecast[n] - y) for n in rows])
-        boot = cluster_bootstrap(diffs, group, n_boot, seed) if n_boot > 0 and cap != reference else None
+        ref_err = np.abs(base.forecast[REFERENCE_MODEL] - y)
+        diffs = np.array([np.abs(res.forecast[n] - y) - np.abs(base.forecast[n] - y) for n in rows]
+                         + [np.abs(res.forecast[n] - y) - ref_err for n in rows])
+        boot = cluster_bootstrap(diffs, group, n_boot, seed) if n_boot > 0 else None
+
         entry: dict[str, Any] = {}
         for r, name in enumerate(rows):
-            both = np.isfinite(diffs[r])
-            entry[name] = {
-                "mae": res.summary[name]["mae"], "n": int(both.sum()),
-                "diff_vs_reference": (None if cap == reference or not both.any()
-                                      else as_json_number(float(diffs[r][both].mean()))),
-                "ci": (None if boot is None else [as_json_number(v) for v in percentile_interval(boot[:, r], ci)]),
-            }
+            d, d_ci = _mean_ci(diffs, boot, r, ci, cap == reference)
+            w, w_ci = _mean_ci(diffs, boot, len(rows) + r, ci, cap == reference and name == REFERENCE_MODEL)
+            entry[name] = {"mae": res.summary[name]["mae"], "n": int(np.isfinite(diffs[r]).sum()),
+                           "diff_vs_reference": d, "ci": d_ci, "diff_vs_weighted_mean": w, "ci_vs_weighted_mean": w_ci}
         out[cap] = entry
     return out
+
+
+def _mean_ci(diffs: np.ndarray, boot: np.ndarray | None, r: int, ci: float, skip: bool) -> tuple[Any, Any]:
+    both = np.isfinite(diffs[r])
+    if skip or not both.any():
+        return None, None
+    return (as_json_number(float(diffs[r][both].mean())),
+            None if boot is None else [as_json_number(v) for v in percentile_interval(boot[:, r], ci)])
 
 
 def backtest_to_json(result: BacktestResult) -> dict[str, Any]:
@@ -499,8 +550,19 @@ def data_notes(data: Deu3) -> dict[str, Any]:
     }
 
 
-def track_record(report: Mapping[str, Any], level: float = 0.8) -> dict[str, Any]:
+def track_record(report: Mapping[str, Any], level: float = 0.8,
+                 comparison: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
     """The figures behind :func:`track_record_sentence`.
+
+    Parameters
+    ----------
+    report : mapping
+        A :func:`backtest_to_json` result (its compromise row is "the weighted mean").
+    level : float
+        The interval whose width is quoted.
+    comparison : mapping, optional
+        A :func:`compare_capabilities` result: its rows under every capability option
+        are checked against the weighted mean too.
 
     Returns
     -------
@@ -516,18 +578,25 @@ def track_record(report: Mapping[str, Any], level: float = 0.8) -> dict[str, Any
               if e["kind"] != "baseline" and name != REFERENCE_MODEL
               and (e["mae_diff_vs_compromise"].get("ci") or [None, None])[1] is not None
               and e["mae_diff_vs_compromise"]["ci"][1] < 0]
+    for cap, rows_of in (comparison or {}).items():
+        better += [f"{name} ({cap})" for name, e in rows_of.items()
+                   if e.get("ci_vs_weighted_mean") and e["ci_vs_weighted_mean"][1] is not None
+                   and e["ci_vs_weighted_mean"][1] < 0]
     return {"issues": report["issues"], "mae": ref["mae"], "width": width, "level": level, "better": better}
 
 
-def track_record_sentence(report: Mapping[str, Any] | None = None, level: float = 0.8) -> str:
+def track_record_sentence(report: Mapping[str, Any] | None = None, level: float = 0.8,
+                          comparison: Mapping[str, Mapping[str, Any]] | None = None) -> str:
     """What the backtest shows, in plain words, with the numbers computed from ``report``.
 
-    ``report`` is a :func:`backtest_to_json` result; without one, the default backtest
-    of every registered model on the packaged DEU III copy is run once per process.
+    ``report`` is a :func:`backtest_to_json` result (and ``comparison`` optionally a
+    :func:`compare_capabilities` one, see :func:`track_record`); without a report, the
+    default backtest (capability ``equal``, every registered model, 2000 resamples) of
+    the packaged DEU III copy is run once per process, which takes a few seconds.
     """
     if report is None:
         return _default_sentence(level)
-    t = track_record(report, level)
+    t = track_record(report, level, comparison)
     if t["better"]:
         head = (f"on {t['issues']} real EU decisions {', '.join(t['better'])} beat the weighted mean by a "
                 "clear margin (95% interval of the paired difference below zero)")
