@@ -5,15 +5,17 @@ Golden values were measured on the packaged copy of DEU III; tolerances are stat
 
 from __future__ import annotations
 
+import csv
 import json
 from dataclasses import replace
 
 import numpy as np
 import pytest
 
+from accord import data as packaged
 from accord.backtest import metrics as mt
 from accord.backtest import run as bt
-from accord.backtest.deu3 import capabilities, group_arrays, groups, load_deu3
+from accord.backtest.deu3 import ACTORS, capabilities, group_arrays, groups, load_deu3
 from accord.errors import ModelError
 from accord.models.base import Model, ModelResult, get_model, model_names
 from accord.runner import run_models
@@ -296,3 +298,20 @@ def test_track_record_sentence_is_computed(full):
     better = json.loads(json.dumps(report))
     better["models"]["median"]["mae_diff_vs_compromise"]["ci"] = [-3.0, -0.5]
     assert bt.track_record_sentence(better).startswith("On 353 real EU decisions median beat the weighted mean")
+
+
+def test_imputing_the_missing_saliences_would_barely_move_the_weighted_mean(deu3):
+    """The documented sensitivity: the 54 positions without a salience, given their issue's mean salience."""
+    path = packaged.path("deu3", "deu3.csv")
+    rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines(), delimiter="\t"))
+    col = {c: k for k, c in enumerate(rows[0])}
+    by_id = {r[col["isnr"]]: r for r in rows[2:] if len(r) > col["isnr"]}
+    raw = np.array([[float(by_id[i][col[f"p{a}"]] or "nan") for a in ACTORS] for i in deu3.issue_ids])
+    missing = np.isfinite(raw) & ~deu3.present
+    assert missing.sum() == len(deu3.missing_salience) == 54
+    issue_mean = np.nanmean(np.where(deu3.present, deu3.salience, np.nan), axis=1)
+    salience = np.where(missing, issue_mean[:, None], deu3.salience)
+    grid = mt.weighted_mean_grid(raw, salience, np.ones((1, len(ACTORS))), betas=(1.0,))
+    assert mt.error_measures(grid[0, 0], deu3.outcome).mae == pytest.approx(23.6465, abs=5e-4)
+    dropped = mt.weighted_mean_grid(deu3.position, deu3.salience, np.ones((1, len(ACTORS))), betas=(1.0,))
+    assert mt.error_measures(dropped[0, 0], deu3.outcome).mae == pytest.approx(23.6808, abs=5e-4)
