@@ -3,7 +3,8 @@
 Run: ``python scripts/backtest_table.py`` (``--check`` exits 1 if the file is out of
 date instead of writing it). The tables are the full backtest of every registered
 model and the baselines, with the package defaults (seed 0, 2000 bootstrap resamples of
-proposals, 10 grouped folds, 90% intervals).
+proposals, 10 grouped folds, 80% and 90% intervals), under every capability option, and the
+plain-words sentence of :func:`accord.backtest.run.track_record_sentence`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from accord.backtest.deu3 import CAPABILITIES, load_deu3
-from accord.backtest.run import backtest_deu3, backtest_to_json
+from accord.backtest.run import (
+    LEVELS,
+    backtest_deu3,
+    backtest_to_json,
+    compare_capabilities,
+    track_record_sentence,
+)
 
 START = "<!-- backtest-table:start -->"
 END = "<!-- backtest-table:end -->"
@@ -42,20 +49,26 @@ def _diff(entry: dict[str, Any] | None) -> str:
     return "–" if d["diff"] is None else f"{d['diff']:+.2f}{_ci(d['ci'])}"
 
 
+def _intervals(e: dict[str, Any]) -> list[str]:
+    if e["intervals"] is None:
+        return ["no interval"] * len(LEVELS)
+    return [f"{_f(iv['coverage'], 3)} ({_f(iv['mean_width'], 1)})" for iv in e["intervals"]]
+
+
 def main_table(report: dict[str, Any]) -> list[str]:
-    level = round(100 * report["level"])
+    levels = " | ".join(f"{round(100 * v)}% interval coverage (width)" for v in report["levels"])
     lines = [
-        "| forecast | kind | n | MAE (95% CI) | RMSE | median AE | within 10 | ΔMAE vs compromise (95% CI) "
-        f"| MAE COD | MAE CNS | {level}% interval coverage (width) |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| forecast | kind | n | proposals | MAE (95% CI) | RMSE | median AE | within 10 "
+        f"| ΔMAE vs compromise (95% CI) | MAE COD | MAE CNS | {levels} |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|" + "--:|" * len(report["levels"]),
     ]
     for name, e in report["models"].items():
         proc = e["by_procedure"]
         lines.append(
-            f"| {name} | {e['kind']} | {e['n']} | {_f(e['mae'])}{_ci(e['mae_ci'])} | {_f(e['rmse'])} "
-            f"| {_f(e['median_ae'])} | {_f(e['within10'], 3)} | {_diff(e)} "
+            f"| {name} | {e['kind']} | {e['n']} | {e['proposals']} | {_f(e['mae'])}{_ci(e['mae_ci'])} "
+            f"| {_f(e['rmse'])} | {_f(e['median_ae'])} | {_f(e['within10'], 3)} | {_diff(e)} "
             f"| {_f(proc.get('COD', {}).get('mae'))} | {_f(proc.get('CNS', {}).get('mae'))} "
-            f"| {_f(e['interval']['coverage'], 3)} ({_f(e['interval']['mean_width'], 1)}) |"
+            f"| {' | '.join(_intervals(e))} |"
         )
     return lines
 
@@ -71,25 +84,52 @@ def procedure_table(report: dict[str, Any]) -> list[str]:
     return lines
 
 
-def capability_table(reports: dict[str, dict[str, Any]]) -> list[str]:
-    names = [n for n, e in next(iter(reports.values()))["models"].items() if e["kind"] != "baseline"]
-    lines = ["| capability | " + " | ".join(f"{n} MAE" for n in names) + " |",
+def _cap_cell(entry: dict[str, Any] | None) -> str:
+    if entry is None:
+        return "–"
+    if entry["diff_vs_reference"] is None:
+        return _f(entry["mae"])
+    ci = entry["ci"]
+    ci_text = f"; {ci[0]:.1f} to {ci[1]:.1f}" if ci and None not in ci else ""
+    return f"{_f(entry['mae'])} ({entry['diff_vs_reference']:+.2f}{ci_text})"
+
+
+def capability_table(comparison: dict[str, dict[str, Any]], reports: dict[str, dict[str, Any]]) -> list[str]:
+    names = list(comparison["equal"])
+    lines = ["| capability | " + " | ".join(f"{n} MAE (Δ vs equal, 95% CI)" for n in names) + " |",
              "|---|" + "--:|" * len(names)]
+    for cap, rows in comparison.items():
+        label = f"{cap} (fitted in-fold)" if cap == "calibrated" else cap
+        lines.append(f"| {label} | " + " | ".join(_cap_cell(rows.get(n)) for n in names) + " |")
+    lines += ["", "Where each option's capabilities come from:", ""]
     for cap, report in reports.items():
-        lines.append(f"| {cap} | " + " | ".join(_f(report["models"][n]["mae"]) for n in names) + " |")
+        lines.append(f"- `{cap}`: {report['capability_note']}.")
+    fits = reports["calibrated"]["models"]["compromise"]["fitted"]["by_fold"]
+    pairs = ", ".join(f"({f['alpha']:g}, {f['beta']:g})" for f in fits)
+    lines.append(f"- `calibrated`, fitted (α, β) in the 10 training folds: {pairs}.")
     return lines
 
 
 def render() -> str:
     data = load_deu3()
-    reports = {cap: backtest_to_json(backtest_deu3(data, capability=cap, shrink=True))
-               for cap in CAPABILITIES}
+    results = {cap: backtest_deu3(data, capability=cap, shrink=True) for cap in CAPABILITIES}
+    reports = {cap: backtest_to_json(r) for cap, r in results.items()}
+    comparison = compare_capabilities(results)
     equal = reports["equal"]
+    notes = equal["data_notes"]
+    fixes = "; ".join(f"{f['issue']} filed under {f['file']}, counted in {f['used']}"
+                      for f in notes["proposal_corrections"])
+    ref = notes["reference_points"]
     out = [
         START,
+        f"**{track_record_sentence(equal, comparison=comparison)}**",
+        "",
         f"DEU III, {equal['issues']} issues with a valid outcome in {equal['proposals']} proposals "
-        f"({len(equal['excluded'])} excluded); capability `equal`; seed {equal['seed']}, "
-        f"{equal['bootstrap']} bootstrap resamples of proposals, {equal['folds']} folds grouped by proposal.",
+        f"({len(equal['excluded'])} excluded: no outcome; proposal from the issue id: {fixes}); "
+        f"{notes['positions_without_salience']['count']} positions without a salience left out; "
+        f"{ref['missing']} issues without a reference point; capability `equal`; seed {equal['seed']}, "
+        f"{equal['bootstrap']} bootstrap resamples of proposals, {equal['folds']} folds grouped by proposal; "
+        "fitted rows and every interval out of sample.",
         "",
         *main_table(equal),
         "",
@@ -97,9 +137,10 @@ def render() -> str:
         "",
         *procedure_table(equal),
         "",
-        "MAE of the models under each capability option:",
+        "MAE under each capability option, and the paired difference from the same row under `equal` "
+        "(95% CI, cluster bootstrap over proposals):",
         "",
-        *capability_table(reports),
+        *capability_table(comparison, reports),
         END,
     ]
     return "\n".join(out)

@@ -10,6 +10,7 @@ import pytest
 from accord.backtest.deu3 import (
     ACTORS,
     capabilities,
+    capability_note,
     group_arrays,
     group_scenario,
     groups,
@@ -46,7 +47,7 @@ def deu3():
 
 def test_counts_and_exclusions(deu3):
     assert deu3.n_issues == 353
-    assert len(deu3.proposals) == 137
+    assert len(deu3.proposals) == 136
     assert len(deu3.excluded) == 11
     assert {e[0] for e in deu3.excluded} >= {"d95341i2", "d05127i1", "d160397i3"}
     assert all(reason == "no outcome recorded" for _, _, reason in deu3.excluded)
@@ -108,6 +109,42 @@ def test_out_of_range_outcome_is_excluded_with_reason():
     assert [e[2] for e in data.excluded] == ["outcome 120 outside [0, 100]", "no outcome recorded"]
 
 
+def test_positions_without_salience_are_counted_and_left_out(deu3):
+    assert len(deu3.missing_salience) == 54
+    for issue, actor in deu3.missing_salience:
+        assert not deu3.present[deu3.issue_ids.index(issue), ACTORS.index(actor)]
+    data = read_deu3(deu3_text({"pcom": "100", "scom": "50", "pep": "20", "pde": "0", "sde": "80", "out": "60"}))
+    assert data.missing_salience == (("d01001i1", "ep"),)
+    assert data.present[0, ACTORS.index("com")] and not data.present[0, ACTORS.index("ep")]
+
+
+def test_proposal_is_taken_from_the_issue_id():
+    data = read_deu3(deu3_text({"pcom": "100", "scom": "50", "out": "60", "prnr": "a01001"},
+                               {"pcom": "0", "scom": "50", "out": "10"},
+                               {"pcom": "0", "scom": "50", "prnr": "a01001"}))
+    assert data.proposal_ids == ("d01001", "d01001") and data.proposals == ("d01001",)
+    assert data.corrections == (("d01001i1", "a01001", "d01001"),)
+    assert data.excluded == (("d01001i3", "d01001", "no outcome recorded"),)
+
+
+def test_reference_fill_is_the_most_common_recorded_reference_point():
+    data = read_deu3(deu3_text(*({"pcom": "10", "scom": "50", "out": "60", "rp": rp}
+                                 for rp in ("100", "", "30", "100", "30", ""))))
+    assert data.reference_fill == 30.0
+    np.testing.assert_array_equal(data.status_quo, [100, 30, 30, 100, 30, 30])
+    none = read_deu3(deu3_text({"pcom": "10", "scom": "50", "out": "60"}))
+    assert np.isnan(none.reference_fill)
+    assert group_arrays(none, [0], capabilities(none, "equal")).status_quo[0] == 50.0
+
+
+def test_capability_notes_say_what_the_institutions_get(deu3):
+    gdp = capability_note(deu3, "gdp")
+    assert "mean member state's GDP (0.699)" in gdp and "4.1" in gdp and "not used" in gdp
+    assert "mean member state's power (1)" in capability_note(deu3, "council_votes")
+    assert "adoption" in capability_note(deu3, "council_votes")
+    assert "training folds only" in capability_note(deu3, "calibrated")
+
+
 def test_file_without_gdp_row():
     data = read_deu3(deu3_text({"pcom": "100", "scom": "50", "out": "60"}, gdp=False))
     assert data.gdp is None and data.n_issues == 1
@@ -149,7 +186,8 @@ def test_direct_arrays_equal_the_scenario_path(deu3, kind):
 def test_issue_and_proposal_scenarios(deu3):
     sc = proposal_scenario(deu3, "d00032")
     assert [i.id for i in sc.issues] == ["d00032i1", "d00032i2", "d00032i3", "d00032i4"]
-    assert sc.issues[0].status_quo == 0 and sc.issues[1].status_quo is None
+    assert np.isnan(deu3.reference[1])
+    assert sc.issues[0].status_quo == 0 and sc.issues[1].status_quo == deu3.reference_fill == 0.0
     assert sc.as_of == dt.date(2000, 1, 26)
     one = issue_scenario(deu3, "d00032i1", "council_votes")
     assert {a.id for a in one.actors} == {ACTORS[a] for a in np.flatnonzero(deu3.present[0])}
@@ -162,7 +200,16 @@ def test_issue_and_proposal_scenarios(deu3):
 def test_capabilities(deu3):
     assert (capabilities(deu3, "equal") == 1).all()
     gdp = capabilities(deu3, "gdp")
-    assert (gdp == deu3.gdp).all()
+    assert (gdp[:, 2:] == deu3.gdp[2:]).all()
+    mean_state = deu3.gdp[2:].mean()
+    assert mean_state == pytest.approx(0.6993, abs=1e-4)
+    assert (gdp[:, :2] == mean_state).all() and not (gdp[:, :2] == 4.1).any()
+    half = capabilities(deu3, "calibrated", alpha=0.5)
+    np.testing.assert_allclose(half[:, 2:], np.sqrt(deu3.gdp[2:]) + 0 * half[:, 2:])
+    np.testing.assert_allclose(half[:, :2], np.sqrt(deu3.gdp[2:]).mean())
+    assert (capabilities(deu3, "calibrated", alpha=0.0) == 1).all()
+    with pytest.raises(ValueError, match="alpha"):
+        capabilities(deu3, "calibrated")
     with pytest.raises(ValueError, match="capability must be one of"):
         capabilities(deu3, "population")  # type: ignore[arg-type]
 
@@ -175,23 +222,41 @@ def test_council_votes_capability(deu3):
     assert (cap[qmv, de] > cap[qmv, lu]).all()
     unan = np.flatnonzero([r == "Unan" for r in deu3.voting_rule])
     assert unan.size and all(set(cap[k][cap[k] > 0]) == {1.0} for k in unan)
-    k = deu3.issue_ids.index("d05245i1")
-    assert deu3.present[k, ro] and cap[k, ro] == 0.0
-    later = capabilities(deu3.subset([k]), "council_votes", council_date="adoption")
-    assert later[0, ro] > 0
+    intro = capabilities(deu3, "council_votes", council_date="introduction")
     eu15 = np.array([d < dt.date(2004, 5, 1) for d in deu3.introduced])
-    members = cap[eu15][:, 2:] > 0
+    members = intro[eu15][:, 2:] > 0
     assert (members.sum(axis=1) == 15).all()
+    eu15_at_adoption = np.array([(a or i) < dt.date(2004, 5, 1) for a, i in zip(deu3.adopted, deu3.introduced,
+                                                                                  strict=True)])
+    assert ((cap[eu15_at_adoption][:, 2:] > 0).sum(axis=1) == 15).all()
+
+
+def test_council_rule_in_force_at_adoption_is_the_default(deu3):
+    """Bulgaria and Romania joined on 1 January 2007: a 2005 proposal adopted in December 2007 counts them."""
+    bu, ro = ACTORS.index("bu"), ACTORS.index("ro")
+    k = deu3.issue_ids.index("d05245i1")
+    assert deu3.introduced[k] == dt.date(2005, 12, 1) and deu3.adopted[k] == dt.date(2007, 12, 5)
+    assert deu3.present[k, bu] and deu3.present[k, ro]
+    default = capabilities(deu3, "council_votes")
+    intro = capabilities(deu3, "council_votes", council_date="introduction")
+    np.testing.assert_array_equal(default, capabilities(deu3, "council_votes", council_date="adoption"))
+    assert default[k, bu] > 0 and default[k, ro] > 0
+    assert intro[k, bu] == 0 and intro[k, ro] == 0
+    # no state that takes part in an issue is left without power under the default ...
+    assert not (deu3.present & (default == 0)).any()
+    # ... while the introduction date gave 65 such actor-issue pairs in 32 issues
+    zero = deu3.present & (intro == 0)
+    assert (zero.sum(), zero.any(axis=1).sum()) == (65, 32)
 
 
 def test_groups_split_a_proposal_whose_capabilities_differ(deu3):
     cap = capabilities(deu3, "equal")
     by_proposal = groups(deu3, cap)
-    assert len(by_proposal) == 137 and sum(len(g) for g in by_proposal) == 353
+    assert len(by_proposal) == 136 and sum(len(g) for g in by_proposal) == 353
     assert len(groups(deu3, cap, "issue")) == 353
     cap[1, 0] = 2.0
     split = groups(deu3, cap)
-    assert len(split) == 138
+    assert len(split) == 137
     with pytest.raises(ValueError, match="share their capabilities"):
         group_arrays(deu3, [0, 1], cap)
     with pytest.raises(ValueError, match="grouping"):

@@ -12,7 +12,24 @@ per issue with ``p<actor>`` and ``s<actor>`` columns for the European Commission
 Reading rules:
 
 - an actor takes part in an issue when it has both a position and a salience;
-  saliences are divided by 100 to give accord's 0–1 scale;
+  saliences are divided by 100 to give accord's 0–1 scale. A position without a
+  salience (54 in the packaged file) is left out, not imputed: every model weighs an
+  actor by its salience, and the file gives none. They are listed in
+  :attr:`Deu3.missing_salience` and counted in the backtest's report. Imputing them would
+  be a modelling choice the data do not support, and it barely matters: with the issue's
+  mean salience the salience-weighted mean's MAE is 23.646 instead of 23.681 (with the
+  actor's mean salience over its issues, 23.613);
+- an issue belongs to the proposal its issue id names (``<proposal>i<k>``): where the
+  ``prnr`` column disagrees, the issue id wins and the correction is listed in
+  :attr:`Deu3.corrections`. In the packaged file this joins the ERDF regulation, whose
+  first two issues carry ``a04163`` and the other two ``d04167`` (same issue ids
+  ``d04167i1``–``i4``, name, dates and procedure), into one proposal;
+- a reference point that is not recorded (100 valid issues) stays NaN in
+  :attr:`Deu3.reference` (the reference-point baseline skips those issues). Where a
+  scenario needs a status quo, such an issue gets :attr:`Deu3.reference_fill`: the most
+  common recorded reference point of the file (0 in the packaged file, 198 of the 253
+  recorded ones; ties: the smallest). The middle of the scale, which a scenario without a
+  status quo would get, is recorded on 5 issues only;
 - issues without a valid outcome (missing, or outside [0, 100]) are excluded and
   listed in :attr:`Deu3.excluded` with the reason;
 - dates are day-month-year; some were mangled by a spreadsheet into
@@ -65,11 +82,14 @@ ACTOR_NAMES: dict[str, str] = {
 #: DEU III actor codes that differ from the EU country codes used by :mod:`accord.backtest.voting_power`.
 EU_CODE: dict[str, str] = {"bu": "bg", "cr": "hr"}
 
-CAPABILITIES: tuple[str, ...] = ("equal", "gdp", "council_votes")
-Capability = Literal["equal", "gdp", "council_votes"]
+CAPABILITIES: tuple[str, ...] = ("equal", "gdp", "council_votes", "calibrated")
+Capability = Literal["equal", "gdp", "council_votes", "calibrated"]
+COUNCIL_DATES: tuple[str, ...] = ("adoption", "introduction")
 
-#: Power of the Commission and of the Parliament under ``council_votes``, as a multiple of
-#: the mean member state's power.
+#: Capability of the Commission and of the Parliament under ``gdp``, ``council_votes`` and
+#: ``calibrated``, as a multiple of the mean member state's capability under the same option.
+#: They are not states: they have no GDP and no Council votes, and the data give no other
+#: measure of their weight, so each counts as an average member state.
 INSTITUTION_POWER = 1.0
 
 _META = ("prnrnmc", "isnrnmc", "prnr", "prname", "isnr", "type", "council", "proc", "counvte", "intro",
@@ -107,11 +127,20 @@ class Deu3:
     outcome : ndarray, shape (I,)
         What was decided, in [0, 100].
     gdp : ndarray or None, shape (A,)
-        The GDP row (trillion USD), when the file has one.
+        The GDP row (trillion USD), when the file has one (for the Commission and the
+        Parliament the packaged file repeats Germany's 4.1, which is not their GDP; see
+        :func:`capabilities`).
     excluded : tuple of (str, str, str)
         Issue id, proposal id and reason of every issue left out.
     source : str
         Name of the file read.
+    missing_salience : tuple of (str, str)
+        Issue id and actor of every position that has no salience (left out).
+    corrections : tuple of (str, str, str)
+        Issue id, the ``prnr`` of the file and the proposal id used instead.
+    reference_fill : float
+        Status quo of the issues without a recorded reference point (NaN: the file
+        records none).
     """
 
     issue_ids: tuple[str, ...]
@@ -131,6 +160,9 @@ class Deu3:
     gdp: np.ndarray | None
     excluded: tuple[tuple[str, str, str], ...] = ()
     source: str = "deu3"
+    missing_salience: tuple[tuple[str, str], ...] = ()
+    corrections: tuple[tuple[str, str, str], ...] = ()
+    reference_fill: float = math.nan
     _proposal_codes: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -145,6 +177,11 @@ class Deu3:
     def proposals(self) -> tuple[str, ...]:
         """Proposal ids in order of first appearance."""
         return tuple(dict.fromkeys(self.proposal_ids))
+
+    @property
+    def status_quo(self) -> np.ndarray:
+        """The reference point of each issue, :attr:`reference_fill` where none is recorded; shape (I,)."""
+        return np.where(np.isnan(self.reference), self.reference_fill, self.reference)
 
     @property
     def proposal_codes(self) -> np.ndarray:
@@ -166,6 +203,9 @@ class Deu3:
             position=_frozen(self.position[idx]), salience=_frozen(self.salience[idx]),
             present=_frozen(self.present[idx]), reference=_frozen(self.reference[idx]),
             outcome=_frozen(self.outcome[idx]), gdp=self.gdp, excluded=self.excluded, source=self.source,
+            missing_salience=tuple(m for m in self.missing_salience if m[0] in set(pick(self.issue_ids))),
+            corrections=tuple(c for c in self.corrections if c[0] in set(pick(self.issue_ids))),
+            reference_fill=self.reference_fill,
         )
 
     def first_proposals(self, n: int) -> Deu3:
@@ -212,6 +252,22 @@ def _number(text: str, where: str) -> float:
     return value
 
 
+def proposal_of(issue: str, prnr: str) -> str:
+    """The proposal an issue belongs to: the one its id names (``<proposal>i<k>``), else ``prnr``."""
+    m = re.fullmatch(r"(.+)i\d+", issue)
+    return m.group(1) if m else prnr
+
+
+def most_common(values: np.ndarray) -> float:
+    """The most frequent finite value (ties: the smallest); NaN when there is none."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    if v.size == 0:
+        return math.nan
+    uniq, counts = np.unique(v, return_counts=True)
+    return float(uniq[np.argmax(counts)])
+
+
 def read_deu3(text: str, name: str = "deu3.csv") -> Deu3:
     """Parse DEU III text (tab-separated, as described in the module docstring).
 
@@ -247,6 +303,7 @@ def read_deu3(text: str, name: str = "deu3.csv") -> Deu3:
     }
     pos_rows, sal_rows, ref, out = [], [], [], []
     excluded: list[tuple[str, str, str]] = []
+    corrections: list[tuple[str, str, str]] = []
     for offset, row in enumerate(body):
         line = line0 + offset
         if not any(c.strip() for c in row):
@@ -256,12 +313,16 @@ def read_deu3(text: str, name: str = "deu3.csv") -> Deu3:
         if not issue:
             raise ImportFormatError(f"{where}: the issue id (isnr) is empty")
         outcome = _number(cell(row, "out"), f"{where}, column out")
+        prnr = cell(row, "prnr")
+        proposal = proposal_of(issue, prnr)
         if math.isnan(outcome):
-            excluded.append((issue, cell(row, "prnr"), "no outcome recorded"))
+            excluded.append((issue, proposal, "no outcome recorded"))
             continue
         if not 0.0 <= outcome <= _SCALE:
-            excluded.append((issue, cell(row, "prnr"), f"outcome {outcome:g} outside [0, 100]"))
+            excluded.append((issue, proposal, f"outcome {outcome:g} outside [0, 100]"))
             continue
+        if proposal != prnr:
+            corrections.append((issue, prnr, proposal))
         p = np.array([_number(cell(row, f"p{a}"), f"{where}, column p{a}") for a in ACTORS])
         s = np.array([_number(cell(row, f"s{a}"), f"{where}, column s{a}") for a in ACTORS])
         for arr, prefix in ((p, "p"), (s, "s")):
@@ -280,7 +341,7 @@ def read_deu3(text: str, name: str = "deu3.csv") -> Deu3:
             except ValueError as exc:
                 raise ImportFormatError(f"{where}, column {column}: {exc}") from None
         meta["issue"].append(issue)
-        meta["proposal"].append(cell(row, "prnr"))
+        meta["proposal"].append(proposal)
         meta["pname"].append(cell(row, "prname"))
         meta["type"].append(cell(row, "type"))
         meta["council"].append(cell(row, "council"))
@@ -297,6 +358,8 @@ def read_deu3(text: str, name: str = "deu3.csv") -> Deu3:
     position = np.array(pos_rows).reshape(-1, n_actors)
     salience = np.array(sal_rows).reshape(-1, n_actors)
     present = ~np.isnan(position) & ~np.isnan(salience)
+    no_salience = np.argwhere(~np.isnan(position) & np.isnan(salience))
+    reference = np.array(ref, dtype=float)
     return Deu3(
         issue_ids=tuple(meta["issue"]), proposal_ids=tuple(meta["proposal"]),
         proposal_names=tuple(meta["pname"]), act_types=tuple(meta["type"]),
@@ -304,9 +367,11 @@ def read_deu3(text: str, name: str = "deu3.csv") -> Deu3:
         voting_rule=tuple(meta["rule"]), introduced=tuple(meta["intro"]), adopted=tuple(meta["adopted"]),
         position=_frozen(np.where(present, position, np.nan)),
         salience=_frozen(np.where(present, salience / _SCALE, 0.0)),
-        present=_frozen(present), reference=_frozen(np.array(ref, dtype=float)),
+        present=_frozen(present), reference=_frozen(reference),
         outcome=_frozen(np.array(out, dtype=float)), gdp=None if gdp is None else _frozen(gdp),
         excluded=tuple(excluded), source=name,
+        missing_salience=tuple((meta["issue"][k], ACTORS[a]) for k, a in no_salience),
+        corrections=tuple(corrections), reference_fill=most_common(reference),
     )
 
 
@@ -328,25 +393,59 @@ def load_deu3(path: str | Path | None = None) -> Deu3:
     return read_deu3(text, name=str(file))
 
 
-def capabilities(data: Deu3, kind: Capability = "equal", *, council_date: str = "introduction",
-                 index: str = "banzhaf") -> np.ndarray:
+def gdp_capability(data: Deu3, alpha: float = 1.0) -> np.ndarray:
+    """``GDP^α`` of every actor; the Commission and the Parliament get the mean member state's.
+
+    The file's GDP row is read for the member states only: its value for the Commission
+    and the Parliament (Germany's, in the packaged file) is not a GDP. Each of them gets
+    :data:`INSTITUTION_POWER` times the mean of the member states' ``GDP^α`` (the mean
+    over every member state in the row), as under ``council_votes``.
+
+    Parameters
+    ----------
+    data : Deu3
+    alpha : float
+        Exponent (1: GDP itself; 0: everyone 1).
+
+    Returns
+    -------
+    ndarray, shape (A,)
+    """
+    if data.gdp is None:
+        raise ImportFormatError(f"{data.source}: has no GDP row, so capability 'gdp' is not available")
+    states = np.array([a not in INSTITUTIONS for a in ACTORS])
+    gdp = np.asarray(data.gdp, dtype=float)
+    if not (np.isfinite(gdp[states]).all() and (gdp[states] > 0).all()):
+        raise ImportFormatError(f"{data.source}: the GDP row needs a positive number for every member state")
+    own = gdp**alpha
+    return np.where(states, own, INSTITUTION_POWER * own[states].mean())
+
+
+def capabilities(data: Deu3, kind: Capability = "equal", *, council_date: str = "adoption",
+                 index: str = "banzhaf", alpha: float | None = None) -> np.ndarray:
     """Capability of every actor on every issue.
 
     Parameters
     ----------
     data : Deu3
-    kind : {"equal", "gdp", "council_votes"}
-        ``equal``: 1 for everyone. ``gdp``: the file's GDP row. ``council_votes``: each
-        member state's a-priori voting power in the Council under the rule in force
+    kind : {"equal", "gdp", "council_votes", "calibrated"}
+        ``equal``: 1 for everyone. ``gdp``: each member state's GDP from the file's GDP
+        row; the Commission and the Parliament the mean member state's
+        (:func:`gdp_capability`). ``council_votes``: each member state's a-priori
+        voting power in the Council under the rule in force
         (:func:`accord.backtest.voting_power.council_power`: normalised Banzhaf index,
         scaled so the mean member state has 1), taking the issue's voting rule
         (qualified majority or unanimity) into account; states that were not members
         then get 0; the Commission and the Parliament get :data:`INSTITUTION_POWER`
-        times the mean member state's power, i.e. 1.
-    council_date : {"introduction", "adoption"}
-        Which date picks the Council rule (adoption falls back to introduction when
-        the final act's date is unknown).
+        times the mean member state's power, i.e. 1. ``calibrated``: ``GDP^alpha``
+        (:func:`gdp_capability`), with ``alpha`` fitted by the backtest on training folds.
+    council_date : {"adoption", "introduction"}
+        Which date picks the Council rule: the adoption of the final act (default; the
+        rule under which the act was adopted, falling back to the introduction when the
+        final act's date is unknown) or the Commission's proposal.
     index : {"banzhaf", "shapley_shubik"}
+    alpha : float, optional
+        The exponent of ``calibrated`` (required for it).
 
     Returns
     -------
@@ -356,13 +455,15 @@ def capabilities(data: Deu3, kind: Capability = "equal", *, council_date: str = 
     if kind == "equal":
         return np.ones(shape)
     if kind == "gdp":
-        if data.gdp is None:
-            raise ImportFormatError(f"{data.source}: has no GDP row, so capability 'gdp' is not available")
-        return np.broadcast_to(data.gdp, shape).copy()
+        return np.broadcast_to(gdp_capability(data), shape).copy()
+    if kind == "calibrated":
+        if alpha is None:
+            raise ValueError("capability 'calibrated' needs its exponent alpha (the backtest fits it per fold)")
+        return np.broadcast_to(gdp_capability(data, alpha), shape).copy()
     if kind != "council_votes":
         raise ValueError(f"capability must be one of {', '.join(CAPABILITIES)}, got {kind!r}")
-    if council_date not in ("introduction", "adoption"):
-        raise ValueError(f"council_date must be 'introduction' or 'adoption', got {council_date!r}")
+    if council_date not in COUNCIL_DATES:
+        raise ValueError(f"council_date must be 'adoption' or 'introduction', got {council_date!r}")
     out = np.zeros(shape)
     for k in range(data.n_issues):
         date = data.introduced[k]
@@ -375,6 +476,33 @@ def capabilities(data: Deu3, kind: Capability = "equal", *, council_date: str = 
             own = power.get(EU_CODE.get(actor, actor), 0.0)
             out[k, a] = INSTITUTION_POWER if actor in INSTITUTIONS else own
     return out
+
+
+def capability_note(data: Deu3, kind: Capability, *, council_date: str = "adoption") -> str:
+    """Where the capabilities of ``kind`` come from, and what the Commission and the Parliament get, in words."""
+    inst = ("the Commission and the Parliament each get the mean member state's {what}, "
+            "since they have no {lack} and the data give no other measure of their weight")
+    if kind == "equal":
+        return "every actor 1 (the compromise model is then the salience-weighted mean)"
+    if kind in ("gdp", "calibrated"):
+        if data.gdp is None:
+            return "not available: the file has no GDP row"
+        states = [a for a in ACTORS if a not in INSTITUTIONS]
+        mean = float(np.mean([data.gdp[ACTORS.index(a)] for a in states]))
+        held = [float(data.gdp[ACTORS.index(a)]) for a in INSTITUTIONS]
+        file_note = (f"; the file's value for them ({held[0]:g}) is not theirs and is not used"
+                     if any(math.isfinite(h) for h in held) else "")
+        where = "member states: the GDP row of the file (trillion USD, one year for the whole period)"
+        if kind == "gdp":
+            return (f"{where}; " + inst.format(what=f"GDP ({mean:.3f})", lack="GDP") + file_note)
+        return (f"GDP^α × salience^β with α and β fitted on the training folds only (grid α 0–1.5, "
+                f"β 0–2, steps 0.25; least MAE of the weighted mean); {where}; "
+                + inst.format(what="GDP^α", lack="GDP") + file_note)
+    if kind == "council_votes":
+        return ("member states: a-priori voting power in the Council (normalised Banzhaf index, mean "
+                f"member 1) under the rule in force at the {council_date} date and the issue's voting rule; "
+                "non-members 0; " + inst.format(what="power (1)", lack="Council votes"))
+    raise ValueError(f"capability must be one of {', '.join(CAPABILITIES)}, got {kind!r}")
 
 
 def groups(data: Deu3, capability: np.ndarray,
@@ -422,7 +550,7 @@ def group_arrays(data: Deu3, idx: Sequence[int] | np.ndarray, capability: np.nda
     """
     idx = _check_group(np.asarray(idx), capability)
     who = group_actors(data, idx)
-    ref = data.reference[idx]
+    sq = data.status_quo[idx]
     return ScenarioArrays(
         actor_ids=tuple(ACTORS[a] for a in who),
         issue_ids=tuple(data.issue_ids[k] for k in idx),
@@ -432,7 +560,7 @@ def group_arrays(data: Deu3, idx: Sequence[int] | np.ndarray, capability: np.nda
         present=data.present[np.ix_(idx, who)].T.copy(),
         scale_min=np.zeros(idx.size),
         scale_max=np.full(idx.size, _SCALE),
-        status_quo=np.where(np.isnan(ref), 0.5 * _SCALE, ref),
+        status_quo=np.where(np.isnan(sq), 0.5 * _SCALE, sq),
     )
 
 
@@ -449,8 +577,8 @@ def scenario_document(data: Deu3, idx: Sequence[int] | np.ndarray, capability: n
             "name": f"{pname}, issue {data.issue_ids[k].rpartition('i')[2]}",
             "scale": {"min": 0.0, "max": _SCALE},
         }
-        if not math.isnan(data.reference[k]):
-            issue["status_quo"] = float(data.reference[k])
+        if not math.isnan(data.status_quo[k]):
+            issue["status_quo"] = float(data.status_quo[k])
         issues.append(issue)
     stances = [
         {"actor": ACTORS[a], "issue": data.issue_ids[k], "position": float(data.position[k, a]),

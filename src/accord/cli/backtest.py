@@ -23,10 +23,12 @@ def register(app: typer.Typer) -> None:
             None, "--model", "-m",
             help="Model to test (repeatable). Default: all; compromise is always included."),
         capability: str = typer.Option(
-            "equal", "--capability", help="Actors' capability: equal, gdp or council_votes."),
+            "equal", "--capability",
+            help="Actors' capability: equal, gdp, council_votes or calibrated (GDP^a x salience^b, "
+                 "a and b fitted on the training folds only)."),
         council_date: str = typer.Option(
-            "introduction", "--council-date",
-            help="Date that picks the Council's voting rule: introduction or adoption."),
+            "adoption", "--council-date",
+            help="Date that picks the Council's voting rule: adoption (of the act) or introduction."),
         grouping: str = typer.Option(
             "proposal", "--grouping", help="One scenario per proposal (its issues together) or per issue."),
         setting: list[str] = typer.Option(None, "--set", help="Model parameter KEY=VALUE (repeatable)."),
@@ -35,8 +37,9 @@ def register(app: typer.Typer) -> None:
         bootstrap: int = typer.Option(
             2000, "--bootstrap", min=0, help="Bootstrap resamples of proposals (0: none)."),
         folds: int = typer.Option(10, "--folds", min=2, help="Cross-validation folds, grouped by proposal."),
-        level: float = typer.Option(
-            0.9, "--level", min=0.01, max=0.99, help="Coverage of the prediction intervals."),
+        level: list[float] = typer.Option(
+            None, "--level", min=0.01, max=0.99,
+            help="Coverage of the prediction intervals (repeatable; default 0.8 and 0.9)."),
         seed: int = typer.Option(0, "--seed", help="Seed of the models, the folds and the bootstrap."),
         shrink: bool = typer.Option(
             False, "--shrink",
@@ -44,11 +47,11 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(None, "--out", help="Folder for predictions.csv and errors.png."),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     ) -> None:
-        """Backtest the models on real negotiations (DEU III: 364 issues in 141 EU proposals)."""
-        from accord.backtest.deu3 import CAPABILITIES
+        """Backtest the models on real negotiations (DEU III: 353 valid issues in 136 EU proposals)."""
+        from accord.backtest.deu3 import CAPABILITIES, COUNCIL_DATES
 
         _choice(capability, CAPABILITIES, "--capability")
-        _choice(council_date, ("introduction", "adoption"), "--council-date")
+        _choice(council_date, COUNCIL_DATES, "--council-date")
         _choice(grouping, ("proposal", "issue"), "--grouping")
         if out is not None:
             import importlib.util
@@ -58,7 +61,7 @@ def register(app: typer.Typer) -> None:
                 raise typer.Exit(1)
 
         from accord.backtest.deu3 import load_deu3
-        from accord.backtest.run import backtest_deu3, backtest_to_json
+        from accord.backtest.run import LEVELS, backtest_deu3, backtest_to_json
         from accord.runner import resolve_params
 
         path = None if dataset in DATASETS and not Path(dataset).exists() else Path(dataset)
@@ -76,7 +79,8 @@ def register(app: typer.Typer) -> None:
             params.setdefault("compromise", resolve_params("compromise", None, settings))
         result = backtest_deu3(
             data, names, capability=capability, council_date=council_date, grouping=grouping, params=params,
-            n_boot=bootstrap, n_folds=folds, level=level, seed=seed, shrink=shrink,  # type: ignore[arg-type]
+            n_boot=bootstrap, n_folds=folds, levels=sorted(set(level or LEVELS)), seed=seed,
+            shrink=shrink,  # type: ignore[arg-type]
         )
         report = backtest_to_json(result)
         written: list[Path] = []
@@ -181,6 +185,15 @@ def _diff(entry: dict[str, Any] | None) -> str:
     return f"{d['diff']:+.1f} ({ci})" if ci else f"{d['diff']:+.1f}"
 
 
+def _interval_cells(entry: dict[str, Any], levels: list[float]) -> list[str]:
+    if entry.get("intervals") is None:
+        return ["no interval"] + [""] * (2 * len(levels) - 1)
+    cells = []
+    for iv in entry["intervals"]:
+        cells += [_fmt(iv["coverage"], 3), _fmt(iv["mean_width"], 1)]
+    return cells
+
+
 def _print_tables(report: dict[str, Any]) -> None:
     from rich import box
     from rich.console import Console
@@ -189,10 +202,22 @@ def _print_tables(report: dict[str, Any]) -> None:
     console = Console()
     rows = report["models"]
     conf = int(round(100 * report["ci"]))
-    level = int(round(100 * report["level"]))
+    levels = report["levels"]
+    notes = report["data_notes"]
+    ref = notes["reference_points"]
+    fixes = notes["proposal_corrections"]
+    fixed_text = ""
+    if fixes:
+        fixed_text = "; proposal taken from the issue id for " + ", ".join(
+            f"{f['issue']} ({f['file']} -> {f['used']})" for f in fixes)
     console.print(
         f"Backtest on {report['dataset']}: {report['issues']} issues in {report['proposals']} proposals "
-        f"({len(report['excluded'])} left out: no valid outcome); capability {report['capability']}.",
+        f"({len(report['excluded'])} left out: no valid outcome){fixed_text}.\n"
+        f"Positions without a salience: {notes['positions_without_salience']['count']} "
+        f"({notes['positions_without_salience']['treatment']}). "
+        f"Reference points: {ref['recorded']} recorded, {ref['missing']} missing ({ref['treatment']}: "
+        f"{_fmt(ref['status_quo_when_missing'], 0)}).\n"
+        f"Capability {report['capability']}: {report['capability_note']}.",
         highlight=False,
     )
 
@@ -204,10 +229,10 @@ def _print_tables(report: dict[str, Any]) -> None:
             t.add_column(c, justify="right", no_wrap=True)
         return t
 
-    acc = table("Accuracy (points on the 0-100 scale)", "n", "MAE", f"{conf}% CI", "RMSE", "median AE",
-                "within 10")
+    acc = table("Accuracy (points on the 0-100 scale), out of sample for fitted rows", "n", "proposals", "MAE",
+                f"{conf}% CI", "RMSE", "median AE", "within 10")
     for name, e in rows.items():
-        acc.add_row(name, str(e["n"]), _fmt(e["mae"]), _ci(e["mae_ci"]), _fmt(e["rmse"]),
+        acc.add_row(name, str(e["n"]), str(e["proposals"]), _fmt(e["mae"]), _ci(e["mae_ci"]), _fmt(e["rmse"]),
                     _fmt(e["median_ae"]), _fmt(e["within10"], 3))
     console.print(acc)
     procedures = [p for p in ("COD", "CNS") if any(p in e["by_procedure"] for e in rows.values())]
@@ -216,18 +241,32 @@ def _print_tables(report: dict[str, Any]) -> None:
     for name, e in rows.items():
         diff.add_row(name, _diff(e), *(_diff(e["by_procedure"].get(p)) for p in procedures))
     console.print(diff)
-    by = table(f"By procedure (COD co-decision, CNS consultation); {level}% intervals",
-               *(f"{p} {m}" for p in procedures for m in ("n", "MAE")), "covered", "width")
+    by = table("By procedure (COD co-decision, CNS consultation)",
+               *(f"{p} {m}" for p in procedures for m in ("n", "MAE")))
     for name, e in rows.items():
         cells = []
         for p in procedures:
             s = e["by_procedure"].get(p)
             cells += ["–", "–"] if s is None else [str(s["n"]), _fmt(s["mae"])]
-        cov = e["interval"]
-        by.add_row(name, *cells, _fmt(cov["coverage"], 3), _fmt(cov["mean_width"], 1))
+        by.add_row(name, *cells)
     console.print(by)
+    iv = table("Prediction intervals (conformal, out of sample): share of outcomes covered, mean width",
+               *(f"{round(100 * v)}% {m}" for v in levels for m in ("covered", "width")))
+    for name, e in rows.items():
+        iv.add_row(name, *_interval_cells(e, levels))
+    console.print(iv)
     kinds: dict[str, list[str]] = {}
     for name, e in rows.items():
         kinds.setdefault(e["kind"], []).append(f"{name} ({_fmt(e['seconds'], 2)} s)")
     for kind, names in kinds.items():
         console.print(f"{kind}: {', '.join(names)}", highlight=False)
+    shown_fits: dict[str, list[str]] = {}
+    for name, e in rows.items():
+        if "fitted" in e:
+            shown = ", ".join(
+                "(" + ", ".join(f"{v:g}" for v in x.values()) + ")" if isinstance(x, dict) else f"{x:g}"
+                for x in e["fitted"]["by_fold"])
+            shown_fits.setdefault(f"fitted {e['fitted']['parameter']} by fold: {shown}", []).append(name)
+    for text, names in shown_fits.items():
+        console.print(f"{', '.join(names)}: {text}", highlight=False)
+    console.print(report["track_record"], highlight=False)
