@@ -10,6 +10,7 @@ plain-words sentence of :func:`accord.backtest.run.track_record_sentence`.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from accord.backtest.deu3 import CAPABILITIES, load_deu3
 from accord.backtest.run import (
     LEVELS,
+    TRACK_RECORD_FILE,
     backtest_deu3,
     backtest_to_json,
     compare_capabilities,
@@ -163,6 +165,14 @@ def main() -> int:
     args = parser.parse_args()
     block = render()
     stale = []
+    record = ROOT / "src" / "accord" / "data" / TRACK_RECORD_FILE
+    text = json.dumps({"sentence": track_record_sentence(), "source": "scripts/backtest_table.py"}, indent=2) + "\n"
+    if args.check:
+        if not record.exists() or record.read_text(encoding="utf-8") != text:
+            stale.append(record)
+    else:
+        record.write_text(text, encoding="utf-8")
+        print(f"updated {record}")
     for path in args.output:
         old = path.read_text(encoding="utf-8") if path.exists() else "# Backtest\n"
         new = update(old, block)

@@ -315,3 +315,9 @@ def test_imputing_the_missing_saliences_would_barely_move_the_weighted_mean(deu3
     assert mt.error_measures(grid[0, 0], deu3.outcome).mae == pytest.approx(23.6465, abs=5e-4)
     dropped = mt.weighted_mean_grid(deu3.position, deu3.salience, np.ones((1, len(ACTORS))), betas=(1.0,))
     assert mt.error_measures(dropped[0, 0], deu3.outcome).mae == pytest.approx(23.6808, abs=5e-4)
+
+
+def test_the_shipped_track_record_is_the_computed_one():
+    from accord.backtest.run import packaged_track_record, track_record_sentence
+
+    assert packaged_track_record() == track_record_sentence()

@@ -22,7 +22,8 @@ What would it take: openings
     the issue's scale); for each veto player, the smallest lowering of its reservation
     value (utility units: what it would have to accept below what it expects without a
     deal); when no single red line opens a zone, every pair of red lines (the least total
-    move of the two). Openings are ranked by the probability that every red line they
+    move of the two); when no pair does either, the least total move of all the red lines
+    together. Openings are ranked by the probability that every red line they
     move is a bargaining posture, ``Π_r (1 − credibility_r)`` (the midpoint of a
     credibility range), highest first; then by size. Openings that move only reservation
     values have no such probability and come after those that move red lines.
@@ -262,6 +263,12 @@ def openings(problem: Problem, cover: np.ndarray | None = None, *, limit: int = 
                 changes = tuple(_change_for_line(problem, lim, float(x)) for lim, x in zip(pair, res[1], strict=True))
                 changes = tuple(c for c in changes if c.size > 1e-9) or changes[:1]
                 found.append(Opening(changes, _posture(problem, [c.limit.index for c in changes])))
+    if lines and not any(o.p_posture is not None for o in found):
+        res = deal.min_relaxation(lines=[m.index for m in lines])
+        if res is not None:
+            moved = (_change_for_line(problem, lim, float(x)) for lim, x in zip(lines, res[1], strict=True))
+            kept = tuple(c for c in moved if c.size > 1e-9)
+            found.append(Opening(kept, _posture(problem, [c.limit.index for c in kept])))
     if not found:
         res = deal.min_relaxation(lines=[m.index for m in lines], actors=[int(a) for a in deal.V])
         if res is not None:

@@ -217,7 +217,7 @@ class AgreementReport:
         if self.openings:
             first = self.openings[0]
             if first.changes:
-                moves = _join([self._change_text(c) for c in first.changes])
+                moves = _join([self.change_text(c) for c in first.changes])
                 odds = (f" (the chance that all of these are postures: {first.p_posture:.2f})"
                         if first.p_posture is not None else "")
                 out.append(f"The cheapest opening: {moves}{odds}.")
@@ -267,7 +267,7 @@ class AgreementReport:
                 out.append(f"A probe: {at.proposals[0].describe(inames)}.")
         return out
 
-    def _change_text(self, change: Any) -> str:
+    def change_text(self, change: Any) -> str:
         names = _names(self.scenario)
         lim = change.limit
         actor = names[self.scenario.actors[lim.actor].id]

@@ -23,6 +23,7 @@ the backtest shows.
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -32,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from accord import data as packaged
 from accord.backtest.deu3 import (
     ACTORS,
     Capability,
@@ -585,6 +587,10 @@ def track_record(report: Mapping[str, Any], level: float = 0.8,
     return {"issues": report["issues"], "mae": ref["mae"], "width": width, "level": level, "better": better}
 
 
+#: The shipped track-record sentence, under ``accord/data``.
+TRACK_RECORD_FILE = "track_record.json"
+
+
 def track_record_sentence(report: Mapping[str, Any] | None = None, level: float = 0.8,
                           comparison: Mapping[str, Mapping[str, Any]] | None = None) -> str:
     """What the backtest shows, in plain words, with the numbers computed from ``report``.
@@ -609,6 +615,16 @@ def track_record_sentence(report: Mapping[str, Any] | None = None, level: float 
         parts.append(f"an {round(100 * level)}% interval is about {t['width']:.0f} points wide")
     sentence = "; ".join(parts)
     return sentence[0].upper() + sentence[1:] + "."
+
+
+def packaged_track_record() -> str:
+    """The sentence of :func:`track_record_sentence` for the default backtest, as shipped with accord.
+
+    Written by ``scripts/backtest_table.py`` into ``accord/data/track_record.json`` so that
+    commands that quote it (``accord agree``, ``accord brief``) need not run the backtest;
+    a regression test checks it against the live computation.
+    """
+    return str(json.loads(packaged.path(TRACK_RECORD_FILE).read_text(encoding="utf-8"))["sentence"])
 
 
 @cache

@@ -19,15 +19,27 @@ def register(app: typer.Typer) -> None:
         type_: list[str] = typer.Option(None, "--type", help="Choose an actor's type, ACTOR=TYPE (repeatable)."),
         utility: str = typer.Option("linear", "--utility", help="linear (default) or quadratic."),
         fmt: str = typer.Option(None, "--format", help="Force the input format: bdm, decide or ktab."),
+        draws: int = typer.Option(0, "--draws", min=0, max=1_000_000,
+                                  help="Also estimate P(zone) over this many draws of every range and red line."),
+        seed: int = typer.Option(0, "--seed", min=0, max=2**63 - 1, help="Seed of the draws."),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     ) -> None:
         """Say whether a deal every veto player prefers to no deal exists, and why."""
         from accord.agreement import analyse_agreement
+        from accord.backtest.run import packaged_track_record
+        from accord.scenario.case import Case
 
         if utility not in ("linear", "quadratic"):
             raise typer.BadParameter(f"must be linear or quadratic, got {utility!r}", param_hint="--utility")
         sc = load(scenario, fmt)
-        report = analyse_agreement(sc, at=at, levers=lever or (), types=type_ or None, utility=utility)
+        case = Case.resolve(sc, at=at, levers=lever or (), types=type_ or None)
+        probability = None
+        if draws:
+            from accord.experiments.agreement import agreement_probability
+
+            probability = agreement_probability(case, draws, seed=seed, utility=utility)
+        report = analyse_agreement(case, utility=utility, probability=probability,
+                                   track_record="Track record of the forecasting models: " + packaged_track_record())
         if as_json:
             echo_json(report.to_json())
             return
@@ -49,8 +61,38 @@ def _print(report: Any) -> None:
     names = {a.id: a.name for a in sc.actors}
     console = Console()
     console.print(report.verdict, style="bold", highlight=False)
+    for caveat in report.caveats:
+        console.print(f"  ({caveat})", highlight=False)
     for reason in report.reasons:
         console.print(f"  • {reason}", highlight=False)
+    if report.conflict:
+        console.print("Why not: these limits cannot all hold", style="bold")
+        for lim in report.conflict:
+            quote = next((r["evidence"][0] for r in report.red_lines
+                          if r["index"] == lim.index and r["evidence"] and lim.kind in ("at_least", "at_most")), None)
+            line = f"  - {report.limit_text(lim)}"
+            if quote:
+                line += f': "{quote["quote"]}" ({quote["source"]})'
+            console.print(line, highlight=False)
+    if report.openings:
+        table = Table(title="What would open a zone, most likely first", title_justify="left")
+        for col in ("changes", "P(all postures)", "levers that achieve it"):
+            table.add_column(col)
+        for o in report.openings[:6]:
+            changes = "; ".join(report.change_text(c) for c in o.changes) or "(a lever alone)"
+            table.add_row(changes, _fmt(o.p_posture, 2), ", ".join(" + ".join(c) for c in o.levers) or "none")
+        console.print(table)
+    if report.probability is not None:
+        pr = report.probability
+        table = Table(title=f"Red lines: P(zone) = {pr.p_zone:.3f} ± {pr.p_zone_se:.3f} over {len(pr.zone)} draws",
+                      title_justify="left")
+        for col in ("actor", "issue", "red line", "credibility", "held", "pivotal"):
+            table.add_column(col)
+        for r in report.red_lines:
+            sign = "≥" if r["bound"] == "at_least" else "≤"
+            table.add_row(names[r["actor"]], sc.issue(r["issue"]).name, f"{sign} {r['value']:g}",
+                          f"{r['credibility']:.2f}", f"{pr.held[r['index']]:.2f}", f"{pr.pivotal[r['index']]:.2f}")
+        console.print(table)
 
     def anchor(issue_id: str, value: float) -> str:
         a = nearest_anchor(sc.issue(issue_id), value)
