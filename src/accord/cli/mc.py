@@ -108,7 +108,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Sample every range in the scenario and summarise each model's forecasts."""
         from accord.errors import ParameterError
-        from accord.experiments.montecarlo import monte_carlo, parse_noise
+        from accord.experiments.factors import parse_noise
+        from accord.experiments.montecarlo import monte_carlo
 
         try:
             sigma = parse_noise(noise)

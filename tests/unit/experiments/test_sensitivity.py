@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import numpy as np
 import pytest
 
-from accord.errors import AccordError, ParameterError
+from accord.errors import ParameterError
 from accord.experiments.sensitivity import sensitivity, sensitivity_many
 from accord.scenario.io import scenario_from_data
 
@@ -177,12 +176,6 @@ def test_bad_options(kwargs, message):
 def test_unknown_output_names_the_issues():
     with pytest.raises(ParameterError, match="issues: x, y"):
         sensitivity(linear(), "z")
-
-
-def test_agreement_output_without_the_analysis(monkeypatch):
-    monkeypatch.setitem(sys.modules, "accord.agreement", None)
-    with pytest.raises(AccordError, match="agreement sampling unavailable"):
-        sensitivity(linear(), "agreement")
 
 
 def test_no_uncertain_input_is_an_error():

@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import json
-import sys
-import types
 
 import numpy as np
 import pytest
 
-from accord.errors import AccordError, ParameterError, UnknownModelError
-from accord.experiments import montecarlo as unc
-from accord.experiments.montecarlo import (
-    BLOCK,
-    Sampler,
-    describe,
-    monte_carlo,
-    parse_noise,
-    sample_arrays,
-    scenario_factors,
-)
+from accord.errors import ParameterError, UnknownModelError
+from accord.experiments import evaluate
+from accord.experiments.evaluate import default_chunk_size
+from accord.experiments.factors import parse_noise, scenario_factors
+from accord.experiments.montecarlo import describe, monte_carlo
+from accord.experiments.sampling import BLOCK, Sampler, sample_arrays
 from accord.models import get_model
 from accord.scenario import builtin
 from accord.scenario.arrays import arrays_from_scenario
@@ -338,8 +331,8 @@ def test_describe_handles_nan_and_single_values():
 
 
 def test_default_chunk_size_is_whole_blocks_and_shrinks_with_size(ukraine):
-    small_chunk = unc.default_chunk_size(ukraine, {"expected_utility": {"rounds": 10}})
-    big_chunk = unc.default_chunk_size(ukraine, {"compromise": {}})
+    small_chunk = default_chunk_size(ukraine, {"expected_utility": {"rounds": 10}})
+    big_chunk = default_chunk_size(ukraine, {"compromise": {}})
     assert small_chunk % BLOCK == 0 and big_chunk % BLOCK == 0 and small_chunk < big_chunk
 
 
@@ -347,8 +340,7 @@ def test_default_chunk_size_is_whole_blocks_and_shrinks_with_size(ukraine):
 
 
 def _fake_agreement(monkeypatch):
-    """A stand-in agreement module: a zone exists when a's capability is below 2; a blocks then."""
-    module = types.ModuleType("accord.agreement")
+    """A stand-in agreement analysis: a zone exists when a's capability is below 2; a blocks then."""
 
     def agreement_arrays(scenario, *, at=None, levers=(), types=None, value_of=None):
         return value_of("actors[0].capability", scenario.actors[0].capability)
@@ -358,12 +350,11 @@ def _fake_agreement(monkeypatch):
         actor_gap = np.stack([gap, np.full_like(gap, -1.0)], axis=-1)
         return gap <= 0, gap, actor_gap
 
-    module.agreement_arrays = agreement_arrays
-    module.zone_batch = zone_batch
-    monkeypatch.setitem(sys.modules, "accord.agreement", module)
+    monkeypatch.setattr(evaluate, "agreement_arrays", agreement_arrays)
+    monkeypatch.setattr(evaluate, "zone_batch", zone_batch)
 
 
-def test_agreement_draws_with_a_stand_in_module(monkeypatch):
+def test_agreement_draws_with_a_stand_in_analysis(monkeypatch):
     _fake_agreement(monkeypatch)
     sc = small()
     res = monte_carlo(sc, ["compromise"], draws=4000, seed=1)  # veto players: on by default
@@ -378,14 +369,6 @@ def test_agreement_draws_with_a_stand_in_module(monkeypatch):
     # Chunking does not change the agreement draws either.
     again = monte_carlo(sc, [], draws=4000, seed=1, chunk_size=1024, agreement=True)
     assert np.array_equal(again.agreement.gap, ag.gap)
-
-
-def test_agreement_unavailable_is_a_clear_error(monkeypatch):
-    monkeypatch.setitem(sys.modules, "accord.agreement", None)
-    with pytest.raises(AccordError, match="agreement sampling unavailable"):
-        monte_carlo(small(), ["compromise"], draws=10, agreement=True)
-    res = monte_carlo(small(), ["compromise"], draws=10)
-    assert res.agreement is None and "agreement sampling unavailable" in res.notes[0]
 
 
 def test_midpoint_arrays_are_unchanged_by_the_sampler_module(ukraine):
