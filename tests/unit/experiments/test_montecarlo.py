@@ -1,4 +1,4 @@
-"""Factors, reproducible block sampling, noise and chunked Monte Carlo."""
+"""Chunked Monte Carlo: results independent of chunking, summaries, the agreement draws."""
 
 from __future__ import annotations
 
@@ -10,231 +10,11 @@ import pytest
 from accord.errors import ParameterError, UnknownModelError
 from accord.experiments import evaluate
 from accord.experiments.evaluate import default_chunk_size
-from accord.experiments.factors import parse_noise, scenario_factors
 from accord.experiments.montecarlo import describe, monte_carlo
-from accord.experiments.sampling import BLOCK, Sampler, sample_arrays
+from accord.experiments.sampling import BLOCK, sample_arrays
 from accord.models import get_model
-from accord.scenario import builtin
 from accord.scenario.arrays import arrays_from_scenario
-from accord.scenario.io import load_scenario, scenario_from_data
-
-
-def small(distribution: str = "uniform", **extra) -> object:
-    """Two actors, two issues, a range of every kind."""
-    data = {
-        "id": "small",
-        "title": "Small",
-        "distribution": distribution,
-        "hold_probability": [0.6, 0.9],
-        "actors": [
-            {
-                "id": "a",
-                "name": "A",
-                "capability": [1, 3],
-                "no_deal_cost": [0, 10],
-                "no_deal_cost_path": [{"date": "2025-01-01", "value": [1, 2]}],
-            },
-            {"id": "b", "name": "B", "capability": 2},
-        ],
-        "issues": [
-            {"id": "x", "name": "X", "veto": ["a", "b"], "hold_probability": [0.5, 1]},
-            {"id": "y", "name": "Y", "scale": {"min": -10, "max": 10}},
-        ],
-        "stances": [
-            {
-                "actor": "a",
-                "issue": "x",
-                "position": [10, 30],
-                "salience": [0.2, 0.6],
-                "expects": [40, 60],
-                "assumption": "test",
-            },
-            {"actor": "b", "issue": "x", "position": 90, "salience": 0.5, "assumption": "test"},
-            {"actor": "a", "issue": "y", "position": [-5, 5], "salience": 1, "assumption": "test"},
-        ],
-        **extra,
-    }
-    return scenario_from_data(data)
-
-
-@pytest.fixture(scope="module")
-def ukraine():
-    return load_scenario(builtin.DEFAULT)
-
-
-# --------------------------------------------------------------------------- factors
-
-
-def test_every_range_is_a_factor_named_by_its_path():
-    sc = small(
-        levers=[
-            {
-                "id": "sanction",
-                "name": "S",
-                "assumption": "t",
-                "edits": [{"field": "salience", "actor": "a", "issue": "x", "add": [0.1, 0.2]}],
-            }
-        ],
-        types=[
-            {
-                "actor": "a",
-                "id": "hawk",
-                "name": "Hawk",
-                "prior": 0.5,
-                "stances": [{"issue": "x", "position": [0, 5], "assumption": "t"}],
-            },
-            {"actor": "a", "id": "dove", "name": "Dove", "prior": 0.5},
-        ],
-    )
-    paths = [f.path for f in scenario_factors(sc)]
-    assert paths == [
-        "actors[0].capability",
-        "actors[0].no_deal_cost",
-        "actors[0].no_deal_cost_path[0].value",
-        "issues[0].hold_probability",
-        "hold_probability",
-        "stances[0].position",
-        "stances[0].salience",
-        "stances[0].expects",
-        "stances[2].position",
-        "levers[0].edits[0].add",
-        "types[0].stances[0].position",
-    ]
-    f = scenario_factors(sc)[5]
-    assert (f.low, f.high, f.kind, f.actor, f.issue) == (10, 30, "position", "a", "x")
-    assert f.label == "a: position on x" and f.mid == 20
-
-
-def _ranges_in(obj) -> list[str]:
-    """Names of the fields holding a true range, found by walking the scenario objects."""
-    from pydantic import BaseModel
-
-    from accord.scenario.values import Uncertain
-
-    found: list[str] = []
-    if isinstance(obj, BaseModel):
-        for name in type(obj).model_fields:
-            value = getattr(obj, name)
-            if isinstance(value, Uncertain):
-                if value.is_range:
-                    found.append(name)
-            else:
-                found += _ranges_in(value)
-    elif isinstance(obj, tuple | list):
-        for item in obj:
-            found += _ranges_in(item)
-    return found
-
-
-def test_every_range_of_the_builtin_case_is_a_factor(ukraine):
-    factors = scenario_factors(ukraine)
-    expected = _ranges_in(ukraine)
-    assert len(factors) == len(expected) > 0
-    assert {"position", "salience", "capability"} <= {f.kind for f in factors}
-
-
-# --------------------------------------------------------------------------- sampling
-
-
-def test_uniform_draws_cover_the_range_and_points_stay_put():
-    arrays = sample_arrays(small(), 4000, seed=1)
-    pos = arrays.position[:, 0, 0]
-    assert arrays.position.shape == (4000, 2, 2) and arrays.capability.shape == (4000, 2)
-    assert pos.min() >= 10 and pos.max() <= 30
-    assert pos.mean() == pytest.approx(20, abs=0.5) and pos.var() == pytest.approx(400 / 12, rel=0.1)
-    assert np.all(arrays.position[:, 1, 0] == 90) and np.all(arrays.capability[:, 1] == 2)
-    assert np.all(np.isnan(arrays.position[:, 1, 1]))
-
-
-def test_pert_draws_have_the_midpoint_as_mode_and_lambda_4():
-    pos = sample_arrays(small("pert"), 8000, seed=1).position[:, 0, 0]
-    assert pos.min() >= 10 and pos.max() <= 30
-    # PERT with mode at the midpoint and lambda 4 is Beta(3, 3): variance (b - a)^2 / 28.
-    assert pos.mean() == pytest.approx(20, abs=0.3) and pos.var() == pytest.approx(400 / 28, rel=0.08)
-
-
-def test_same_seed_same_draws_different_seed_different():
-    a = sample_arrays(small(), 3000, seed=7).position
-    b = sample_arrays(small(), 3000, seed=7).position
-    c = sample_arrays(small(), 3000, seed=8).position
-    assert np.array_equal(a, b, equal_nan=True)
-    assert not np.array_equal(a, c, equal_nan=True)
-
-
-@pytest.mark.parametrize(("start", "stop"), [(0, 1), (5, 2100), (1024, 2048), (1500, 1500), (3000, 4097)])
-def test_any_slice_of_draws_equals_the_same_rows_of_one_long_run(start, stop):
-    sampler = Sampler(small("pert"), 3, noise={"position": 2})
-    whole = sampler.draws(0, 5000)
-    part = sampler.draws(start, stop)
-    assert np.array_equal(part.unit, whole.unit[start:stop])
-    assert np.array_equal(part.noise["position"], whole.noise["position"][start:stop])
-    assert np.array_equal(part.extra("not.a.factor"), whole.extra("not.a.factor")[start:stop])
-
-
-def test_a_range_that_is_not_a_listed_factor_still_gets_reproducible_draws():
-    sc = small()
-    from accord.scenario.values import Uncertain
-
-    d1 = Sampler(sc, 5).draws(0, 3000).value_of("somewhere[0].else", Uncertain(2, 4))
-    d2 = Sampler(sc, 5).draws(1000, 3000).value_of("somewhere[0].else", Uncertain(2, 4))
-    assert d1.min() >= 2 and d1.max() <= 4 and np.array_equal(d1[1000:], d2)
-
-
-def test_an_edited_range_moves_with_its_draws():
-    from accord.scenario.values import Uncertain
-
-    d = Sampler(small(), 0).draws(0, 100)
-    base = d.value_of("stances[0].position", Uncertain(10, 30))
-    assert np.allclose(d.value_of("stances[0].position", Uncertain(20, 40)), base + 10)
-
-
-def test_noise_is_added_clipped_and_applies_to_points():
-    sc = small()
-    plain = sample_arrays(sc, 2000, seed=4)
-    noisy = sample_arrays(sc, 2000, seed=4, noise=["position=40", "salience=0.5", "capability=2"])
-    x = noisy.position[:, 1, 0]  # b's point position 90 on a 0-100 scale
-    assert x.min() >= 0 and x.max() == 100 and np.std(x) > 10
-    y = noisy.position[:, 0, 1]  # scale -10..10
-    assert y.min() == -10 and y.max() == 10
-    s = noisy.salience[noisy.salience > 0]
-    assert s.min() >= 0 and s.max() <= 1
-    assert noisy.capability.min() == 0 and not np.array_equal(noisy.capability, plain.capability)
-    # The factor draws are the same: noise comes after them in each block.
-    assert np.array_equal(Sampler(sc, 4).draws(0, 2000).unit, Sampler(sc, 4, noise={"position": 1}).draws(0, 2000).unit)
-
-
-def test_noise_zero_changes_nothing():
-    sc = small()
-    assert np.array_equal(
-        sample_arrays(sc, 500, seed=1).position,
-        sample_arrays(sc, 500, seed=1, noise={"position": 0}).position,
-        equal_nan=True,
-    )
-
-
-@pytest.mark.parametrize(
-    ("noise", "message"),
-    [
-        (["position"], "KIND=SIGMA"),
-        (["weight=1"], "noise kind must be one of"),
-        (["position=abc"], "must be a number"),
-        ({"salience": -1}, ">= 0"),
-    ],
-)
-def test_bad_noise_is_a_parameter_error(noise, message):
-    with pytest.raises(ParameterError, match=message):
-        parse_noise(noise)
-
-
-def test_parse_noise_orders_kinds():
-    assert list(parse_noise(["salience=0.1", "position=5"])) == ["position", "salience"]
-
-
-@pytest.mark.parametrize("seed", [-1, 1.5, "x"])
-def test_bad_seed(seed):
-    with pytest.raises(ParameterError, match="seed"):
-        Sampler(small(), seed)
-
+from accord.scenario.io import scenario_from_data
 
 # --------------------------------------------------------------------------- Monte Carlo
 
@@ -256,7 +36,7 @@ def test_batch_equals_a_loop_of_single_draws(ukraine):
         assert np.allclose(res.forecasts[m], loop, rtol=0, atol=1e-12, equal_nan=True)
 
 
-def test_summaries_and_frame(ukraine):
+def test_summaries_and_frame(ukraine, ranges_in):
     res = monte_carlo(ukraine, ["compromise"], draws=3000, seed=0, agreement=False)
     f = res.forecasts["compromise"]
     assert f.shape == (3000, len(ukraine.issues))
@@ -271,10 +51,10 @@ def test_summaries_and_frame(ukraine):
     assert res.draws_frame("compromise").shape == (3000, len(ukraine.issues))
     data = json.loads(json.dumps(res.to_json(), allow_nan=False))
     assert data["models"]["compromise"]["issues"]["territory"]["p50"] == pytest.approx(stats["p50"])
-    assert data["factors"] == len(_ranges_in(ukraine)) and data["block_size"] == BLOCK and data["agreement"] is None
+    assert data["factors"] == len(ranges_in(ukraine)) and data["block_size"] == BLOCK and data["agreement"] is None
 
 
-def test_forecasts_stay_within_the_ranges_of_positions():
+def test_forecasts_stay_within_the_ranges_of_positions(small):
     res = monte_carlo(small(), ["compromise"], draws=2000, seed=3, agreement=False)
     x = res.forecasts["compromise"][:, 0]
     assert x.min() >= 10 and x.max() <= 90
@@ -354,7 +134,7 @@ def _fake_agreement(monkeypatch):
     monkeypatch.setattr(evaluate, "zone_batch", zone_batch)
 
 
-def test_agreement_draws_with_a_stand_in_analysis(monkeypatch):
+def test_agreement_draws_with_a_stand_in_analysis(small, monkeypatch):
     _fake_agreement(monkeypatch)
     sc = small()
     res = monte_carlo(sc, ["compromise"], draws=4000, seed=1)  # veto players: on by default
