@@ -1,12 +1,15 @@
 """The conformance suite every model passes, built-in or third-party.
 
-Use it from pytest::
+Use it from pytest, one test per check (see :mod:`accord.testing.parametrize`)::
 
-    from accord.testing import check_model
-    def test_my_model():
-        check_model("my_model")
+    from accord.testing import parametrize_with_checks
 
-or run :func:`conformance_checks` to get each check by name. The checks:
+    @parametrize_with_checks(["my_model"])
+    def test_conformance(model, check):
+        check(model)
+
+or all checks in one test with :func:`check_model`, or get each check by name from
+:func:`conformance_checks`. The checks:
 
 - ``determinism``: the same input and seed give the same result;
 - ``batch_equals_loop``: a batch of draws equals the loop of single runs;
@@ -30,6 +33,8 @@ from accord.scenario.arrays import ScenarioArrays
 
 #: Tolerance of "equal": batches must equal loops to rounding of the last bits.
 ATOL = 1e-12
+#: Seed of the random cases the checks run on by default.
+SEED = 20250707
 
 
 def random_arrays(
@@ -168,7 +173,7 @@ def conformance_checks() -> dict[str, Callable[[Model, ScenarioArrays], None]]:
     return dict(CHECKS)
 
 
-def check_model(model: str | Model, arrays: ScenarioArrays | None = None, seed: int = 20250707) -> None:
+def check_model(model: str | Model, arrays: ScenarioArrays | None = None, seed: int = SEED) -> None:
     """Run every conformance check on ``model``, on ``arrays`` or on random cases (batched and not)."""
     m = get_model(model) if isinstance(model, str) else model
     rng = np.random.default_rng(seed)
