@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from accord.cli.common import echo_json, handle_errors, parse_settings
+from accord.cli.common import echo_json, fmt, handle_errors, parse_settings
 
 DATASETS = ("deu3",)
 REPORT_HINT = "install accord[report] (matplotlib) to draw errors.png"
@@ -159,10 +159,6 @@ def plot_errors(result: Any, path: Path) -> None:
     plt.close(fig)
 
 
-def _fmt(x: float | None, digits: int = 2) -> str:
-    return "–" if x is None else f"{x:.{digits}f}"
-
-
 def _ci(pair: list[float | None] | None) -> str:
     if not pair or pair[0] is None or pair[1] is None:
         return ""
@@ -207,8 +203,8 @@ def _print_tables(report: dict[str, Any]) -> None:
     acc = table("Accuracy (points on the 0-100 scale)", "n", "MAE", f"{conf}% CI", "RMSE", "median AE",
                 "within 10")
     for name, e in rows.items():
-        acc.add_row(name, str(e["n"]), _fmt(e["mae"]), _ci(e["mae_ci"]), _fmt(e["rmse"]),
-                    _fmt(e["median_ae"]), _fmt(e["within10"], 3))
+        acc.add_row(name, str(e["n"]), fmt(e["mae"]), _ci(e["mae_ci"]), fmt(e["rmse"]),
+                    fmt(e["median_ae"]), fmt(e["within10"], 3))
     console.print(acc)
     procedures = [p for p in ("COD", "CNS") if any(p in e["by_procedure"] for e in rows.values())]
     diff = table(f"MAE minus the compromise model's ({conf}% CI, paired bootstrap over proposals)",
@@ -222,12 +218,12 @@ def _print_tables(report: dict[str, Any]) -> None:
         cells = []
         for p in procedures:
             s = e["by_procedure"].get(p)
-            cells += ["–", "–"] if s is None else [str(s["n"]), _fmt(s["mae"])]
+            cells += ["–", "–"] if s is None else [str(s["n"]), fmt(s["mae"])]
         cov = e["interval"]
-        by.add_row(name, *cells, _fmt(cov["coverage"], 3), _fmt(cov["mean_width"], 1))
+        by.add_row(name, *cells, fmt(cov["coverage"], 3), fmt(cov["mean_width"], 1))
     console.print(by)
     kinds: dict[str, list[str]] = {}
     for name, e in rows.items():
-        kinds.setdefault(e["kind"], []).append(f"{name} ({_fmt(e['seconds'], 2)} s)")
+        kinds.setdefault(e["kind"], []).append(f"{name} ({fmt(e['seconds'], 2)} s)")
     for kind, names in kinds.items():
         console.print(f"{kind}: {', '.join(names)}", highlight=False)
