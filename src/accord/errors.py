@@ -55,6 +55,7 @@ class Problem:
         return f"{head}{self.message}{suffix}"
 
     def to_dict(self) -> dict[str, object]:
+        """The problem as plain JSON data."""
         return {"path": self.path, "message": self.message, "file": self.file, "line": self.line}
 
 

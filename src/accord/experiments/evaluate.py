@@ -128,7 +128,7 @@ def evaluate(
     if evaluation.models:
         arrays: ScenarioArrays = ensure_batch(arrays_from_scenario(evaluation.scenario, value_of), n)
         for name in evaluation.models:
-            result = get_model(name).run(arrays, evaluation.params.get(name, {}), model_rng(name))
+            result = get_model(name).run(arrays, dict(evaluation.params.get(name, {})), model_rng(name))
             forecasts[name] = np.asarray(result.forecast, dtype=float)
     agreement = None
     if evaluation.agreement is not None:

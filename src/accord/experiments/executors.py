@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from types import ModuleType
 from typing import Any
 
 from accord.errors import AccordError, ParameterError
 from accord.experiments.evaluate import Executor, sequential
 
+distributed: ModuleType | None
 try:
     import dask.distributed as distributed
 except ImportError:  # the optional 'scale' extra

@@ -76,9 +76,11 @@ class Factor:
 
     @property
     def mid(self) -> float:
+        """Midpoint of the range."""
         return 0.5 * (self.low + self.high)
 
     def to_dict(self) -> dict[str, Any]:
+        """The factor as plain JSON data."""
         return {
             "path": self.path,
             "low": self.low,
@@ -271,8 +273,9 @@ class NoiseTarget:
 
 
 def noise_targets(scenario: Scenario) -> dict[str, NoiseTarget]:
-    """The inputs global noise applies to, by path: every stance's position and salience
-    and every actor's capability.
+    """The inputs global noise applies to, by path.
+
+    Every stance's position and salience and every actor's capability.
 
     Parameters
     ----------

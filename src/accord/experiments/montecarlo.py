@@ -96,6 +96,7 @@ class AgreementDraws:
         return np.mean(self.actor_gap > 0, axis=0)
 
     def to_json(self) -> dict[str, Any]:
+        """``p_zone``, the gap's summary and each actor's block rate, as plain JSON data (NaN as null)."""
         return {
             "p_zone": finite_or_none(self.p_zone),
             "gap": describe(self.gap),

@@ -151,6 +151,7 @@ class Edit(_Spec):
 
     @property
     def operation(self) -> tuple[str, Uncertain]:
+        """``(op, value)``: which of ``set``, ``add``, ``multiply`` the edit does, and by how much."""
         for op in ("set", "add", "multiply"):
             value = getattr(self, op)
             if value is not None:
@@ -221,15 +222,19 @@ class Scenario(_Spec):
     types: tuple[ActorType, ...] = ()
 
     def actor(self, actor_id: str) -> Actor:
+        """The actor with id ``actor_id`` (StopIteration when there is none)."""
         return next(a for a in self.actors if a.id == actor_id)
 
     def issue(self, issue_id: str) -> Issue:
+        """The issue with id ``issue_id`` (StopIteration when there is none)."""
         return next(i for i in self.issues if i.id == issue_id)
 
     def source(self, source_id: str) -> Source:
+        """The source with id ``source_id`` (StopIteration when there is none)."""
         return next(s for s in self.sources if s.id == source_id)
 
     def stance(self, actor_id: str, issue_id: str) -> Stance | None:
+        """The stance of ``actor_id`` on ``issue_id``, or None."""
         return next((s for s in self.stances if s.actor == actor_id and s.issue == issue_id), None)
 
     def status_quo(self, issue: Issue) -> float:

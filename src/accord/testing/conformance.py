@@ -90,12 +90,14 @@ def _close(a: np.ndarray | None, b: np.ndarray | None, what: str) -> None:
 
 
 def check_determinism(model: Model, arrays: ScenarioArrays) -> None:
+    """The same input and seed give the same result."""
     first, second = _run(model, arrays), _run(model, arrays)
     _close(first.forecast, second.forecast, "forecast differs between two runs with the same seed")
     _close(first.rounds, second.rounds, "rounds differ between two runs with the same seed")
 
 
 def check_batch_equals_loop(model: Model, arrays: ScenarioArrays) -> None:
+    """A batch of draws equals the loop of single runs."""
     batch = arrays if arrays.batched else ScenarioArrays.stack([arrays, arrays])
     together = _run(model, batch)
     for d in range(batch.n_draws):
@@ -106,6 +108,7 @@ def check_batch_equals_loop(model: Model, arrays: ScenarioArrays) -> None:
 
 
 def check_actor_permutation(model: Model, arrays: ScenarioArrays) -> None:
+    """Permuting actors permutes rounds and leaves forecasts unchanged."""
     base = _run(model, arrays)
     order = np.arange(arrays.n_actors)[::-1]
     permuted = _run(model, arrays.take_actors(order))
@@ -115,6 +118,7 @@ def check_actor_permutation(model: Model, arrays: ScenarioArrays) -> None:
 
 
 def check_inside_scale(model: Model, arrays: ScenarioArrays) -> None:
+    """Forecasts and positions stay inside each issue's scale."""
     res = _run(model, arrays)
     lo, hi = arrays.scale_min - 1e-9, arrays.scale_max + 1e-9
     f = res.forecast
@@ -127,6 +131,7 @@ def check_inside_scale(model: Model, arrays: ScenarioArrays) -> None:
 
 
 def check_masks_respected(model: Model, arrays: ScenarioArrays) -> None:
+    """Values stored under absent stances change nothing."""
     res = _run(model, arrays)
     junk = replace(
         arrays,
@@ -139,6 +144,7 @@ def check_masks_respected(model: Model, arrays: ScenarioArrays) -> None:
 
 
 def check_shapes(model: Model, arrays: ScenarioArrays) -> None:
+    """Result arrays have the documented shapes."""
     res = _run(model, arrays)
     lead = arrays.position.shape[:-2]
     assert res.forecast.shape == (*lead, arrays.n_issues), f"forecast shape {res.forecast.shape}"
@@ -152,6 +158,7 @@ def check_shapes(model: Model, arrays: ScenarioArrays) -> None:
 
 
 def check_no_warnings(model: Model, arrays: ScenarioArrays) -> None:
+    """No warning is emitted."""
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         _run(model, arrays)

@@ -232,7 +232,7 @@ def resolve_outputs(scenario: Scenario, outputs: Sequence[str]) -> tuple[list[st
     return ids, columns
 
 
-def output_matrix(outputs: Outputs, columns: Sequence[int], model: str | None) -> np.ndarray:
+def output_matrix(outputs: Outputs, columns: Sequence[int], model: str | None, n: int) -> np.ndarray:
     """The studied outputs as columns.
 
     Parameters
@@ -242,15 +242,21 @@ def output_matrix(outputs: Outputs, columns: Sequence[int], model: str | None) -
     columns : sequence of int, length K
         Forecast column of each output of ``model``; -1 for the agreement gap.
     model : str or None
+    n : int
+        E.
 
     Returns
     -------
     ndarray, shape (E, K)
     """
-    n = next(iter(outputs.forecasts.values())).shape[0] if outputs.forecasts else outputs.agreement["gap"].shape[0]
     y = np.empty((n, len(columns)))
     for k, c in enumerate(columns):
-        y[:, k] = outputs.agreement["gap"] if c < 0 else outputs.forecasts[model][:, c]
+        if c >= 0 and model is not None:
+            y[:, k] = outputs.forecasts[model][:, c]
+        elif c < 0 and outputs.agreement is not None:
+            y[:, k] = outputs.agreement["gap"]
+        else:
+            raise ValueError(f"output column {c} was not evaluated")
     return y
 
 
@@ -376,7 +382,7 @@ def sensitivity_many(
         return np.full(1, value.mid)
 
     baseline = output_matrix(
-        evaluate(evaluation, recording, 1, lambda name: np.random.default_rng(seed)), columns, model_name
+        evaluate(evaluation, recording, 1, lambda name: np.random.default_rng(seed)), columns, model_name, 1
     )[0]
     grouping = Grouping.of(choose_factors(scenario_factors(scenario), factors, read), group)
     problem = grouping.problem()
@@ -386,7 +392,7 @@ def sensitivity_many(
     source = FixedSample({f.path: j for j, f in enumerate(grouping.factors)}, unit, seed)
     step = int(chunk_size or default_chunk_size(scenario, {model_name or "agreement": dict(params or {})}))
     plan = Plan(evaluation, source, source.size, step)
-    y = output_matrix(run_plan(plan, executor, progress), columns, model_name)
+    y = output_matrix(run_plan(plan, executor, progress), columns, model_name, plan.size)
     seconds = time.perf_counter() - started
 
     results: dict[str, SensitivityResult] = {}

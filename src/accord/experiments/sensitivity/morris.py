@@ -19,11 +19,11 @@ from accord.errors import ParameterError
 class Morris:
     """The Morris method (see :class:`~accord.experiments.sensitivity.design.Method`)."""
 
-    name = "morris"
-    default_n = 100
-    keys = ("mu", "mu_star", "mu_star_conf", "sigma")
-    index_names = ("mu_star", "mu_star_conf", "mu", "sigma")
-    rank_by = "mu_star"
+    name: str = "morris"
+    default_n: int = 100
+    keys: tuple[str, ...] = ("mu", "mu_star", "mu_star_conf", "sigma")
+    index_names: tuple[str, ...] = ("mu_star", "mu_star_conf", "mu", "sigma")
+    rank_by: str = "mu_star"
 
     def check(self, n: int, levels: int) -> None:
         """``levels`` must be even and at least 2."""

@@ -19,11 +19,11 @@ from accord.errors import ParameterError
 class Sobol:
     """The Sobol' method (see :class:`~accord.experiments.sensitivity.design.Method`)."""
 
-    name = "sobol"
-    default_n = 1024
-    keys = ("S1", "S1_conf", "ST", "ST_conf")
-    index_names = ("S1", "S1_conf", "ST", "ST_conf")
-    rank_by = "ST"
+    name: str = "sobol"
+    default_n: int = 1024
+    keys: tuple[str, ...] = ("S1", "S1_conf", "ST", "ST_conf")
+    index_names: tuple[str, ...] = ("S1", "S1_conf", "ST", "ST_conf")
+    rank_by: str = "ST"
 
     def check(self, n: int, levels: int) -> None:
         """``n`` must be a power of two."""
