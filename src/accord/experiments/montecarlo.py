@@ -67,6 +67,9 @@ def describe(x: np.ndarray) -> dict[str, float | None]:
 class AgreementDraws:
     """The agreement analysis over the draws.
 
+    Its fields are the arrays :func:`~accord.experiments.evaluate.agreement_outputs`
+    returns for each chunk, gathered over every draw.
+
     Attributes
     ----------
     actor_ids : tuple of str, length A
