@@ -84,7 +84,7 @@ class Draws:
     sigma: Mapping[str, float] = field(default_factory=dict)
     targets: Mapping[str, NoiseTarget] = field(default_factory=dict)
     extra: Callable[[str], np.ndarray] | None = None
-    _seen: dict[tuple[str, float, float], np.ndarray] = field(default_factory=dict, repr=False)
+    _seen: dict[tuple[str, float, float], np.ndarray] = field(default_factory=dict, init=False, repr=False)
 
     @property
     def n(self) -> int:
