@@ -37,7 +37,7 @@ from accord.agreement import (
     relax_arrays,
     zone_batch,
 )
-from accord.experiments.montecarlo import Sampler
+from accord.experiments.sampling import Sampler
 from accord.scenario.io import load_scenario
 
 TARGET = 2.0

@@ -27,7 +27,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from accord.experiments.montecarlo import Sampler, monte_carlo, sample_arrays, scenario_factors
+from accord.experiments.factors import scenario_factors
+from accord.experiments.montecarlo import monte_carlo
+from accord.experiments.sampling import Sampler, sample_arrays
 from accord.models import get_model, model_names
 from accord.scenario import builtin
 from accord.scenario.arrays import ScenarioArrays

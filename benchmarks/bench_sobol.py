@@ -20,7 +20,8 @@ import argparse
 import time
 from dataclasses import replace
 
-from accord.experiments.montecarlo import sample_arrays, scenario_factors
+from accord.experiments.factors import scenario_factors
+from accord.experiments.sampling import sample_arrays
 from accord.experiments.sensitivity import sensitivity_many
 from accord.models import get_model
 from accord.scenario import builtin

@@ -1,10 +1,12 @@
 """Set up a development environment from nothing and run accord or its tests.
 
     python3 scripts/bootstrap.py run    # venv, install accord, forecast the built-in case
-    python3 scripts/bootstrap.py test   # venv, install accord with every extra, browser, whole test suite
+    python3 scripts/bootstrap.py test   # venv, every extra, ruff and mypy, browser, whole test suite
 
 Needs only Python 3.11 or newer. The virtual environment lives in ``.venv`` next to
-this folder and is reused when present. For the browser tests the ``test`` step
+this folder and is reused when present. The ``test`` step first runs ruff (with the
+docstring rules on the public API) and mypy (``[tool.mypy]`` in ``pyproject.toml``)
+and stops when either fails. For the browser tests the ``test`` step
 looks for Chromium (``ACCORD_CHROMIUM`` or ``chromium`` on the PATH) and, when it is
 missing and this user may use apt-get, installs Debian's ``chromium`` package;
 otherwise the browser tests are skipped with a message, unless
@@ -83,6 +85,10 @@ def main(argv: list[str]) -> int:
         install(python, None)
         return sh(BIN / "accord", "run", *argv[1:], check=False)
     install(python, "test")
+    for check in (("ruff", "check", "src", "tests", "benchmarks", "scripts"), ("mypy",)):
+        code = sh(python, "-m", *check, check=False)
+        if code:
+            return code
     ensure_chromium()
     code = sh(python, "-m", "pytest", *argv[1:], check=False)
     return code

@@ -8,11 +8,18 @@ Hierarchy::
     ├── ImportFormatError           a foreign file (BDM CSV, Decide, KTAB) cannot be read
     ├── SourceAddError              a source cannot be added to a scenario file (nothing was changed)
     ├── UnknownModelError           no model is registered under the requested name
-    ├── ParameterError              a model parameter is missing, mistyped or out of range
-    └── ModelError                  a model cannot run on the given arrays
+    ├── ParameterError              a parameter or option is missing, mistyped or out of range
+    ├── ModelError                  a model cannot run on the given arrays
+    ├── StoreError                  the run history cannot be opened, read or written
+    │   └── RunNotFoundError        no run (or scenario version) is stored under the requested id
+    ├── ServeError                  the workbench cannot start with the given settings
+    ├── RunFormError                a value of the workbench's run form cannot be used
+    │     carries ``field``: the form input it came from
+    └── CSRFError                   a form was posted without a valid CSRF token
 
 Anything a user can get wrong surfaces as one of these; the CLI turns them into
-readable messages and exit code 1. Any other exception is a bug in accord.
+readable messages and exit code 1, the workbench into a page that says what to fix.
+Any other exception is a bug in accord.
 """
 
 from __future__ import annotations
@@ -48,6 +55,7 @@ class Problem:
         return f"{head}{self.message}{suffix}"
 
     def to_dict(self) -> dict[str, object]:
+        """The problem as plain JSON data."""
         return {"path": self.path, "message": self.message, "file": self.file, "line": self.line}
 
 
@@ -91,3 +99,34 @@ class ParameterError(AccordError):
 
 class ModelError(AccordError):
     """A model cannot run on the arrays it was given."""
+
+
+class StoreError(AccordError):
+    """The run history cannot be opened, read or written."""
+
+
+class RunNotFoundError(StoreError):
+    """No run (or scenario version) is stored under the requested id."""
+
+
+class ServeError(AccordError):
+    """The workbench cannot start with the given settings."""
+
+
+class RunFormError(AccordError):
+    """A value of the run form that cannot be used.
+
+    Parameters
+    ----------
+    message : str
+    field : str, optional
+        The name of the input the value came from, to mark it on the form.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class CSRFError(AccordError):
+    """A form was posted without a valid CSRF token."""

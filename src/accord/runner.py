@@ -6,13 +6,13 @@ The CLI, the web app and reports all go through :func:`run_models` and
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from accord.jsonable import finite_or_none
 from accord.models.base import ModelResult, get_model, model_names
 from accord.scenario.arrays import ScenarioArrays, arrays_from_scenario
 from accord.scenario.schema import Scenario, nearest_anchor
@@ -74,12 +74,6 @@ def run_models(
         results[model.name] = model.run(arrays, params, np.random.default_rng(seed))
         seconds[model.name] = time.perf_counter() - start
     return Run(scenario, arrays, results, seconds)
-
-
-def finite_or_none(x: float) -> float | None:
-    """``x`` as a float, or None when it is NaN or infinite (JSON has no NaN)."""
-    x = float(x)
-    return x if math.isfinite(x) else None
 
 
 def run_to_json(run: Run) -> dict[str, Any]:

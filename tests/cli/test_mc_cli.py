@@ -79,11 +79,6 @@ def test_workers_without_dask_says_how_to_install(args):
     assert "pip install 'accord[scale]'" in res.stderr and "Traceback" not in res.stderr
 
 
-def test_mc_agreement_unavailable_is_a_clear_error():
-    res = run_patched("mc", "-m", "compromise", "--draws", "10", "--agreement", block=("accord.agreement",))
-    assert res.returncode == 1 and "agreement sampling unavailable" in res.stderr
-
-
 @pytest.mark.parametrize("args", [("mc", "--draws", "10"), ("sensitivity", "--output", "territory", "--n", "8")])
 def test_scheduler_and_workers_together_is_a_usage_error(cli, args):
     res = cli(*args, "--workers", "2", "--scheduler", "tcp://127.0.0.1:1")

@@ -10,8 +10,9 @@ from html.parser import HTMLParser
 
 import pytest
 
+from accord.jsonable import jsonable
 from accord.report import render_html, write_pdf, write_pngs
-from accord.report.analyses import jsonable, run_analyses
+from accord.report.analyses import run_analyses
 from accord.report.html import verdict_of
 from accord.report.jsonview import render
 

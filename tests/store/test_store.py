@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from accord.errors import AccordError
+from accord.errors import AccordError, RunNotFoundError
 from accord.runner import run_models, run_to_json
 from accord.scenario.io import load_scenario, scenario_from_text
-from accord.store import RunNotFoundError, content_hash, default_url, open_store, record_run, scenario_document
+from accord.store import content_hash, default_url, open_store, record_run, scenario_document
 from accord.store.content import scenario_from_document
 from accord.store.engine import current_revision, head_revision, normalise_url
 

@@ -8,9 +8,10 @@ import sys
 import pytest
 from fastapi.testclient import TestClient
 
+from accord.errors import ServeError
 from accord.web import create_app
 from accord.web.security import CSRF, CSRF_COOKIE
-from accord.web.server import ServeError, check_settings, is_loopback
+from accord.web.server import check_settings, is_loopback
 
 TOKEN = "a-long-random-access-token-123456"
 

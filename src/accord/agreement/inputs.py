@@ -148,6 +148,26 @@ class AgreementArrays:
             deal_hold=self.deal_hold[d] if self.deal_hold.ndim else self.deal_hold,
         )
 
+    def broadcast(self, n: int) -> AgreementArrays:
+        """The arrays with a leading draw axis of length ``n`` (inputs without draws repeated)."""
+        if self.batched:
+            if self.n_draws != n:
+                raise ValueError(f"arrays have {self.n_draws} draws, not {n}")
+            return self
+        a, i, r = len(self.actor_ids), len(self.issue_ids), self.n_red_lines
+        return replace(
+            self,
+            position=np.broadcast_to(self.position, (n, a, i)),
+            salience=np.broadcast_to(self.salience, (n, a, i)),
+            expects=np.broadcast_to(self.expects, (n, a, i)),
+            capability=np.broadcast_to(self.capability, (n, a)),
+            no_deal_cost=np.broadcast_to(self.no_deal_cost, (n, a)),
+            hold=np.broadcast_to(self.hold, (n, i)),
+            red_credibility=np.broadcast_to(self.red_credibility, (n, r)),
+            red_real=np.broadcast_to(self.red_real, (n, r)),
+            deal_hold=np.broadcast_to(self.deal_hold, (n,)),
+        )
+
     def with_real(self, real: np.ndarray) -> AgreementArrays:
         """The same arrays with red lines held where ``real`` is True, shape (R,) or (D, R)."""
         real = np.asarray(real, dtype=bool)

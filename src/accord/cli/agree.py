@@ -6,7 +6,7 @@ from typing import Any
 
 import typer
 
-from accord.cli.common import SCENARIO_HELP, echo_json, handle_errors, load
+from accord.cli.common import SCENARIO_HELP, echo_json, fmt, handle_errors, load
 
 
 def register(app: typer.Typer) -> None:
@@ -46,10 +46,6 @@ def register(app: typer.Typer) -> None:
         _print(report)
 
 
-def _fmt(x: float | None, digits: int = 1) -> str:
-    return "–" if x is None else f"{x:.{digits}f}"
-
-
 def _print(report: Any) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -80,7 +76,7 @@ def _print(report: Any) -> None:
             table.add_column(col)
         for o in report.openings[:6]:
             changes = "; ".join(report.change_text(c) for c in o.changes) or "(a lever alone)"
-            table.add_row(changes, _fmt(o.p_posture, 2), ", ".join(" + ".join(c) for c in o.levers) or "none")
+            table.add_row(changes, fmt(o.p_posture, 2), ", ".join(" + ".join(c) for c in o.levers) or "none")
         console.print(table)
     if report.probability is not None:
         pr = report.probability
@@ -110,14 +106,14 @@ def _print(report: Any) -> None:
         table.add_column("relaxed package", justify="right")
         table.add_column("nearest anchor")
     for issue in sc.issues:
-        row = [issue.name, _fmt(sc.status_quo(issue))]
+        row = [issue.name, fmt(sc.status_quo(issue), 1)]
         if deal.zone_exists:
             lo, hi = deal.zone[issue.id]
             x = deal.nash[issue.id]
-            row += [f"{lo:.1f}–{hi:.1f}", _fmt(x), _fmt(deal.kalai_smorodinsky[issue.id]), anchor(issue.id, x)]
+            row += [f"{lo:.1f}–{hi:.1f}", fmt(x, 1), fmt(deal.kalai_smorodinsky[issue.id], 1), anchor(issue.id, x)]
         else:
             x = deal.relaxed.get(issue.id)
-            row += [_fmt(x), anchor(issue.id, x) if x is not None else ""]
+            row += [fmt(x, 1), anchor(issue.id, x) if x is not None else ""]
         table.add_row(*row)
     console.print(table)
 
@@ -132,7 +128,7 @@ def _print(report: Any) -> None:
             table.add_row(
                 names[b.actor],
                 f"{b.gap:.3f}",
-                _fmt(b.extra_no_deal_cost, 3),
+                fmt(b.extra_no_deal_cost, 3),
                 ", ".join(f"{inames[t.issue]} ({t.loss:.3f})" for t in b.binding[:4]),
                 f"{inames[best.issue]}: {best.position:.0f} → {best.shift_to:.0f}" if best else "none on one issue",
             )
@@ -147,7 +143,7 @@ def _print(report: Any) -> None:
         table.add_column("veto players")
         table.add_column("margin", justify="right")
         for d in report.partial.deals:
-            table.add_row(", ".join(d.issues), ", ".join(d.veto), _fmt(d.margin, 3))
+            table.add_row(", ".join(d.issues), ", ".join(d.veto), fmt(d.margin, 3))
         console.print(table)
 
     if report.levers_ranked:
@@ -160,7 +156,7 @@ def _print(report: Any) -> None:
                 "yes" if e.zone_exists else "no",
                 f"{e.gap:.3f}",
                 f"{100 * e.share_closed:.0f}%" if e.share_closed is not None else "–",
-                _fmt(e.nash_shift),
+                fmt(e.nash_shift, 1),
             )
         console.print(table)
 

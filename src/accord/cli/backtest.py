@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from accord.cli.common import echo_json, handle_errors, parse_settings
+from accord.cli.common import echo_json, fmt, handle_errors, parse_settings
 
 DATASETS = ("deu3",)
 REPORT_HINT = "install accord[report] (matplotlib) to draw errors.png"
@@ -163,10 +163,6 @@ def plot_errors(result: Any, path: Path) -> None:
     plt.close(fig)
 
 
-def _fmt(x: float | None, digits: int = 2) -> str:
-    return "–" if x is None else f"{x:.{digits}f}"
-
-
 def _ci(pair: list[float | None] | None) -> str:
     if not pair or pair[0] is None or pair[1] is None:
         return ""
@@ -190,7 +186,7 @@ def _interval_cells(entry: dict[str, Any], levels: list[float]) -> list[str]:
         return ["no interval"] + [""] * (2 * len(levels) - 1)
     cells = []
     for iv in entry["intervals"]:
-        cells += [_fmt(iv["coverage"], 3), _fmt(iv["mean_width"], 1)]
+        cells += [fmt(iv["coverage"], 3), fmt(iv["mean_width"], 1)]
     return cells
 
 
@@ -216,7 +212,7 @@ def _print_tables(report: dict[str, Any]) -> None:
         f"Positions without a salience: {notes['positions_without_salience']['count']} "
         f"({notes['positions_without_salience']['treatment']}). "
         f"Reference points: {ref['recorded']} recorded, {ref['missing']} missing ({ref['treatment']}: "
-        f"{_fmt(ref['status_quo_when_missing'], 0)}).\n"
+        f"{fmt(ref['status_quo_when_missing'], 0)}).\n"
         f"Capability {report['capability']}: {report['capability_note']}.",
         highlight=False,
     )
@@ -232,8 +228,8 @@ def _print_tables(report: dict[str, Any]) -> None:
     acc = table("Accuracy (points on the 0-100 scale), out of sample for fitted rows", "n", "proposals", "MAE",
                 f"{conf}% CI", "RMSE", "median AE", "within 10")
     for name, e in rows.items():
-        acc.add_row(name, str(e["n"]), str(e["proposals"]), _fmt(e["mae"]), _ci(e["mae_ci"]), _fmt(e["rmse"]),
-                    _fmt(e["median_ae"]), _fmt(e["within10"], 3))
+        acc.add_row(name, str(e["n"]), str(e["proposals"]), fmt(e["mae"]), _ci(e["mae_ci"]), fmt(e["rmse"]),
+                    fmt(e["median_ae"]), fmt(e["within10"], 3))
     console.print(acc)
     procedures = [p for p in ("COD", "CNS") if any(p in e["by_procedure"] for e in rows.values())]
     diff = table(f"MAE minus the compromise model's ({conf}% CI, paired bootstrap over proposals)",
@@ -247,7 +243,7 @@ def _print_tables(report: dict[str, Any]) -> None:
         cells = []
         for p in procedures:
             s = e["by_procedure"].get(p)
-            cells += ["–", "–"] if s is None else [str(s["n"]), _fmt(s["mae"])]
+            cells += ["–", "–"] if s is None else [str(s["n"]), fmt(s["mae"])]
         by.add_row(name, *cells)
     console.print(by)
     iv = table("Prediction intervals (conformal, out of sample): share of outcomes covered, mean width",
@@ -257,7 +253,7 @@ def _print_tables(report: dict[str, Any]) -> None:
     console.print(iv)
     kinds: dict[str, list[str]] = {}
     for name, e in rows.items():
-        kinds.setdefault(e["kind"], []).append(f"{name} ({_fmt(e['seconds'], 2)} s)")
+        kinds.setdefault(e["kind"], []).append(f"{name} ({fmt(e['seconds'], 2)} s)")
     for kind, names in kinds.items():
         console.print(f"{kind}: {', '.join(names)}", highlight=False)
     shown_fits: dict[str, list[str]] = {}

@@ -90,3 +90,8 @@ def chunk_executor(scheduler: str | None, workers: int | None) -> Iterator[Any]:
 
     with DaskExecutor(scheduler=scheduler, workers=workers) as executor:
         yield executor
+
+
+def fmt(x: float | None, digits: int = 2) -> str:
+    """``x`` with ``digits`` decimals, or "–" when there is no number."""
+    return "–" if x is None else f"{x:.{digits}f}"

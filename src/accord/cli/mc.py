@@ -14,6 +14,7 @@ from accord.cli.common import (
     WORKERS_HELP,
     chunk_executor,
     echo_json,
+    fmt,
     handle_errors,
     load,
     parse_settings,
@@ -108,7 +109,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Sample every range in the scenario and summarise each model's forecasts."""
         from accord.errors import ParameterError
-        from accord.experiments.montecarlo import monte_carlo, parse_noise
+        from accord.experiments.factors import parse_noise
+        from accord.experiments.montecarlo import monte_carlo
 
         try:
             sigma = parse_noise(noise)
@@ -134,10 +136,6 @@ def register(app: typer.Typer) -> None:
         _print(sc, result)
 
 
-def _fmt(x: float | None, digits: int = 2) -> str:
-    return "–" if x is None else f"{x:.{digits}f}"
-
-
 def _print(sc, result) -> None:  # noqa: ANN001
     from rich.console import Console
     from rich.table import Table
@@ -157,14 +155,14 @@ def _print(sc, result) -> None:  # noqa: ANN001
         for col in ("mean", "sd", "p10", "p50", "p90"):
             table.add_column(col, justify="right")
         for iid, stats in by_issue.items():
-            table.add_row(names[iid], *[_fmt(stats[c]) for c in ("mean", "sd", "p10", "p50", "p90")])
+            table.add_row(names[iid], *[fmt(stats[c]) for c in ("mean", "sd", "p10", "p50", "p90")])
         console.print(table)
     if result.agreement is not None:
         ag = result.agreement
         gap = ag.to_json()["gap"]
         console.print(
             f"Zone of agreement in {ag.p_zone:.1%} of draws; gap to one (utility units): "
-            f"p10 {_fmt(gap['p10'], 3)}, median {_fmt(gap['p50'], 3)}, p90 {_fmt(gap['p90'], 3)}.",
+            f"p10 {fmt(gap['p10'], 3)}, median {fmt(gap['p50'], 3)}, p90 {fmt(gap['p90'], 3)}.",
             highlight=False,
         )
         console.print("How often each actor blocks a deal:", highlight=False)

@@ -6,7 +6,7 @@ from typing import Any
 
 import typer
 
-from accord.cli.common import DB_HELP, echo_json, handle_errors, import_extra
+from accord.cli.common import DB_HELP, echo_json, fmt, handle_errors, import_extra
 
 
 def _store(db: str | None):  # noqa: ANN202
@@ -82,11 +82,9 @@ def register(app: typer.Typer) -> None:
         _print_diff(data)
 
 
-def _fmt(x: Any, digits: int = 2) -> str:
-    if x is None:
-        return "–"
-    if isinstance(x, float):
-        return f"{x:.{digits}f}"
+def _cell(x: Any, digits: int = 2) -> str:
+    if x is None or isinstance(x, float):
+        return fmt(x, digits)
     text = str(x)
     return text if len(text) <= 70 else text[:67] + "..."
 
@@ -109,7 +107,7 @@ def _print_run(record) -> None:  # noqa: ANN001
         table.add_column(name, justify="right")
     issues = list(next(iter(record.results["models"].values()))["issues"]) if models else []
     for issue in issues:
-        table.add_row(issue, *[_fmt(record.results["models"][m]["issues"].get(issue, {}).get("forecast"))
+        table.add_row(issue, *[_cell(record.results["models"][m]["issues"].get(issue, {}).get("forecast"))
                                for m in models])
     console.print(table)
     if record.analyses:
@@ -125,14 +123,14 @@ def _print_diff(data: dict[str, Any]) -> None:
     console.print(f"[bold]Run {o['id']} → run {n['id']}[/bold]: {o['scenario']} v{o['version']} → "
                   f"{n['scenario']} v{n['version']}", highlight=False)
     for key, change in data["settings"].items():
-        console.print(f"  {key}: {_fmt(change['old'])} → {_fmt(change['new'])}", highlight=False)
+        console.print(f"  {key}: {_cell(change['old'])} → {_cell(change['new'])}", highlight=False)
     inputs = data["inputs"]
     if inputs.get("same"):
         console.print("Inputs: identical scenario content.")
     else:
         console.print("[bold]Inputs[/bold]")
         for key, change in inputs.get("header", {}).items():
-            console.print(f"  {key}: {_fmt(change['old'])} → {_fmt(change['new'])}", highlight=False)
+            console.print(f"  {key}: {_cell(change['old'])} → {_cell(change['new'])}", highlight=False)
         for section, parts in inputs.items():
             if section in ("same", "header"):
                 continue
@@ -142,7 +140,7 @@ def _print_diff(data: dict[str, Any]) -> None:
                 console.print(f"  - {section[:-1] if section.endswith('s') else section} {key}", highlight=False)
             for key, fields in parts["changed"].items():
                 for fname, change in fields.items():
-                    console.print(f"  ~ {section} {key}: {fname} {_fmt(change['old'])} → {_fmt(change['new'])}",
+                    console.print(f"  ~ {section} {key}: {fname} {_cell(change['old'])} → {_cell(change['new'])}",
                                   highlight=False)
     table = Table(title="Forecasts", title_justify="left")
     for col in ("model", "issue", "old", "new", "change"):
@@ -150,10 +148,10 @@ def _print_diff(data: dict[str, Any]) -> None:
     for model, m in data["results"]["models"].items():
         for issue, e in m["issues"].items():
             delta = e["delta"]
-            table.add_row(model if m["status"] == "both" else f"{model} ({m['status']})", issue, _fmt(e["old"]),
-                          _fmt(e["new"]), "–" if delta is None else f"{delta:+.2f}")
+            table.add_row(model if m["status"] == "both" else f"{model} ({m['status']})", issue, _cell(e["old"]),
+                          _cell(e["new"]), "–" if delta is None else f"{delta:+.2f}")
     console.print(table)
     for name, changes in data.get("analyses", {}).items():
         console.print(f"[bold]{name}[/bold]: {len(changes)} value(s) changed", highlight=False)
         for c in changes[:15]:
-            console.print(f"  {c['path']}: {_fmt(c['old'])} → {_fmt(c['new'])}", highlight=False)
+            console.print(f"  {c['path']}: {_cell(c['old'])} → {_cell(c['new'])}", highlight=False)

@@ -1,46 +1,48 @@
-"""Run the chunks of a Monte Carlo study on a Dask distributed cluster.
+"""Executors: who runs the chunks of an experiment.
 
-:class:`DaskExecutor` is an executor for :func:`accord.experiments.montecarlo.monte_carlo`:
-it sends the study's plan to every worker once, runs one task per chunk
-(:func:`accord.experiments.montecarlo.run_chunk`) and hands chunks back as they finish.
-Each chunk's draws depend only on the seed and the chunk's blocks, so the results equal
-those of a single-process run with the same seed, whatever the number of workers.
+An :class:`Executor` is called as ``executor(run_chunk, plan, indices)`` and yields
+``run_chunk(plan, index)`` for every index, in any order. :func:`sequential` (the
+default) runs the chunks one after another in this process. :class:`DaskExecutor` runs
+them on a Dask distributed cluster: it sends the plan to every worker once, runs one
+task per chunk (:func:`accord.experiments.evaluate.run_chunk`) and hands chunks back as
+they finish. Each chunk's draws depend only on the seed and the chunk's blocks (or rows
+of a sensitivity design), so the results equal those of a single-process run, whatever
+the number of workers. The protocol and :func:`sequential` live with the plan in
+:mod:`accord.experiments.evaluate`, so running an experiment in this process does not
+import Dask.
 
 Either connect to a running cluster (``scheduler="tcp://host:8786"``) or start a local
 one (``workers=N``: ``LocalCluster(n_workers=N, threads_per_worker=1, processes=True)``),
 which is shut down again on exit.
 
-Dask is an optional extra: ``pip install 'accord[scale]'``. Without it, creating an
-executor raises :class:`~accord.errors.AccordError` with that hint; importing this
-module does not import Dask.
+Dask is an optional extra: ``pip install 'accord[scale]'``. Without it, creating a
+:class:`DaskExecutor` raises :class:`~accord.errors.AccordError` with that hint.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from types import ModuleType
 from typing import Any
 
 from accord.errors import AccordError, ParameterError
+from accord.experiments.evaluate import Executor, sequential
+
+distributed: ModuleType | None
+try:
+    import dask.distributed as distributed
+except ImportError:  # the optional 'scale' extra
+    distributed = None
+
+__all__ = ["INSTALL_HINT", "DaskExecutor", "Executor", "dask_available", "sequential"]
 
 INSTALL_HINT = "running on a Dask cluster needs the 'scale' extra: pip install 'accord[scale]'"
 
 
 def dask_available() -> bool:
-    """True when ``dask.distributed`` can be imported."""
-    try:
-        import dask.distributed  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def _distributed() -> Any:
-    try:
-        import dask.distributed as distributed
-    except ImportError:
-        raise AccordError(INSTALL_HINT) from None
-    return distributed
+    """True when ``dask.distributed`` is installed."""
+    return distributed is not None
 
 
 class DaskExecutor:
@@ -65,7 +67,9 @@ class DaskExecutor:
             raise ParameterError("give either a scheduler address or a number of workers, not both or neither")
         if workers is not None and (not isinstance(workers, int) or workers < 1):
             raise ParameterError(f"workers must be a positive integer, got {workers!r}")
-        self._distributed = _distributed()
+        if distributed is None:
+            raise AccordError(INSTALL_HINT)
+        self._distributed = distributed
         self.scheduler = scheduler
         self.workers = workers
         self._cluster: Any = None

@@ -64,6 +64,7 @@ class Event:
     text: str
 
     def to_dict(self) -> dict[str, Any]:
+        """The event as plain JSON data."""
         return {
             "round": self.round,
             "issue": self.issue,
@@ -109,6 +110,7 @@ class ModelResult:
 
     @property
     def batched(self) -> bool:
+        """True when the result carries a leading draw axis."""
         return self.forecast.ndim == 2
 
     def draw(self, d: int) -> ModelResult:
@@ -152,7 +154,7 @@ class Model(ABC):
         if isinstance(params, self.Params):
             return params
         try:
-            return self.Params(**(params or {}))
+            return self.Params(**(params.model_dump() if isinstance(params, ModelParams) else params or {}))
         except ValidationError as exc:
             details = "; ".join(
                 f"{'.'.join(str(p) for p in e['loc']) or 'parameters'}: {e['msg']} (got {e.get('input')!r})"

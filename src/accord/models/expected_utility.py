@@ -438,7 +438,7 @@ def simulate_rows(
             xb, kind, partner = _round(xb, span[part], weight[part], sal[part], m, pair, variant)
             path[t, part] = xb
             forecast[t, part] = _weighted_mean(xb, weight[part], m)
-            if record:
+            if kinds is not None and partners is not None:
                 kinds[t, part] = kind
                 partners[t, part] = partner
     path = np.where(mask[None], path, np.nan)
@@ -491,7 +491,7 @@ class ExpectedUtility(Model):
         rounds_out = path.reshape(p.rounds, n_draws, n_issues, n_actors).transpose(1, 0, 3, 2)
         trajectory = forecast.reshape(p.rounds, n_draws, n_issues).transpose(1, 0, 2)
         events: tuple[Event, ...] = ()
-        if explain and n_draws == 1:
+        if explain and n_draws == 1 and kinds is not None and partners is not None:
             events = self._events(arrays, path, kinds, partners)
         return ModelResult(
             self.name, arrays.actor_ids, arrays.issue_ids,

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from accord.errors import AccordError
+from accord.jsonable import jsonable
 from accord.scenario.schema import Scenario
 
 log = logging.getLogger(__name__)
@@ -236,25 +237,6 @@ def title(name: str) -> str:
     """The heading of analysis ``name`` (its name, capitalised, when unknown)."""
     spec = SPECS.get(name)
     return spec.title if spec else name.replace("_", " ").capitalize()
-
-
-def jsonable(value: Any) -> Any:
-    """``value`` as strict JSON data: NaN and infinities become None, numpy scalars Python numbers."""
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return jsonable(value.tolist())
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float):
-        return value if np.isfinite(value) else None
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
 
 
 def run_analyses(

@@ -65,10 +65,12 @@ class ScenarioArrays:
 
     @property
     def n_actors(self) -> int:
+        """Number of actors A."""
         return len(self.actor_ids)
 
     @property
     def n_issues(self) -> int:
+        """Number of issues I."""
         return len(self.issue_ids)
 
     @property
@@ -78,6 +80,7 @@ class ScenarioArrays:
 
     @property
     def n_draws(self) -> int:
+        """Number of draws D (1 without a draw axis)."""
         return self.position.shape[0] if self.batched else 1
 
     def as_batch(self) -> ScenarioArrays:

@@ -112,6 +112,7 @@ class Case:
 
     @property
     def lever_ids(self) -> tuple[str, ...]:
+        """Ids of the levers applied, in order."""
         return tuple(lv.id for _, lv in self.levers)
 
     @property

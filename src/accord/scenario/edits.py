@@ -142,6 +142,8 @@ def edit_scenario(scenario: Scenario, edits: Sequence[Edit]) -> Scenario:
             continue
         op, value = edit.operation
         if edit.field in STANCE_FIELDS:
+            if edit.actor is None or edit.issue is None:
+                raise ParameterError(f"an edit of {edit.field} needs an actor and an issue")
             st = stances.get((edit.actor, edit.issue))
             if st is None:
                 raise ParameterError(f"{edit.actor!r} has no stance on {edit.issue!r} to edit")
@@ -154,8 +156,10 @@ def edit_scenario(scenario: Scenario, edits: Sequence[Edit]) -> Scenario:
                 update={edit.field: _edit_uncertain(op, current, value, lo, hi)}
             )
         elif edit.field in ("capability", "no_deal_cost"):
+            if edit.actor is None:
+                raise ParameterError(f"an edit of {edit.field} needs an actor")
             actor = actors[edit.actor]
-            update = {edit.field: _edit_uncertain(op, getattr(actor, edit.field), value, 0.0, None)}
+            update: dict[str, Any] = {edit.field: _edit_uncertain(op, getattr(actor, edit.field), value, 0.0, None)}
             if edit.field == "no_deal_cost" and actor.no_deal_cost_path:
                 update["no_deal_cost_path"] = tuple(
                     p.model_copy(update={"value": _edit_uncertain(op, p.value, value, 0.0, None)})

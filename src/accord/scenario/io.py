@@ -250,7 +250,7 @@ def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
         anchors = issue.get("scale", {}).get("anchors")
         if anchors:
             issue["scale"]["anchors"] = {_number(float(k)): v for k, v in anchors.items()}
-    ordered = {k: data[k] for k in ("schema_version", "id", "title") if k in data}
+    ordered: dict[str, Any] = {k: data[k] for k in ("schema_version", "id", "title") if k in data}
     ordered.update({k: v for k, v in data.items() if k not in ordered})
     return ordered
 

@@ -247,6 +247,7 @@ class Edit(_Spec):
 
     @property
     def edits_red_line(self) -> bool:
+        """True for an edit of a red line (no set/add/multiply operation)."""
         return self.field == "red_line"
 
     @property
@@ -325,15 +326,19 @@ class Scenario(_Spec):
     types: tuple[ActorType, ...] = ()
 
     def actor(self, actor_id: str) -> Actor:
+        """The actor with id ``actor_id`` (StopIteration when there is none)."""
         return next(a for a in self.actors if a.id == actor_id)
 
     def issue(self, issue_id: str) -> Issue:
+        """The issue with id ``issue_id`` (StopIteration when there is none)."""
         return next(i for i in self.issues if i.id == issue_id)
 
     def source(self, source_id: str) -> Source:
+        """The source with id ``source_id`` (StopIteration when there is none)."""
         return next(s for s in self.sources if s.id == source_id)
 
     def stance(self, actor_id: str, issue_id: str) -> Stance | None:
+        """The stance of ``actor_id`` on ``issue_id``, or None."""
         return next((s for s in self.stances if s.actor == actor_id and s.issue == issue_id), None)
 
     def status_quo(self, issue: Issue) -> float:

@@ -20,7 +20,7 @@ from accord.errors import Problem
 from accord.scenario import schema as s
 from accord.scenario.values import Uncertain
 
-Path = tuple[str | int, ...]
+Path = tuple[str | int | float, ...]
 
 _SECTIONS: dict[str, type[BaseModel]] = {
     "sources": s.Source,

@@ -31,24 +31,20 @@ from accord.store.content import content_hash, scenario_document  # noqa: E402
 from accord.store.diff import diff_results, diff_runs, diff_scenarios  # noqa: E402
 from accord.store.engine import default_url  # noqa: E402
 from accord.store.repository import (  # noqa: E402
-    RunNotFoundError,
     RunRecord,
     RunSummary,
     ScenarioSummary,
     Store,
-    StoreError,
     VersionRecord,
     open_store,
     record_run,
 )
 
 __all__ = [
-    "RunNotFoundError",
     "RunRecord",
     "RunSummary",
     "ScenarioSummary",
     "Store",
-    "StoreError",
     "VersionRecord",
     "content_hash",
     "default_url",

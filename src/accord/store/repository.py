@@ -19,7 +19,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, joinedload
 
-from accord.errors import AccordError
+from accord.errors import RunNotFoundError, StoreError
 from accord.scenario.schema import Scenario
 from accord.store.content import content_hash, scenario_document, scenario_from_document
 from accord.store.engine import WRITE, default_url, describe_url, make_engine, migrate, normalise_url
@@ -27,14 +27,6 @@ from accord.store.models import RunRow, ScenarioRow, VersionRow, utcnow
 
 T = TypeVar("T")
 RETRIES = 8
-
-
-class StoreError(AccordError):
-    """The run history cannot be opened, read or written."""
-
-
-class RunNotFoundError(StoreError):
-    """No run (or scenario version) is stored under the requested id."""
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,15 @@
 """The conformance suite every model passes, built-in or third-party.
 
-Use it from pytest::
+Use it from pytest, one test per check (see :mod:`accord.testing.parametrize`)::
 
-    from accord.testing import check_model
-    def test_my_model():
-        check_model("my_model")
+    from accord.testing import parametrize_with_checks
 
-or run :func:`conformance_checks` to get each check by name. The checks:
+    @parametrize_with_checks(["my_model"])
+    def test_conformance(model, check):
+        check(model)
+
+or all checks in one test with :func:`check_model`, or get each check by name from
+:func:`conformance_checks`. The checks:
 
 - ``determinism``: the same input and seed give the same result;
 - ``batch_equals_loop``: a batch of draws equals the loop of single runs;
@@ -30,6 +33,8 @@ from accord.scenario.arrays import ScenarioArrays
 
 #: Tolerance of "equal": batches must equal loops to rounding of the last bits.
 ATOL = 1e-12
+#: Seed of the random cases the checks run on by default.
+SEED = 20250707
 
 
 def random_arrays(
@@ -85,12 +90,14 @@ def _close(a: np.ndarray | None, b: np.ndarray | None, what: str) -> None:
 
 
 def check_determinism(model: Model, arrays: ScenarioArrays) -> None:
+    """The same input and seed give the same result."""
     first, second = _run(model, arrays), _run(model, arrays)
     _close(first.forecast, second.forecast, "forecast differs between two runs with the same seed")
     _close(first.rounds, second.rounds, "rounds differ between two runs with the same seed")
 
 
 def check_batch_equals_loop(model: Model, arrays: ScenarioArrays) -> None:
+    """A batch of draws equals the loop of single runs."""
     batch = arrays if arrays.batched else ScenarioArrays.stack([arrays, arrays])
     together = _run(model, batch)
     for d in range(batch.n_draws):
@@ -101,6 +108,7 @@ def check_batch_equals_loop(model: Model, arrays: ScenarioArrays) -> None:
 
 
 def check_actor_permutation(model: Model, arrays: ScenarioArrays) -> None:
+    """Permuting actors permutes rounds and leaves forecasts unchanged."""
     base = _run(model, arrays)
     order = np.arange(arrays.n_actors)[::-1]
     permuted = _run(model, arrays.take_actors(order))
@@ -110,6 +118,7 @@ def check_actor_permutation(model: Model, arrays: ScenarioArrays) -> None:
 
 
 def check_inside_scale(model: Model, arrays: ScenarioArrays) -> None:
+    """Forecasts and positions stay inside each issue's scale."""
     res = _run(model, arrays)
     lo, hi = arrays.scale_min - 1e-9, arrays.scale_max + 1e-9
     f = res.forecast
@@ -122,6 +131,7 @@ def check_inside_scale(model: Model, arrays: ScenarioArrays) -> None:
 
 
 def check_masks_respected(model: Model, arrays: ScenarioArrays) -> None:
+    """Values stored under absent stances change nothing."""
     res = _run(model, arrays)
     junk = replace(
         arrays,
@@ -134,6 +144,7 @@ def check_masks_respected(model: Model, arrays: ScenarioArrays) -> None:
 
 
 def check_shapes(model: Model, arrays: ScenarioArrays) -> None:
+    """Result arrays have the documented shapes."""
     res = _run(model, arrays)
     lead = arrays.position.shape[:-2]
     assert res.forecast.shape == (*lead, arrays.n_issues), f"forecast shape {res.forecast.shape}"
@@ -147,6 +158,7 @@ def check_shapes(model: Model, arrays: ScenarioArrays) -> None:
 
 
 def check_no_warnings(model: Model, arrays: ScenarioArrays) -> None:
+    """No warning is emitted."""
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         _run(model, arrays)
@@ -168,7 +180,7 @@ def conformance_checks() -> dict[str, Callable[[Model, ScenarioArrays], None]]:
     return dict(CHECKS)
 
 
-def check_model(model: str | Model, arrays: ScenarioArrays | None = None, seed: int = 20250707) -> None:
+def check_model(model: str | Model, arrays: ScenarioArrays | None = None, seed: int = SEED) -> None:
     """Run every conformance check on ``model``, on ``arrays`` or on random cases (batched and not)."""
     m = get_model(model) if isinstance(model, str) else model
     rng = np.random.default_rng(seed)

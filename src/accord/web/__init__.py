@@ -24,6 +24,6 @@ except ImportError as _exc:
     ) from None
 
 from accord.web.app import create_app  # noqa: E402
-from accord.web.server import ServeError, is_loopback, serve  # noqa: E402
+from accord.web.server import is_loopback, serve  # noqa: E402
 
-__all__ = ["ServeError", "create_app", "is_loopback", "serve"]
+__all__ = ["create_app", "is_loopback", "serve"]

@@ -30,7 +30,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from accord import __version__
-from accord.errors import AccordError, ImportFormatError, ScenarioError
+from accord.errors import AccordError, CSRFError, ImportFormatError, RunFormError, ScenarioError
 from accord.models.base import describe_params, get_model, model_names
 from accord.report import from_record, render_html
 from accord.report.analyses import UNCERTAINTY_DRAWS, describe_options
@@ -48,7 +48,6 @@ from accord.web.security import (
     MAX_BODY,
     BodyLimitMiddleware,
     BodyTooLarge,
-    CSRFError,
     HostCheckMiddleware,
     SecurityHeadersMiddleware,
     TokenMiddleware,
@@ -455,15 +454,15 @@ def _text(value: Any) -> str:
 
 
 def _int(value: Any, what: str, minimum: int, maximum: int | None = None, field: str | None = None) -> int:
-    """``value`` as a whole number in ``[minimum, maximum]``, or a :class:`services.RunFormError` naming ``what``."""
+    """``value`` as a whole number in ``[minimum, maximum]``, or a :class:`RunFormError` naming ``what``."""
     try:
         number = int(str(value).strip())
     except ValueError:
-        raise services.RunFormError(f"{what} must be a whole number, got {value!r}", field or what) from None
+        raise RunFormError(f"{what} must be a whole number, got {value!r}", field or what) from None
     if number < minimum:
-        raise services.RunFormError(f"{what} must be at least {minimum:,}, got {number:,}", field or what)
+        raise RunFormError(f"{what} must be at least {minimum:,}, got {number:,}", field or what)
     if maximum is not None and number > maximum:
-        raise services.RunFormError(f"{what} must be at most {maximum:,}, got {number:,}", field or what)
+        raise RunFormError(f"{what} must be at most {maximum:,}, got {number:,}", field or what)
     return number
 
 

@@ -23,6 +23,8 @@ from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from accord.errors import CSRFError
+
 CSRF_COOKIE = "accord_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
@@ -59,10 +61,6 @@ class BodyTooLarge(Exception):
     def __init__(self, limit: int) -> None:
         super().__init__(f"the request is larger than the {limit / 1e6:.0f} MB limit")
         self.limit = limit
-
-
-class CSRFError(Exception):
-    """A form was posted without a valid CSRF token."""
 
 
 class BodyLimitMiddleware:

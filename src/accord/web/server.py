@@ -5,13 +5,9 @@ from __future__ import annotations
 import ipaddress
 import os
 
-from accord.errors import AccordError
+from accord.errors import ServeError
 
 LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]"]
-
-
-class ServeError(AccordError):
-    """The workbench cannot start with the given settings."""
 
 
 def is_loopback(host: str) -> bool:

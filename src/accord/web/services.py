@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from accord.errors import AccordError, ParameterError, Problem, ScenarioError
+from accord.errors import AccordError, ParameterError, Problem, RunFormError, ScenarioError
 from accord.report.analyses import OPTION_USERS, AnalysisOptions, describe_options, run_analyses
 from accord.runner import run_models, run_to_json
 from accord.scenario import builtin
@@ -36,21 +36,6 @@ UTILITY_FORMS = ("linear", "quadratic")
 
 class NotFound(AccordError):
     """The page's scenario, version or run does not exist."""
-
-
-class RunFormError(AccordError):
-    """A value of the run form that cannot be used.
-
-    Parameters
-    ----------
-    message : str
-    field : str, optional
-        The name of the input the value came from, to mark it on the form.
-    """
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)

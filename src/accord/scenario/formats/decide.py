@@ -9,6 +9,7 @@ commas, optionally quoted.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from accord.errors import ImportFormatError
 from accord.scenario.formats.common import assumption, number, read_rows, scale_for, slug
@@ -57,7 +58,7 @@ def read(text: str, name: str) -> dict:
     if not actors or not issues:
         raise ImportFormatError("a Decide file needs #A (actor) and #P (issue) rows")
     power: dict[str, float] = {}
-    stances = []
+    stances: list[dict[str, Any]] = []
     for lineno, f in data:
         actor, issue = f[1], f[2]
         if actor not in actors:
@@ -75,15 +76,15 @@ def read(text: str, name: str) -> dict:
         power[actor] = pw
         stances.append({"actor": actor, "issue": issue, "position": pos, "salience": sal,
                         "assumption": assumption("decide", name)})
-    for issue_id, issue in issues.items():
+    for issue_id, entry in issues.items():
         values = [p for p, _ in points.get(issue_id, [])]
         values += [s["position"] for s in stances if s["issue"] == issue_id]
         if points.get(issue_id):
             lo, hi = min(values), max(values)
-            issue["scale"] = {"min": lo, "max": hi,
+            entry["scale"] = {"min": lo, "max": hi,
                               "anchors": {p: (label or f"{p:g}") for p, label in points[issue_id]}}
         else:
-            issue["scale"] = scale_for(values)
+            entry["scale"] = scale_for(values)
     return {
         "id": slug(name),
         "title": f"{name} (imported Decide file)",

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import numpy as np
 import pytest
 
-from accord.errors import AccordError, ParameterError
-from accord.experiments.sensitivity import sensitivity, sensitivity_many
+from accord.errors import ParameterError
+from accord.experiments.sensitivity import METHODS, sensitivity, sensitivity_many
+from accord.experiments.sensitivity.sobol import Sobol
 from accord.scenario.io import scenario_from_data
 
 
@@ -179,12 +179,6 @@ def test_unknown_output_names_the_issues():
         sensitivity(linear(), "z")
 
 
-def test_agreement_output_without_the_analysis(monkeypatch):
-    monkeypatch.setitem(sys.modules, "accord.agreement", None)
-    with pytest.raises(AccordError, match="agreement sampling unavailable"):
-        sensitivity(linear(), "agreement")
-
-
 def test_no_uncertain_input_is_an_error():
     sc = scenario_from_data(
         {
@@ -242,3 +236,24 @@ def test_agreement_gap_sensitivity_with_the_real_analysis():
     assert st[0] == pytest.approx(st[1], abs=0.15) and sum(st) > 0.9
     a = next(r for r in res.rows if r.name == "stances[0].expects")
     assert (a.low, a.high) == pytest.approx((0.4, 0.0), abs=1e-6)
+
+
+def test_methods_are_registered_objects():
+    assert list(METHODS) == ["sobol", "morris"]
+    for name, method in METHODS.items():
+        assert method.name == name and method.rank_by in method.keys
+        assert sorted(method.index_names) == sorted(method.keys)
+
+
+def test_a_registered_method_is_used_by_name(monkeypatch):
+    class Halved(Sobol):
+        """Sobol with a different name: the study reaches it only through the registry."""
+
+        name = "halved"
+        default_n = 64
+
+    monkeypatch.setitem(METHODS, "halved", Halved())
+    res = sensitivity(linear(), "x", method="halved", seed=3)
+    same = sensitivity(linear(), "x", method="sobol", n=64, seed=3)
+    assert res.method == "halved" and res.n == 64 and res.index_names == same.index_names
+    assert [r.indices for r in res.rows] == [r.indices for r in same.rows]

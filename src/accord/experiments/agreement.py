@@ -1,0 +1,88 @@
+"""P(zone) of a case over draws of its inputs and its red lines: the sampling side of the agreement analysis.
+
+Every range of the scenario is drawn by :class:`~accord.experiments.sampling.Sampler`
+(block-seeded, so the result does not depend on how the draws are chunked), and each red
+line is drawn real or a posture: its ``real`` draw, a uniform on [0, 1) taken from the
+same sampler under the path ``<where the red line is set>.real``, is compared with its
+credibility (:func:`~accord.agreement.inputs.agreement_arrays`, ``real_of``). With the
+PERT distribution the sampler's draw is mapped back to a uniform through the Beta CDF, so
+that a red line is real with exactly its credibility. The analysis of each chunk is
+:func:`~accord.agreement.probability.zone_probability`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from scipy.special import betainc
+
+from accord.agreement.inputs import Utility, agreement_arrays
+from accord.agreement.probability import ZoneProbability, zone_probability
+from accord.experiments.factors import PERT_SHAPE
+from accord.experiments.sampling import BLOCK, Draws, Sampler
+from accord.scenario.case import Case
+from accord.scenario.values import Uncertain
+
+__all__ = ["agreement_probability", "real_of"]
+
+UNIT = Uncertain(0.0, 1.0)
+
+
+def real_of(draws: Draws, distribution: str) -> Callable[[str], np.ndarray]:
+    """The uniform ``real`` draws of red lines from ``draws``: ``path -> ndarray (D,)``."""
+
+    def uniform(path: str) -> np.ndarray:
+        x = draws.value_of(f"{path}.real", UNIT)
+        return betainc(PERT_SHAPE, PERT_SHAPE, x) if distribution == "pert" else x
+
+    return uniform
+
+
+def agreement_probability(
+    case: Case,
+    draws: int,
+    *,
+    seed: int = 0,
+    utility: Utility = "linear",
+    pivotal: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> ZoneProbability:
+    """P(zone) of ``case`` over ``draws`` draws, with each red line's pivotality.
+
+    Parameters
+    ----------
+    case : Case
+    draws : int
+        Number of draws D (at least 1).
+    seed : int
+    utility : {"linear", "quadratic"}
+    pivotal : bool
+        Count, in draws without a zone, the red lines whose removal alone opens one.
+    progress : callable ``(done, total) -> None``, optional
+        Called after each block of draws.
+
+    Returns
+    -------
+    ZoneProbability
+        Over all D draws.
+    """
+    if draws < 1:
+        raise ValueError(f"draws must be at least 1, got {draws}")
+    sampler = Sampler(case.scenario, seed)
+    zone: list[np.ndarray] = []
+    pivot = held = None
+    for start in range(0, draws, BLOCK):
+        stop = min(draws, start + BLOCK)
+        chunk = sampler.draws(start, stop)
+        arrays = agreement_arrays(case, value_of=chunk.value_of, real_of=real_of(chunk, sampler.distribution))
+        part = zone_probability(arrays.broadcast(stop - start), utility, pivotal=pivotal)
+        zone.append(part.zone)
+        weight = stop - start
+        pivot = part.pivotal * weight if pivot is None else pivot + part.pivotal * weight
+        held = part.held * weight if held is None else held + part.held * weight
+        if progress is not None:
+            progress(stop, draws)
+    z = np.concatenate(zone)
+    p = float(z.mean())
+    return ZoneProbability(z, p, float(np.sqrt(p * (1 - p) / len(z))), pivot / len(z), held / len(z))
