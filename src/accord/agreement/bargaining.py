@@ -352,6 +352,7 @@ class Deal:
                      if use[k] and vmask[req.actor] and not self._met_outside(req)]
         self.opts = [(j, p.options[q]) for j, q in enumerate(self.C) if p.options[q] is not None]
         self.integer = bool(self.reqs or self.opts)
+        self.relaxed_integers = False
         self.col = col
 
     def _met_outside(self, req: Requirement) -> bool:
@@ -426,7 +427,7 @@ class Deal:
             pa, pb = self.plane_rows(len(c))
             A_ub, b_ub = np.vstack([pa, A]), np.concatenate([pb, b])
             bounds = z_bounds + [(-1.0, 0.0)] * self.nv + extra
-            if hint.any():
+            if hint.any() and not self.relaxed_integers:
                 res = self._milp(c, A_ub, b_ub, bounds, np.concatenate([np.zeros(len(c) - m), hint]))
             else:
                 res = linprog(c, A_ub=A_ub if len(A_ub) else None, b_ub=b_ub if len(b_ub) else None,
@@ -786,11 +787,22 @@ class Deal:
         return Relaxation(p.actor_ids, False, gap, e_full, self.package(y), lam, line_gap)
 
     def feasible(self) -> bool:
-        """True when some package meets every counted surplus constraint and every limit (a zone exists)."""
+        """True when some package meets every counted surplus constraint and every limit (a zone exists).
+
+        With integer structure the continuous relaxation is tried first: when it has no
+        solution, neither has the mixed-integer program.
+        """
         n0 = self.nz + self.nv
         rows = self.rows_of
         A = np.zeros((len(rows), n0))
         A[:, :n0] = -self.G[rows]
+        if self.integer and not self.problem.quadratic:
+            relaxed = copy.copy(self)
+            relaxed.relaxed_integers = True
+            try:
+                relaxed._solve(np.zeros(n0), A, self.g0[rows])
+            except ModelError:
+                return False
         try:
             self._solve(np.zeros(n0), A, self.g0[rows])
         except ModelError:

@@ -36,7 +36,7 @@ import numpy as np
 from accord.agreement.bargaining import Deal, Problem, batch_acceptance, normalised_status_quo
 from accord.agreement.inputs import AgreementArrays, Utility
 
-__all__ = ["ZoneProbability", "agreement_score", "zone_probability"]
+__all__ = ["ZoneProbability", "agreement_score", "margins", "pivotal_lines", "zone_probability"]
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,82 @@ def _feasible(problem: Problem, lines: np.ndarray | None = None) -> bool:
     return Deal(problem, lines=lines).feasible()
 
 
+def _box_conflicts(arrays: AgreementArrays, real: np.ndarray, veto: np.ndarray) -> np.ndarray:
+    """Issues on which two held red lines of veto players contradict each other, shape (D, I)."""
+    n_d, n_i = real.shape[0], len(arrays.issue_ids)
+    lo = np.full((n_d, n_i), -np.inf)
+    hi = np.full((n_d, n_i), np.inf)
+    for r in range(arrays.n_red_lines):
+        if not veto[arrays.red_actor[r]]:
+            continue
+        q, v = arrays.red_issue[r], arrays.red_value[r]
+        held = real[:, r]
+        if arrays.red_at_least[r]:
+            lo[:, q] = np.where(held, np.maximum(lo[:, q], v), lo[:, q])
+        else:
+            hi[:, q] = np.where(held, np.minimum(hi[:, q], v), hi[:, q])
+    return lo > hi + 1e-12
+
+
+def _pivotal_lines(problem: Problem, arrays: AgreementArrays, held: np.ndarray, conflicts: np.ndarray) -> list[int]:
+    """The held red lines whose removal alone opens a zone in a draw without one.
+
+    Two issues with contradicting red lines cannot both be resolved by dropping one line;
+    with one, only the lines on that issue that resolve it are tried; with none, the lines
+    are tried only if dropping all of them opens a zone.
+    """
+    n_r = arrays.n_red_lines
+    issues = np.flatnonzero(conflicts)
+    if len(issues) > 1:
+        return []
+    if len(issues) == 1:
+        q = issues[0]
+        on_q = [r for r in held if arrays.red_issue[r] == q]
+        candidates = []
+        for r in on_q:
+            rest = [k for k in on_q if k != r]
+            lo = max((arrays.red_value[k] for k in rest if arrays.red_at_least[k]), default=-np.inf)
+            hi = min((arrays.red_value[k] for k in rest if not arrays.red_at_least[k]), default=np.inf)
+            if lo <= hi + 1e-12:
+                candidates.append(r)
+    else:
+        if not _feasible(problem, np.zeros(n_r, dtype=bool)):
+            return []
+        candidates = list(held)
+    out = []
+    for r in candidates:
+        keep = np.ones(n_r, dtype=bool)
+        keep[r] = False
+        if _feasible(problem, keep):
+            out.append(int(r))
+    return out
+
+
+def pivotal_lines(arrays: AgreementArrays, zone: np.ndarray, utility: Utility = "linear") -> np.ndarray:
+    """Which held red lines are pivotal in each draw without a zone, shape (D, R) bool.
+
+    Parameters
+    ----------
+    arrays : AgreementArrays
+        With a leading draw axis of length D.
+    zone : ndarray of bool, shape (D,)
+        Whether each draw has a zone (those have no pivotal red line).
+    """
+    n_d, n_r = arrays.n_draws, arrays.n_red_lines
+    real = np.broadcast_to(arrays.red_real, (n_d, n_r))
+    veto = arrays.veto.any(axis=1)
+    relevant = veto[arrays.red_actor]
+    conflicts = _box_conflicts(arrays, real, veto)
+    out = np.zeros((n_d, n_r), dtype=bool)
+    for d in np.flatnonzero(~np.asarray(zone, dtype=bool)):
+        held = np.flatnonzero(real[d] & relevant)
+        if not len(held):
+            continue
+        problem = Problem.from_arrays(arrays.draw(d), utility)
+        out[d, _pivotal_lines(problem, arrays, held, conflicts[d])] = True
+    return out
+
+
 def zone_probability(arrays: AgreementArrays, utility: Utility = "linear", *, pivotal: bool = True) -> ZoneProbability:
     """P(zone) of the comprehensive deal over the draws of ``arrays``.
 
@@ -85,36 +161,40 @@ def zone_probability(arrays: AgreementArrays, utility: Utility = "linear", *, pi
         raise ValueError("zone_probability needs arrays with a draw axis")
     n_d, n_r = arrays.n_draws, arrays.n_red_lines
     real = np.broadcast_to(arrays.red_real, (n_d, n_r))
-    zone = np.zeros(n_d, dtype=bool)
-    pending = np.ones(n_d, dtype=bool)
-    accepts = batch_acceptance(arrays, utility)
-    found = accepts(np.asarray(normalised_status_quo(arrays)))
-    zone[found], pending[found] = True, False
-    piv = np.zeros(n_r)
     veto = arrays.veto.any(axis=1)
+    pending = ~_box_conflicts(arrays, real, veto).any(axis=1)
+    zone = np.zeros(n_d, dtype=bool)
+    accepts = batch_acceptance(arrays, utility)
+    found = accepts(np.asarray(normalised_status_quo(arrays))) & pending
+    zone[found], pending[found] = True, False
     for d in range(n_d):
         if not pending[d]:
             continue
         pending[d] = False
-        problem = Problem.from_arrays(arrays.draw(d), utility)
-        deal = Deal(problem)
+        deal = Deal(Problem.from_arrays(arrays.draw(d), utility))
         if deal.feasible():
             zone[d] = True
             if pending.any():
-                z = deal.package(deal.margin()[1])
-                hit = accepts(z) & pending
+                hit = accepts(deal.package(deal.margin()[1])) & pending
                 zone[hit], pending[hit] = True, False
-            continue
-        if not pivotal:
-            continue
-        for r in np.flatnonzero(real[d] & veto[arrays.red_actor]):
-            keep = np.ones(n_r, dtype=bool)
-            keep[r] = False
-            if _feasible(problem, keep):
-                piv[r] += 1
+    piv = pivotal_lines(arrays, zone, utility).mean(axis=0) if pivotal and n_d else np.zeros(n_r)
     p = float(zone.mean()) if n_d else math.nan
     se = math.sqrt(p * (1.0 - p) / n_d) if n_d else math.nan
-    return ZoneProbability(zone, p, se, piv / max(n_d, 1), real.mean(axis=0) if n_d else np.zeros(n_r))
+    return ZoneProbability(zone, p, se, piv, real.mean(axis=0) if n_d else np.zeros(n_r))
+
+
+def margins(arrays: AgreementArrays, zone: np.ndarray, utility: Utility = "linear") -> np.ndarray:
+    """The margin (largest surplus every veto player gets at once) of each draw with a zone; 0 elsewhere.
+
+    Returns
+    -------
+    ndarray, shape (D,)
+    """
+    out = np.zeros(arrays.n_draws)
+    for d in np.flatnonzero(np.asarray(zone, dtype=bool)):
+        deal = Deal(Problem.from_arrays(arrays.draw(d), utility))
+        out[d] = deal.margin()[0] if deal.nV else 0.0
+    return out
 
 
 def agreement_score(arrays: AgreementArrays, utility: Utility = "linear") -> np.ndarray:

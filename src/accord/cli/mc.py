@@ -100,6 +100,9 @@ def register(app: typer.Typer) -> None:
             "--agreement/--no-agreement",
             help="Sample the agreement analysis too. Default: when the scenario has veto players.",
         ),
+        pivotal: bool = typer.Option(
+            False, "--pivotal", help="Also find, in each draw without a zone, the red lines that alone block one.",
+        ),
         rounds: int = typer.Option(None, "--rounds", min=1, help="Rounds (or iterations) for dynamic models."),
         setting: list[str] = typer.Option(None, "--set", help="Model parameter KEY=VALUE (repeatable)."),
         fmt: str = typer.Option(None, "--format", help="Force the input format: bdm, decide or ktab."),
@@ -126,6 +129,7 @@ def register(app: typer.Typer) -> None:
                 noise=sigma,
                 params=params,
                 agreement=agreement,
+                pivotal=pivotal,
                 progress=progress,
             )
             with chunk_executor(scheduler, workers) as executor:
@@ -161,7 +165,8 @@ def _print(sc, result) -> None:  # noqa: ANN001
         ag = result.agreement
         gap = ag.to_json()["gap"]
         console.print(
-            f"Zone of agreement in {ag.p_zone:.1%} of draws; gap to one (utility units): "
+            f"Zone of agreement in {ag.p_zone:.1%} of draws (± {ag.p_zone_se:.1%}), every red line drawn real "
+            f"with its credibility; gap to one (utility units): "
             f"p10 {fmt(gap['p10'], 3)}, median {fmt(gap['p50'], 3)}, p90 {fmt(gap['p90'], 3)}.",
             highlight=False,
         )
@@ -172,5 +177,15 @@ def _print(sc, result) -> None:  # noqa: ANN001
         for actor, rate in sorted(zip(ag.actor_ids, ag.block_rate, strict=True), key=lambda t: -t[1]):
             table.add_row(actor, f"{rate:.1%}")
         console.print(table)
+        lines = ag.to_json().get("red_lines") or []
+        if lines:
+            table = Table(title="Red lines: how often held, and how often the one that blocks", title_justify="left")
+            for col in ("actor", "issue", "red line", "held", "pivotal"):
+                table.add_column(col)
+            for r in lines:
+                sign = "≥" if r["bound"] == "at_least" else "≤"
+                table.add_row(r["actor"], r["issue"], f"{sign} {r['value']:g}", f"{r['held']:.0%}",
+                              "–" if r["pivotal"] is None else f"{r['pivotal']:.1%}")
+            console.print(table)
     for note in result.notes:
         console.print(f"note: {note}", highlight=False)

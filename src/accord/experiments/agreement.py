@@ -19,24 +19,33 @@ from scipy.special import betainc
 
 from accord.agreement.inputs import Utility, agreement_arrays
 from accord.agreement.probability import ZoneProbability, zone_probability
-from accord.experiments.factors import PERT_SHAPE
+from accord.experiments.factors import PERT_SHAPE, UNIT
 from accord.experiments.sampling import BLOCK, Draws, Sampler
+from accord.scenario.arrays import ValueOf
 from accord.scenario.case import Case
-from accord.scenario.values import Uncertain
 
-__all__ = ["agreement_probability", "real_of"]
+__all__ = ["agreement_probability", "real_of", "real_of_values"]
 
-UNIT = Uncertain(0.0, 1.0)
+
+
+
+def real_of_values(value_of: ValueOf, distribution: str) -> Callable[[str], np.ndarray]:
+    """The uniform ``real`` draws of red lines through a ``value_of`` hook: ``path -> ndarray (D,)``.
+
+    The draw of the red line set at ``path`` is ``value_of(path + ".real", [0, 1])``,
+    mapped back to a uniform through the Beta CDF under the PERT distribution.
+    """
+
+    def uniform(path: str) -> np.ndarray:
+        x = np.asarray(value_of(f"{path}.real", UNIT), dtype=float)
+        return betainc(PERT_SHAPE, PERT_SHAPE, x) if distribution == "pert" else x
+
+    return uniform
 
 
 def real_of(draws: Draws, distribution: str) -> Callable[[str], np.ndarray]:
     """The uniform ``real`` draws of red lines from ``draws``: ``path -> ndarray (D,)``."""
-
-    def uniform(path: str) -> np.ndarray:
-        x = draws.value_of(f"{path}.real", UNIT)
-        return betainc(PERT_SHAPE, PERT_SHAPE, x) if distribution == "pert" else x
-
-    return uniform
+    return real_of_values(draws.value_of, distribution)
 
 
 def agreement_probability(
@@ -71,16 +80,16 @@ def agreement_probability(
         raise ValueError(f"draws must be at least 1, got {draws}")
     sampler = Sampler(case.scenario, seed)
     zone: list[np.ndarray] = []
-    pivot = held = None
+    n_lines = agreement_arrays(case).n_red_lines
+    pivot, held = np.zeros(n_lines), np.zeros(n_lines)
     for start in range(0, draws, BLOCK):
         stop = min(draws, start + BLOCK)
         chunk = sampler.draws(start, stop)
         arrays = agreement_arrays(case, value_of=chunk.value_of, real_of=real_of(chunk, sampler.distribution))
         part = zone_probability(arrays.broadcast(stop - start), utility, pivotal=pivotal)
         zone.append(part.zone)
-        weight = stop - start
-        pivot = part.pivotal * weight if pivot is None else pivot + part.pivotal * weight
-        held = part.held * weight if held is None else held + part.held * weight
+        pivot += part.pivotal * (stop - start)
+        held += part.held * (stop - start)
         if progress is not None:
             progress(stop, draws)
     z = np.concatenate(zone)

@@ -23,7 +23,9 @@ from typing import Any, Protocol, TypeVar
 import numpy as np
 
 from accord.agreement import agreement_arrays, zone_batch
+from accord.agreement.probability import margins, pivotal_lines
 from accord.errors import AccordError
+from accord.experiments.agreement import real_of_values
 from accord.experiments.sampling import BLOCK, DrawSource, ensure_batch
 from accord.models.base import get_model
 from accord.scenario.arrays import ScenarioArrays, ValueOf, arrays_from_scenario
@@ -77,6 +79,10 @@ def agreement_outputs(
 ) -> dict[str, np.ndarray]:
     """The agreement analysis of the comprehensive deal on ``n`` draws.
 
+    Every range is drawn through ``value_of`` and each red line is drawn real with its
+    credibility (its uniform draw is ``value_of("<where it is set>.real", [0, 1])``, see
+    :func:`~accord.experiments.agreement.real_of`).
+
     Parameters
     ----------
     scenario : Scenario
@@ -85,20 +91,34 @@ def agreement_outputs(
     n : int
         Number of draws D.
     options : dict
-        Keyword arguments for :func:`~accord.agreement.agreement_arrays`.
+        Keyword arguments for :func:`~accord.agreement.agreement_arrays`, and ``pivotal``
+        (default False): also find the red lines that alone block a zone in each draw
+        (a few more programs for each draw without a zone).
 
     Returns
     -------
     dict of str to ndarray
         ``zone_exists`` (bool, shape (D,)): whether a zone of agreement exists;
         ``gap`` (shape (D,)): the smallest total relaxation that opens one, 0 where one
-        exists; ``actor_gap`` (shape (D, A)): each actor's part of it.
+        exists; ``actor_gap`` (shape (D, A)): each actor's part of it; ``score`` (shape
+        (D,)): the margin where a zone exists, minus the gap where none does;
+        ``held`` and ``pivotal`` (bool, shape (D, R)): whether each red line is held, and
+        whether it alone blocks a zone (``pivotal`` only when asked for).
     """
-    zone, gap, actor_gap = zone_batch(agreement_arrays(scenario, value_of=value_of, **options))
+    options = dict(options)
+    with_pivotal = bool(options.pop("pivotal", False))
+    real = real_of_values(value_of, scenario.distribution)
+    arrays = agreement_arrays(scenario, value_of=value_of, real_of=real, **options).broadcast(n)
+    zone, gap, actor_gap = zone_batch(arrays)
+    zone = np.broadcast_to(np.asarray(zone, dtype=bool), (n,))
+    gap = np.broadcast_to(np.asarray(gap, dtype=float), (n,))
     return {
-        "zone_exists": np.broadcast_to(np.asarray(zone, dtype=bool), (n,)),
-        "gap": np.broadcast_to(np.asarray(gap, dtype=float), (n,)),
+        "zone_exists": zone,
+        "gap": gap,
         "actor_gap": np.asarray(actor_gap, dtype=float).reshape(n, -1),
+        "score": np.where(zone, margins(arrays, zone), -gap),
+        "held": np.broadcast_to(arrays.red_real, (n, arrays.n_red_lines)),
+        **({"pivotal": pivotal_lines(arrays, zone)} if with_pivotal else {}),
     }
 
 

@@ -92,6 +92,10 @@ class Factor:
         }
 
 
+#: The range of a red line's ``real`` draw: a uniform compared with its credibility.
+UNIT = Uncertain(0.0, 1.0)
+
+
 def scenario_factors(scenario: Scenario) -> tuple[Factor, ...]:
     """Every range in ``scenario``, in the order of the file.
 
@@ -104,8 +108,9 @@ def scenario_factors(scenario: Scenario) -> tuple[Factor, ...]:
     tuple of Factor, length F
         Actors (capability, no-deal cost and its path), issues (hold probability), the
         deal's hold probability, stances (position, salience, expects), timeline and
-        lever edits, and the stances of alternative actor types. Point values are not
-        factors.
+        lever edits, and the stances of alternative actor types; for each red line its
+        credibility (when a range) and its ``real`` draw (``<path>.real`` on [0, 1], kind
+        ``red_line``). Point values are not factors.
     """
     out: list[Factor] = []
 
@@ -160,8 +165,21 @@ def scenario_factors(scenario: Scenario) -> tuple[Factor, ...]:
             st.issue,
             f"{st.actor}: expects without a deal on {st.issue}",
         )
+    def add_red_line(path: str, credibility: Uncertain | None, actor: str | None, issue: str | None,
+                     label: str) -> None:
+        add(f"{path}.credibility", credibility, "credibility", actor, issue, f"{label}: credibility")
+        add(f"{path}.real", UNIT, "red_line", actor, issue, f"{label}: real or a posture")
+
+    for k, st in enumerate(scenario.stances):
+        if st.red_line is not None:
+            add_red_line(f"stances[{k}].red_line", st.red_line.credibility, st.actor, st.issue,
+                         f"{st.actor}: red line on {st.issue}")
     for k, snap in enumerate(scenario.timeline):
         for j, edit in enumerate(snap.edits):
+            if edit.edits_red_line:
+                add_red_line(f"timeline[{k}].edits[{j}]", edit.credibility, edit.actor, edit.issue,
+                             f"{snap.date.isoformat()} {snap.label}: red line of {edit.actor} on {edit.issue}")
+                continue
             op, value = edit.operation
             where = ", ".join(x for x in (edit.actor, edit.issue) if x)
             add(
@@ -174,6 +192,10 @@ def scenario_factors(scenario: Scenario) -> tuple[Factor, ...]:
             )
     for k, lever in enumerate(scenario.levers):
         for j, edit in enumerate(lever.edits):
+            if edit.edits_red_line:
+                add_red_line(f"levers[{k}].edits[{j}]", edit.credibility, edit.actor, edit.issue,
+                             f"lever {lever.id}: red line of {edit.actor} on {edit.issue}")
+                continue
             op, value = edit.operation
             where = ", ".join(x for x in (edit.actor, edit.issue) if x)
             add(
@@ -195,6 +217,9 @@ def scenario_factors(scenario: Scenario) -> tuple[Factor, ...]:
                     ts.issue,
                     f"{t.actor} as {t.id}: {name} on {ts.issue}",
                 )
+            if ts.red_line is not None:
+                add_red_line(f"types[{k}].stances[{j}].red_line", ts.red_line.credibility, t.actor, ts.issue,
+                             f"{t.actor} as {t.id}: red line on {ts.issue}")
     return tuple(out)
 
 

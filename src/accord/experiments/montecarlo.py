@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from accord.agreement import agreement_arrays
 from accord.errors import ParameterError
 from accord.experiments.evaluate import Evaluation, Executor, Plan, default_chunk_size, run_plan
 from accord.experiments.factors import Factor
@@ -79,12 +80,29 @@ class AgreementDraws:
         How far the draw is from a zone of agreement (as ``zone_batch`` defines it).
     actor_gap : ndarray, shape (D, A)
         Each actor's own gap; an actor *blocks* in a draw when its gap is positive.
+    score : ndarray, shape (D,)
+        The margin where a zone exists, minus the gap where none does.
+    held, pivotal : ndarray of bool, shape (D, R)
+        Whether each red line is held (drawn real with its credibility) and whether it
+        alone blocks a zone in the draw.
+    red_lines : tuple of dict, length R
+        Each red line's ``actor``, ``issue``, ``bound`` and ``value``.
     """
 
     actor_ids: tuple[str, ...]
     zone_exists: np.ndarray
     gap: np.ndarray
     actor_gap: np.ndarray
+    score: np.ndarray | None = None
+    held: np.ndarray | None = None
+    pivotal: np.ndarray | None = None
+    red_lines: tuple[dict[str, Any], ...] = ()
+
+    @property
+    def p_zone_se(self) -> float:
+        """Monte Carlo standard error of :attr:`p_zone`."""
+        n = self.zone_exists.size
+        return math.sqrt(self.p_zone * (1.0 - self.p_zone) / n) if n else math.nan
 
     @property
     def p_zone(self) -> float:
@@ -100,11 +118,19 @@ class AgreementDraws:
 
     def to_json(self) -> dict[str, Any]:
         """``p_zone``, the gap's summary and each actor's block rate, as plain JSON data (NaN as null)."""
-        return {
+        out: dict[str, Any] = {
             "p_zone": finite_or_none(self.p_zone),
+            "p_zone_se": finite_or_none(self.p_zone_se),
             "gap": describe(self.gap),
             "blocks": {a: float(r) for a, r in zip(self.actor_ids, self.block_rate, strict=True)},
         }
+        if self.held is not None:
+            out["red_lines"] = [
+                {**line, "held": float(self.held[:, r].mean()),
+                 "pivotal": float(self.pivotal[:, r].mean()) if self.pivotal is not None else None}
+                for r, line in enumerate(self.red_lines)
+            ]
+        return out
 
     def to_frame(self) -> pd.DataFrame:
         """One row per actor: ``actor``, ``block_rate``, ``mean_gap``.
@@ -206,6 +232,7 @@ def monte_carlo(
     at: Any = None,
     levers: Sequence[str] = (),
     types: Any = None,
+    pivotal: bool = False,
     executor: Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> MonteCarloResult:
@@ -233,6 +260,8 @@ def monte_carlo(
         players.
     at, levers, types :
         Passed to :func:`~accord.agreement.agreement_arrays`.
+    pivotal : bool
+        Also find, in each draw without a zone, the red lines that alone block one.
     executor : Executor, optional
         ``executor(run_chunk, plan, indices)`` yielding chunks in any order; default
         :func:`~accord.experiments.evaluate.sequential`. See
@@ -266,12 +295,16 @@ def monte_carlo(
         raise ParameterError(f"chunk_size must be a positive integer, got {chunk_size!r}")
     blocks = -(-int(draws) // BLOCK)
     chunk_size = min(-(-int(chunk_size) // BLOCK), blocks) * BLOCK
-    options = {"at": at, "levers": tuple(levers), "types": types} if agreement else None
+    options = {"at": at, "levers": tuple(levers), "types": types, "pivotal": pivotal} if agreement else None
     plan = Plan(Evaluation(scenario, names, all_params, options), sampler, int(draws), chunk_size)
     outputs = run_plan(plan, executor, progress)
 
     actor_ids = tuple(a.id for a in scenario.actors)
-    agreement_draws = AgreementDraws(actor_ids, **outputs.agreement) if outputs.agreement is not None else None
+    agreement_draws = None
+    if outputs.agreement is not None:
+        base = agreement_arrays(scenario, at=at, levers=tuple(levers), types=types)
+        red_lines = tuple(base.red_label(r) for r in range(base.n_red_lines))
+        agreement_draws = AgreementDraws(actor_ids, red_lines=red_lines, **outputs.agreement)
     return MonteCarloResult(
         scenario_id=scenario.id,
         actor_ids=actor_ids,

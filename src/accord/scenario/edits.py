@@ -135,10 +135,11 @@ def edit_scenario(scenario: Scenario, edits: Sequence[Edit]) -> Scenario:
         if edit.issue is not None and edit.issue not in issues:
             raise ParameterError(f"an edit of {edit.field} refers to unknown issue {edit.issue!r}")
         if edit.edits_red_line:
-            st = stances.get((edit.actor, edit.issue))
+            key = (edit.actor or "", edit.issue or "")
+            st = stances.get(key)
             if st is None:
                 raise ParameterError(f"{edit.actor!r} has no stance on {edit.issue!r} to carry a red line")
-            stances[(edit.actor, edit.issue)] = st.model_copy(update={"red_line": edit_red_line(st.red_line, edit)})
+            stances[key] = st.model_copy(update={"red_line": edit_red_line(st.red_line, edit)})
             continue
         op, value = edit.operation
         if edit.field in STANCE_FIELDS:

@@ -14,8 +14,9 @@ Methods (Herman & Usher 2017, *SALib*, JOSS 2(9):97)
     :mod:`~accord.experiments.sensitivity.morris` (elementary effects).
 
 Outputs
-    An issue id: the model's forecast on that issue. ``"agreement"``: the gap to a zone of
-    agreement from :func:`accord.agreement.zone_batch`.
+    An issue id: the model's forecast on that issue. ``"agreement"``: the agreement score,
+    the margin where a zone exists and minus the gap where none does
+    (:func:`accord.experiments.evaluate.agreement_outputs`), continuous across the verdict.
 
 Tornado
     For every factor (or group): the output with it at the low end and at the high end of
@@ -254,7 +255,7 @@ def output_matrix(outputs: Outputs, columns: Sequence[int], model: str | None, n
         if c >= 0 and model is not None:
             y[:, k] = outputs.forecasts[model][:, c]
         elif c < 0 and outputs.agreement is not None:
-            y[:, k] = outputs.agreement["gap"]
+            y[:, k] = outputs.agreement["score"]
         else:
             raise ValueError(f"output column {c} was not evaluated")
     return y
@@ -268,7 +269,7 @@ def sensitivity(scenario: Scenario, output: str, **options: Any) -> SensitivityR
     scenario : Scenario
     output : str
         An issue id (or alias): the forecast of ``model`` on it; or ``"agreement"``: the
-        gap to a zone of agreement.
+        agreement score (the margin where a zone exists, minus the gap where none does).
     **options
         As for :func:`sensitivity_many`.
 
@@ -306,8 +307,7 @@ def sensitivity_many(
     ----------
     scenario : Scenario
     outputs : sequence of str, optional
-        Issue ids (forecasts of ``model``) and/or ``"agreement"`` (the gap to a zone of
-        agreement). Default: every issue.
+        Issue ids (forecasts of ``model``) and/or ``"agreement"`` (the agreement score). Default: every issue.
     method : {"sobol", "morris"}
         A name in :data:`METHODS`.
     model : str
