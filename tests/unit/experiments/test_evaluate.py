@@ -25,7 +25,7 @@ def test_chunks_in_any_order_gather_to_the_same_outputs(small):
     two = run_plan(plan, reversed_order)
     assert plan.n_chunks == 3 and one.forecasts["compromise"].shape == (2500, 2)
     assert np.array_equal(one.forecasts["compromise"], two.forecasts["compromise"])
-    assert set(one.agreement) == {"zone_exists", "gap", "actor_gap"}
+    assert set(one.agreement) == {"zone_exists", "gap", "actor_gap", "score", "held"}
     for key, value in one.agreement.items():
         assert value.shape[0] == 2500 and np.array_equal(value, two.agreement[key])
 

@@ -45,8 +45,18 @@ def test_every_range_is_a_factor_named_by_its_path(small):
     assert f.label == "a: position on x" and f.mid == 20
 
 
+def count_red_lines(scenario):
+    """Red lines set anywhere in the scenario: each adds its ``real`` draw as a factor."""
+    edits = [e for group in (*scenario.levers, *scenario.timeline) for e in group.edits if e.edits_red_line]
+    typed = [ts for t in scenario.types for ts in t.stances if ts.red_line is not None]
+    return sum(st.red_line is not None for st in scenario.stances) + len(typed) + len(edits)
+
+
 def test_every_range_of_the_builtin_case_is_a_factor(ukraine, ranges_in):
     factors = scenario_factors(ukraine)
     expected = ranges_in(ukraine)
-    assert len(factors) == len(expected) > 0
+    assert count_red_lines(ukraine) == 25
+    assert len(factors) == len(expected) + count_red_lines(ukraine) > 0
+    assert sum(f.kind == "red_line" for f in factors) == 25
+    assert all(f.path.endswith(".real") and (f.low, f.high) == (0, 1) for f in factors if f.kind == "red_line")
     assert {"position", "salience", "capability"} <= {f.kind for f in factors}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import numpy as np
 import pytest
@@ -51,7 +52,10 @@ def test_summaries_and_frame(ukraine, ranges_in):
     assert res.draws_frame("compromise").shape == (3000, len(ukraine.issues))
     data = json.loads(json.dumps(res.to_json(), allow_nan=False))
     assert data["models"]["compromise"]["issues"]["territory"]["p50"] == pytest.approx(stats["p50"])
-    assert data["factors"] == len(ranges_in(ukraine)) and data["block_size"] == BLOCK and data["agreement"] is None
+    red_lines = sum(f.kind == "red_line" for f in res.factors)
+    assert red_lines == 25
+    assert data["factors"] == len(ranges_in(ukraine)) + red_lines
+    assert data["block_size"] == BLOCK and data["agreement"] is None
 
 
 def test_forecasts_stay_within_the_ranges_of_positions(small):
@@ -122,16 +126,13 @@ def test_default_chunk_size_is_whole_blocks_and_shrinks_with_size(ukraine):
 def _fake_agreement(monkeypatch):
     """A stand-in agreement analysis: a zone exists when a's capability is below 2; a blocks then."""
 
-    def agreement_arrays(scenario, *, at=None, levers=(), types=None, value_of=None):
-        return value_of("actors[0].capability", scenario.actors[0].capability)
-
-    def zone_batch(cap):
-        gap = np.asarray(cap) - 2.0
+    def agreement_outputs(scenario, value_of, n, options):
+        gap = np.asarray(value_of("actors[0].capability", scenario.actors[0].capability)) - 2.0
         actor_gap = np.stack([gap, np.full_like(gap, -1.0)], axis=-1)
-        return gap <= 0, gap, actor_gap
+        return {"zone_exists": gap <= 0, "gap": gap, "actor_gap": actor_gap, "score": -gap,
+                "held": np.zeros((n, 0), dtype=bool)}
 
-    monkeypatch.setattr(evaluate, "agreement_arrays", agreement_arrays)
-    monkeypatch.setattr(evaluate, "zone_batch", zone_batch)
+    monkeypatch.setattr(evaluate, "agreement_outputs", agreement_outputs)
 
 
 def test_agreement_draws_with_a_stand_in_analysis(small, monkeypatch):
@@ -143,7 +144,9 @@ def test_agreement_draws_with_a_stand_in_analysis(small, monkeypatch):
     assert ag.p_zone == pytest.approx(0.5, abs=0.03)
     assert ag.block_rate[0] == pytest.approx(1 - ag.p_zone) and ag.block_rate[1] == 0
     data = json.loads(json.dumps(res.to_json(), allow_nan=False))
-    assert set(data["agreement"]) == {"p_zone", "gap", "blocks"} and data["agreement"]["blocks"]["b"] == 0
+    assert set(data["agreement"]) == {"p_zone", "p_zone_se", "gap", "blocks", "red_lines"}
+    assert data["agreement"]["blocks"]["b"] == 0 and data["agreement"]["red_lines"] == []
+    assert data["agreement"]["p_zone_se"] == pytest.approx(math.sqrt(ag.p_zone * (1 - ag.p_zone) / 4000))
     frame = ag.to_frame()
     assert list(frame["actor"]) == ["a", "b"] and frame.attrs["p_zone"] == ag.p_zone
     # Chunking does not change the agreement draws either.

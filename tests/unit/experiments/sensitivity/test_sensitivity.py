@@ -231,11 +231,13 @@ def test_agreement_gap_sensitivity_with_the_real_analysis():
     )
     res = sensitivity(sc, "agreement", n=256)
     assert res.model is None and {r.name for r in res.rows} == {"stances[0].expects", "stances[1].expects"}
-    # The gap max(e_b - e_a, 0) / 100 is symmetric in the two expectations.
+    # The score is the margin (e_a - e_b) / 200 where e_b <= e_a, minus the gap (e_b - e_a) / 100
+    # elsewhere: it depends on the two expectations symmetrically.
     st = [r.indices["ST"] for r in res.rows]
     assert st[0] == pytest.approx(st[1], abs=0.15) and sum(st) > 0.9
     a = next(r for r in res.rows if r.name == "stances[0].expects")
-    assert (a.low, a.high) == pytest.approx((0.4, 0.0), abs=1e-6)
+    # a's expectation at 20 and at 60, b's at its midpoint 60: gap 0.4, then a zone of one point.
+    assert (a.low, a.high) == pytest.approx((-0.4, 0.0), abs=1e-6)
 
 
 def test_methods_are_registered_objects():
