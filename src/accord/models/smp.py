@@ -672,8 +672,17 @@ def _choose(x, sal, pres, cap, st, target, active, pos_init, pos_rcvr, p, rng): 
     return new, chosen, chosen_prob, valid.sum(axis=2)
 
 
-def _winning(x, pres, cap, st, p: SMPParams):  # noqa: ANN001, ANN202
+def _winning(x, pres, cap, row, p: SMPParams):  # noqa: ANN001, ANN202
     """Winning probability of each actor's position, and each actor's share for the forecast.
+
+    Parameters
+    ----------
+    x : ndarray, shape (B, A, K)
+    pres : ndarray of bool, shape (B, A, K)
+    cap : ndarray, shape (B, A)
+    row : ndarray, shape (B, N, A)
+        ``U_n(n, a)``, each actor's own utility of each actor's position.
+    p : SMPParams
 
     Returns
     -------
@@ -685,8 +694,8 @@ def _winning(x, pres, cap, st, p: SMPParams):  # noqa: ANN001, ANN202
         holding it (first equivalent unique position).
     """
     b, a, _ = x.shape
-    both = pres[:, None, :] & pres[None, :, :]
-    diff = np.where(both[None], x[:, :, None, :] - x[:, None, :, :], 0.0)
+    both = pres[:, :, None, :] & pres[:, None, :, :]
+    diff = np.where(both, x[:, :, None, :] - x[:, None, :, :], 0.0)
     close = np.sqrt((diff * diff).sum(axis=3)) < p.position_tolerance  # (B, A, A)
     rep = np.zeros((b, a), dtype=bool)
     first = np.zeros((b, a), dtype=np.intp)
@@ -701,7 +710,6 @@ def _winning(x, pres, cap, st, p: SMPParams):  # noqa: ANN001, ANN202
     m = int(n_u.max())
     order = order[:, :m]
     valid = np.arange(m)[None, :] < n_u[:, None]
-    row = st.util[:, idx, idx, :]  # (B, N, A)
     u = np.take_along_axis(row, order[:, None, :].repeat(a, 1), 2)
     u = np.where(valid[:, None, :], u, 0.0)
     c = _coalitions(u, cap, p.voting_rule)
@@ -716,6 +724,33 @@ def _winning(x, pres, cap, st, p: SMPParams):  # noqa: ANN001, ANN202
     size = np.zeros((b, m))
     np.add.at(size, (np.arange(b)[:, None].repeat(a, 1), cls), 1.0)
     share = np.take_along_axis(pu, cls, 1) / np.take_along_axis(size, cls, 1)
+    return prob, share
+
+
+def _win_and_share(x, pres, cap, st, p: SMPParams):  # noqa: ANN001, ANN202
+    """KTAB's winning probabilities, and forecast shares that do not depend on the actors' order.
+
+    KTAB groups nearly equal positions around the first actor (in the listing) holding one,
+    so its probabilities depend, slightly, on that order. The shares behind the forecast
+    are computed with the actors listed in a canonical order (by position), so that
+    relabelling actors leaves the forecast unchanged.
+
+    Returns
+    -------
+    prob, share : ndarray, shape (B, A)
+    """
+    b, a, k = x.shape
+    idx = np.arange(a)
+    row = st.util[:, idx, idx, :]
+    pres_b = np.broadcast_to(pres[None], (b, a, k))
+    prob, _ = _winning(x, pres_b, cap, row, p)
+    keys = np.concatenate([np.where(pres_b, x, -1.0).transpose(2, 0, 1)[::-1], cap[None]], 0)
+    perm = np.lexsort(keys[::-1], axis=-1)  # (B, A), first coordinate primary
+    rb = np.arange(b)[:, None]
+    row_p = row[rb, perm][rb[:, :, None], np.arange(a)[None, :, None], perm[:, None, :]]
+    _, share_p = _winning(x[rb, perm], pres_b[rb, perm], cap[rb, perm], row_p, p)
+    share = np.empty_like(share_p)
+    share[rb, perm] = share_p
     return prob, share
 
 
@@ -763,7 +798,7 @@ def _simulate_block(x0, sal, pres, cap, p: SMPParams, rng, record: bool):  # noq
         rows = np.flatnonzero(alive)
         xs, ss, cs, ws, tots = x[rows], sal[rows], cap[rows], w[rows], stot[rows]
         st = _assess(xs, ss, pres, cs, p)
-        win_t, share_t = _winning(xs, pres, cs, st, p)
+        win_t, share_t = _win_and_share(xs, pres, cs, st, p)
         win[rows, t - 1], share[rows, t - 1] = win_t, share_t
         target, active, gain, prob_i, prob_j = _challenges(st, ws, tots, p)
         pos_i, pos_r = _bargains(xs, ss, pres, cs, tots, target, prob_i, prob_j, p)
@@ -788,7 +823,7 @@ def _simulate_block(x0, sal, pres, cap, p: SMPParams, rng, record: bool):  # noq
         finished = rows[done]
         if finished.size:
             st_f = _assess(x[finished], sal[finished], pres, cap[finished], p)
-            wf, sf = _winning(x[finished], pres, cap[finished], st_f, p)
+            wf, sf = _win_and_share(x[finished], pres, cap[finished], st_f, p)
             win[finished, t], share[finished, t] = wf, sf
             if record and finished[0] == 0:
                 trace.append({"turn": t, "positions": x[0].copy(), "dist": st_f.dist[0], "raw": st_f.raw[0],
