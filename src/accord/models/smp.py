@@ -503,7 +503,8 @@ def _challenges(st: _State, w: np.ndarray, stot: np.ndarray, p: SMPParams):  # n
     u_ji = V[:, idx, idx, :]  # U_i(j, i)
     u_ii = diag[:, idx, idx][:, :, None]
     u_jj = diag  # U_i(j, j)
-    third = (idx[None, :, None, None] != idx[None, None, None, :]) & (idx[None, None, :, None] != idx[None, None, None, :])
+    n_ = idx[None, None, None, :]
+    third = (idx[None, :, None, None] != n_) & (idx[None, None, :, None] != n_)
     prob, gain = _contest(
         u_ii, u_ij, u_ji, u_jj, u_ji[:, :, None, :], V, diag[:, :, None, :], third,
         w[:, :, None], w[:, None, :], w[:, None, None, :], stot[:, None, :], p,
@@ -704,7 +705,6 @@ def _winning(x, pres, cap, row, p: SMPParams):  # noqa: ANN001, ANN202
         found = hit.any(axis=1)
         first[:, i] = np.where(found, np.argmax(hit, axis=1), i)
         rep[:, i] = ~found
-    idx = np.arange(a)
     order = np.argsort(~rep, axis=1, kind="stable")  # representatives first, in order
     n_u = rep.sum(axis=1)
     m = int(n_u.max())
