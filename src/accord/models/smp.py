@@ -983,9 +983,12 @@ class SpatialModelOfPolitics(Model):
                 text = (f"{names[i]} challenges {names[j]} (expected gain {step['gain'][i]:.3f}, "
                         f"chance of prevailing {step['prob_i'][i]:.2f} in its own view, "
                         f"{step['prob_j'][i]:.2f} in {names[j]}'s)")
-                for iss in np.flatnonzero(pres[i] | pres[j]):
-                    old = float(lo[iss] + xs[i, iss] * span[iss])
-                    out.append(Event(t, arrays.issue_ids[iss], "challenge", names[i], names[j], old, old, text))
+                # a challenge concerns every dimension: it is told once, under the first issue
+                # both sides hold a stance on (else the challenger's first)
+                shared = np.flatnonzero(pres[i] & pres[j])
+                iss = int(shared[0]) if shared.size else int(np.flatnonzero(pres[i])[0])
+                old = float(lo[iss] + xs[i, iss] * span[iss])
+                out.append(Event(t, arrays.issue_ids[iss], "challenge", names[i], names[j], old, old, text))
             for kk in range(len(names)):
                 c = int(step["chosen"][kk])
                 if c < 0:
