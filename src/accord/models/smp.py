@@ -241,7 +241,7 @@ def _victory(vpm: str, c1: np.ndarray, c2: np.ndarray) -> np.ndarray:
 
 def _util(dist: np.ndarray, risk: np.ndarray) -> np.ndarray:
     """Utility ``(1 - d)(1 + d R)`` of a position at distance ``d`` (``d`` capped at 1 in R)."""
-    return np.where(dist <= 1, (1 - dist) * (1 + dist * risk), (1 - dist) * (1 + risk))
+    return (1 - dist) * (1 + np.minimum(dist, 1.0) * risk)
 
 
 def _distance(ideal: np.ndarray, sal: np.ndarray, other: np.ndarray, both: np.ndarray) -> np.ndarray:
@@ -293,14 +293,25 @@ def _coalitions(u: np.ndarray, w: np.ndarray, rule: str, valid: np.ndarray | Non
         Following KTAB, votes are cast for the pairs ``a > b``; the support of the first
         option fills ``C[a, b]`` and the opposition ``C[b, a]``.
     """
-    m = u.shape[2]
+    b, n, m = u.shape
     du = u[:, :, :, None] - u[:, :, None, :]  # (B, N, a, b)
+    idx = np.arange(m)
+    if rule != "ASymProsp":
+        # the vote for b over a is minus the vote for a over b, so both halves are the
+        # positive parts; with w >= 0, max(0, w du) = w max(0, du)
+        np.maximum(du, 0.0, out=du)
+        if rule == "Prop":
+            v = du
+        else:
+            v = _vote(rule, np.ones(1), du)
+        c = MIN_COALITION + np.einsum("bn,bnk->bk", w, v.reshape(b, n, m * m)).reshape(b, m, m)
+        c[:, idx, idx] = MIN_COALITION
+        return c
     v = _vote(rule, w[:, :, None, None], du)
     pos = MIN_COALITION + np.maximum(v, 0.0).sum(axis=1)
     neg = MIN_COALITION + np.maximum(-v, 0.0).sum(axis=1)
     lower = np.tril(np.ones((m, m), dtype=bool), -1)
     c = np.where(lower, pos, neg.transpose(0, 2, 1))
-    idx = np.arange(m)
     c[:, idx, idx] = MIN_COALITION
     return c
 
@@ -458,27 +469,69 @@ def _contest(u_ii, u_ij, u_ji, u_jj, u_ni, u_nj, u_nn, third, w_i, w_j, w_n, s_j
     cj = _vote(rule, w_j, u_ji - u_jj)
     for_i = MIN_CONTEST + np.maximum(ci, 0.0) + np.maximum(cj, 0.0)
     for_j = MIN_CONTEST + np.maximum(-ci, 0.0) + np.maximum(-cj, 0.0)
-    cn = _vote(rule, w_n, u_ni - u_nj)
-    cni = for_i[..., None] + np.maximum(cn, 0.0)
-    cnj = for_j[..., None] + np.maximum(-cn, 0.0)
-    pin = cni / (cni + cnj)
-    pjn = 1.0 - pin
-    if tpc == "FullCommit":
-        a, b, c, d = 3 * u_ni, 3 * u_nj, 3 * u_ni, 3 * u_nj
-    elif tpc == "SemiCommit":
-        a, b, c, d = u_ni + u_ni + u_nn, u_nj + u_nj + u_nj, u_ni + u_ni + u_ni, u_nj + u_nj + u_nn
+    if rule == "Prop":
+        sum_for_i, sum_for_j = _third_parties_prop(for_i, for_j, u_ni, u_nj, u_nn, third, w_n, tpc)
     else:
-        a, b, c, d = u_ni + u_ni + u_nn, u_nj + u_nj + u_nn, u_ni + u_ni + u_nn, u_nj + u_nj + u_nn
-    vn = _vote(rule, w_n, (pin * a + pjn * b) - (pin * c + pjn * d))
-    vn = np.where(third, vn, 0.0)
-    chij = for_i + np.maximum(vn, 0.0).sum(axis=-1)
-    chji = for_j + np.maximum(-vn, 0.0).sum(axis=-1)
+        cn = _vote(rule, w_n, u_ni - u_nj)
+        cni = for_i[..., None] + np.maximum(cn, 0.0)
+        cnj = for_j[..., None] + np.maximum(-cn, 0.0)
+        pin = cni / (cni + cnj)
+        pjn = 1.0 - pin
+        if tpc == "FullCommit":
+            a, b, c, d = 3 * u_ni, 3 * u_nj, 3 * u_ni, 3 * u_nj
+        elif tpc == "SemiCommit":
+            a, b, c, d = u_ni + u_ni + u_nn, u_nj + u_nj + u_nj, u_ni + u_ni + u_ni, u_nj + u_nj + u_nn
+        else:
+            a, b, c, d = u_ni + u_ni + u_nn, u_nj + u_nj + u_nn, u_ni + u_ni + u_nn, u_nj + u_nj + u_nn
+        vn = _vote(rule, w_n, (pin * a + pjn * b) - (pin * c + pjn * d))
+        vn = np.where(third, vn, 0.0)
+        sum_for_i = np.maximum(vn, 0.0).sum(axis=-1)
+        sum_for_j = np.maximum(-vn, 0.0).sum(axis=-1)
+    chij = for_i + sum_for_i
+    chji = for_j + sum_for_j
     prob = chij / (chij + chji)
     phji = chji / (chij + chji)
     vict = u_ii + u_ii
     contest = prob * vict + phji * (u_ij + u_ij)
     gain = ((1 - s_j) * vict + s_j * contest) - (u_ii + u_ij)
     return prob, gain
+
+
+def _third_parties_prop(for_i, for_j, u_ni, u_nj, u_nn, third, w_n, tpc):  # noqa: ANN001, ANN202
+    """Third parties' support for each side under the proportional voting rule.
+
+    The same as the general case of :func:`_contest`, written with few passes over the
+    (pairs x third parties) tensor. A third party's vote is
+    ``w_n [(E_i - E_j)]`` with ``E_i - E_j = bd + P_n (ac - bd)``, where ``ac`` and ``bd``
+    are the differences between its payoffs when it joined the winner and the loser;
+    without semi-commitment both are 0 and third parties do not vote.
+
+    Returns
+    -------
+    sum_for_i, sum_for_j : ndarray
+        Sums over the third parties of the positive and negative parts of their votes.
+    """
+    shape = np.broadcast_shapes(np.shape(u_ni), np.shape(u_nj), np.shape(u_nn), np.shape(third),
+                                np.shape(w_n), np.shape(for_i) + (1,))
+    if tpc != "SemiCommit":
+        return np.zeros(shape[:-1]), np.zeros(shape[:-1])
+    cn = np.subtract(u_ni, u_nj, out=np.empty(shape))
+    cn *= w_n
+    pos = np.maximum(cn, 0.0)
+    np.subtract(pos, cn, out=cn)  # max(-cn, 0)
+    pos += for_i[..., None]  # cni
+    cn += for_j[..., None]  # cnj
+    cn += pos
+    pos /= cn  # P_n
+    bd = np.subtract(u_nj, u_nn, out=cn)
+    vn = np.subtract(u_nn - u_ni, bd)  # ac - bd
+    vn *= pos
+    vn += bd
+    vn *= w_n
+    vn *= third
+    np.maximum(vn, 0.0, out=pos)
+    sum_for_i = pos.sum(axis=-1)
+    return sum_for_i, sum_for_i - vn.sum(axis=-1)
 
 
 def _challenges(st: _State, w: np.ndarray, stot: np.ndarray, p: SMPParams):  # noqa: ANN202
@@ -651,8 +704,16 @@ def _choose(x, sal, pres, cap, st, target, active, pos_init, pos_rcvr, p, rng): 
     flat_u = u.reshape(b * a, a, n_opt)
     flat_w = np.repeat(cap, a, axis=0)
     flat_valid = valid.reshape(b * a, n_opt)
-    c = _coalitions(flat_u, flat_w, p.voting_rule)
-    prob = _pce(c, p.victory_prob, p.pce_model, flat_valid).reshape(b, a, n_opt)
+    # the valid options of a row come first; rows are solved in groups of similar counts
+    # (padded to the next power of two), so a few crowded actors do not pad everyone
+    n_valid = flat_valid.sum(axis=1)
+    width = np.minimum(n_opt, 2 ** np.ceil(np.log2(np.maximum(n_valid, 2))).astype(int))
+    prob = np.zeros((b * a, n_opt))
+    for m in np.unique(width):
+        rows = np.flatnonzero(width == m)
+        c = _coalitions(flat_u[rows, :, :m], flat_w[rows], p.voting_rule)
+        prob[rows, :m] = _pce(c, p.victory_prob, p.pce_model, flat_valid[rows, :m])
+    prob = prob.reshape(b, a, n_opt)
     if p.state_transitions == "Deterministic":
         pick = np.argmax(prob, axis=2)
     else:
@@ -743,7 +804,12 @@ def _win_and_share(x, pres, cap, st, p: SMPParams):  # noqa: ANN001, ANN202
     idx = np.arange(a)
     row = st.util[:, idx, idx, :]
     pres_b = np.broadcast_to(pres[None], (b, a, k))
-    prob, _ = _winning(x, pres_b, cap, row, p)
+    prob, share = _winning(x, pres_b, cap, row, p)
+    both = pres[None, :, None, :] & pres[None, None, :, :]
+    diff = np.where(both, x[:, :, None, :] - x[:, None, :, :], 0.0)
+    gap = np.sqrt((diff * diff).sum(axis=3))
+    if not np.any((gap < p.position_tolerance) & (gap > 0)):
+        return prob, share  # every group holds one position exactly: the order cannot matter
     keys = np.concatenate([np.where(pres_b, x, -1.0).transpose(2, 0, 1)[::-1], cap[None]], 0)
     perm = np.lexsort(keys[::-1], axis=-1)  # (B, A), first coordinate primary
     rb = np.arange(b)[:, None]
