@@ -515,23 +515,36 @@ def _third_parties_prop(for_i, for_j, u_ni, u_nj, u_nn, third, w_n, tpc):  # noq
                                 np.shape(w_n), np.shape(for_i) + (1,))
     if tpc != "SemiCommit":
         return np.zeros(shape[:-1]), np.zeros(shape[:-1])
-    cn = np.subtract(u_ni, u_nj, out=np.empty(shape))
-    cn *= w_n
-    pos = np.maximum(cn, 0.0)
-    np.subtract(pos, cn, out=cn)  # max(-cn, 0)
-    pos += for_i[..., None]  # cni
-    cn += for_j[..., None]  # cnj
-    cn += pos
-    pos /= cn  # P_n
-    bd = np.subtract(u_nj, u_nn, out=cn)
-    vn = np.subtract(u_nn - u_ni, bd)  # ac - bd
-    vn *= pos
-    vn += bd
-    vn *= w_n
-    vn *= third
-    np.maximum(vn, 0.0, out=pos)
-    sum_for_i = pos.sum(axis=-1)
-    return sum_for_i, sum_for_i - vn.sum(axis=-1)
+    args = [np.broadcast_to(v, shape) for v in (u_ni, u_nj, u_nn, third, w_n)]
+    fi, fj = (np.broadcast_to(v, shape[:-1])[..., None] for v in (for_i, for_j))
+    sum_for_i = np.empty(shape[:-1])
+    sum_for_j = np.empty(shape[:-1])
+    # work through the pairs a slice of the second axis at a time, so the temporaries stay
+    # in cache
+    per = max(1, int(np.prod(shape[2:])))
+    step = max(1, (1 << 15) // per)
+    for s0 in range(0, shape[1], step):
+        sl = (slice(None), slice(s0, s0 + step))
+        ni, nj, nn, th, wn = (v[sl] for v in args)
+        cn = np.subtract(ni, nj)
+        cn *= wn
+        pos = np.maximum(cn, 0.0)
+        np.subtract(pos, cn, out=cn)  # max(-cn, 0)
+        pos += fi[sl]  # cni
+        cn += fj[sl]  # cnj
+        cn += pos
+        pos /= cn  # P_n
+        bd = np.subtract(nj, nn, out=cn)
+        vn = np.subtract(nn, ni)
+        vn -= bd  # ac - bd
+        vn *= pos
+        vn += bd
+        vn *= wn
+        vn *= th
+        np.maximum(vn, 0.0, out=pos)
+        sum_for_i[sl] = pos.sum(axis=-1)
+        sum_for_j[sl] = sum_for_i[sl] - vn.sum(axis=-1)
+    return sum_for_i, sum_for_j
 
 
 def _challenges(st: _State, w: np.ndarray, stot: np.ndarray, p: SMPParams):  # noqa: ANN202
@@ -570,16 +583,16 @@ def _challenges(st: _State, w: np.ndarray, stot: np.ndarray, p: SMPParams):  # n
     best = np.take_along_axis(gain, pick, 2)[:, :, 0]
     prob_i = np.take_along_axis(prob, pick, 2)[:, :, 0]
     # the target's view of the same contest
-    Uj = np.take_along_axis(U, target[:, :, None, None], 1)  # (B, I, A, A) = U_t
     r = np.arange(b)[:, None]
     t = target
-    uj_ii = Uj[r, idx, idx, idx]
-    uj_ij = Uj[r, idx, idx, t]
-    uj_ji = Uj[r, idx, t, idx]
-    uj_jj = Uj[r, idx, t, t]
-    uj_ni = np.take_along_axis(Uj, np.broadcast_to(idx[None, :, None, None], (b, a, a, 1)), 3)[..., 0]
-    uj_nj = np.take_along_axis(Uj, t[:, :, None, None], 3)[..., 0]  # U_t(n, t)
-    uj_nn = np.diagonal(Uj, axis1=2, axis2=3)
+    r3, t3, n3, i3 = r[:, :, None], t[:, :, None], idx[None, None, :], idx[None, :, None]
+    uj_ii = U[r, t, idx, idx]
+    uj_ij = U[r, t, idx, t]
+    uj_ji = U[r, t, t, idx]
+    uj_jj = U[r, t, t, t]
+    uj_ni = U[r3, t3, n3, i3]  # (B, I, N): U_t(n, i)
+    uj_nj = U[r3, t3, n3, t3]  # U_t(n, t)
+    uj_nn = U[r3, t3, n3, n3]
     third_b = (idx[None, None, :] != idx[None, :, None]) & (idx[None, None, :] != t[:, :, None])
     prob_j, _ = _contest(
         uj_ii, uj_ij, uj_ji, uj_jj, uj_ni, uj_nj, uj_nn, third_b,
@@ -759,13 +772,18 @@ def _winning(x, pres, cap, row, p: SMPParams):  # noqa: ANN001, ANN202
     both = pres[:, :, None, :] & pres[:, None, :, :]
     diff = np.where(both, x[:, :, None, :] - x[:, None, :, :], 0.0)
     close = np.sqrt((diff * diff).sum(axis=3)) < p.position_tolerance  # (B, A, A)
-    rep = np.zeros((b, a), dtype=bool)
-    first = np.zeros((b, a), dtype=np.intp)
-    for i in range(a):
-        hit = close[:, i, :] & rep
-        found = hit.any(axis=1)
-        first[:, i] = np.where(found, np.argmax(hit, axis=1), i)
-        rep[:, i] = ~found
+    # KTAB's greedy grouping: an actor joins the first earlier representative it is close
+    # to, else becomes one. When closeness is an equivalence (the usual case: groups hold
+    # one position exactly) that is the first member of each class.
+    first = np.argmax(close, axis=2)
+    rep = first == np.arange(a)
+    if not np.array_equal(close, first[:, :, None] == first[:, None, :]):
+        rep = np.zeros((b, a), dtype=bool)
+        for i in range(a):
+            hit = close[:, i, :] & rep
+            found = hit.any(axis=1)
+            first[:, i] = np.where(found, np.argmax(hit, axis=1), i)
+            rep[:, i] = ~found
     order = np.argsort(~rep, axis=1, kind="stable")  # representatives first, in order
     n_u = rep.sum(axis=1)
     m = int(n_u.max())
