@@ -116,4 +116,7 @@ def run_to_json(run: Run) -> dict[str, Any]:
             issues[issue.id] = entry
         out["models"][name] = {"params": result.params, "issues": issues,
                                "seconds": run.seconds.get(name)}
+        fragility = getattr(result, "fragility", None)
+        if fragility is not None:
+            out["models"][name]["fragility"] = fragility
     return out
