@@ -27,6 +27,8 @@ def register(app: typer.Typer) -> None:
 
         sc = load(scenario, fmt)
         settings = parse_settings(setting)
+        # the exchange model checks how firm its forecast is (models without the parameter ignore it)
+        settings.setdefault("fragility_runs", 4)
         result = run_models(sc, model or None, rounds=rounds, settings=settings, seed=seed)
         data = run_to_json(result)
         if save:

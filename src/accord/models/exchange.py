@@ -160,9 +160,10 @@ class ExchangeParams(ModelParams):
         "voting position at which an actor starts the next iteration.",
     )
     fragility_runs: int = Field(
-        4, ge=0, le=100,
-        description="Unbatched runs only: runs with inputs jittered by 1e-9 that check how much the "
-        "forecast rests on knife-edge decisions (0: no check).",
+        0, ge=0, le=100,
+        description="Unbatched runs only: runs with inputs jittered by 1e-9 (plus one with the knife "
+        "edges decided the other way) that check how much the forecast rests on knife-edge decisions; "
+        "0: none (the knife-edge decisions are still listed). accord run uses 4.",
     )
     fixed_weight: float = Field(
         0.1, ge=0.0, le=1.0,
@@ -255,12 +256,16 @@ class _Iteration:
     together (its indices in the tables include that offset).
     """
 
-    def __init__(self, x0, s, w, present, params: ExchangeParams, draws: _Draws) -> None:
+    def __init__(self, x0, s, w, present, params: ExchangeParams, draws: _Draws, drop_at_edge: bool = False) -> None:
         self.s = s
         self.w = w
         self.present = present
         self.params = params
         self.draws = draws
+        #: Decide the knife edge the other way: an exchange whose supplier would move an
+        #: outcome already on the demander's position (to AT_TARGET) is dropped, as if
+        #: rounding had put the outcome just past it (fragility check only).
+        self.drop_at_edge = drop_at_edge
         self.n_draws, self.n_actors, self.n_issues = x0.shape
         xz = np.where(present, x0, 0.0)
         total = w.sum(axis=1)
@@ -444,10 +449,12 @@ class _Iteration:
         np.subtract(gap, test, out=test)
         test *= gap
         hit = test < _ZERO
-        valid = ok
         # computed with an outcome on (or within EDGE of) the demander's position
         near = np.abs(gap) <= _EDGE
         self.edge[idx] = ok & (near[0] | near[1])
+        if self.drop_at_edge:
+            ok = ok & ~((np.abs(gap[0]) <= _AT_TARGET) | (np.abs(gap[1]) <= _AT_TARGET))
+        valid = ok
         some = hit[0] | hit[1]
         some &= ok
         if np.count_nonzero(some):
@@ -740,9 +747,6 @@ class ExchangeResult(ModelResult):
 
     fragility: Any = None
 
-    def draw(self, d: int) -> ExchangeResult:
-        return replace(super().draw(d), fragility=None)
-
 
 @register
 class Exchange(Model):
@@ -791,9 +795,11 @@ class Exchange(Model):
             rounds=rounds, trajectory=trajectory, events=tuple(events), fragility=fragility,
         )
 
-    def _simulate(self, arrays: ScenarioArrays, params: ExchangeParams, seed: int, explain: bool):  # noqa: ANN202
+    def _simulate(self, arrays: ScenarioArrays, params: ExchangeParams, seed: int, explain: bool,  # noqa: ANN202
+                  drop_at_edge: bool = False):
         """The iterations; returns trajectory (D, R, I), rounds (D, R, A, I), events and, for
-        single draws, the knife-edge decisions as ``(round, kind, x, y, p, q)`` (ids)."""
+        single draws, the knife-edge decisions as ``(round, kind, x, y, p, q)`` (ids).
+        ``drop_at_edge`` decides every knife edge the other way (see :class:`_Iteration`)."""
         given = arrays.actor_ids
         order = np.array(sorted(range(len(given)), key=given.__getitem__), dtype=np.int64)
         arrays = arrays.take_actors(order)
@@ -812,7 +818,7 @@ class Exchange(Model):
         span = np.where(factor > 0, 1.0 / np.where(factor > 0, factor, 1.0), 0.0)
         ids, issues = arrays.actor_ids, arrays.issue_ids
         for r in range(n_r):
-            it = _Iteration(x, s, w, present, params, draws)
+            it = _Iteration(x, s, w, present, params, draws, drop_at_edge)
             it.run(arrays.actor_ids, arrays.issue_ids, explain and n_d == 1)
             trajectory[:, r] = _weighted_outcome(it.voting, w, present) * span + offset
             rounds[:, r] = np.where(present, it.voting * span + offset, np.nan)
@@ -827,10 +833,16 @@ class Exchange(Model):
                    edges: list[tuple]) -> dict:
         """How much the forecast rests on knife-edge decisions.
 
-        The model is run again ``params.fragility_runs`` times (as one batch, with the same
-        tie-breaking draws) on inputs jittered by :data:`JITTER`: positions by up to that
-        share of their scale's width, saliences and capabilities by up to that share of
-        their value (uniformly, from a generator with a fixed seed).
+        A knife edge is an exchange computed with an outcome already on the demander's
+        position, where exact arithmetic keeps the move whole (the outcome is not *past*
+        the position) but any rounding to the far side cuts it to nothing (Decide's result
+        there rests on the sign of a rounding leftover). When the run took such decisions
+        the model is run once more with every one of them decided the other way. It is
+        also run ``params.fragility_runs`` times (as one batch, with the same tie-breaking
+        draws) on inputs jittered by :data:`JITTER`: positions by up to that share of
+        their scale's width, saliences and capabilities by up to that share of their value
+        (uniformly, from a generator with a fixed seed). The outcomes' range over all these
+        runs is reported.
 
         Parameters
         ----------
@@ -845,7 +857,8 @@ class Exchange(Model):
         -------
         dict
             ``decisions`` (each knife-edge decision: round, kind, actors, issues),
-            ``edge_decisions`` and ``ties`` (their counts), ``jitter``, ``runs``, per issue
+            ``edge_decisions`` and ``ties`` (their counts), ``jitter``, ``runs`` (jittered
+            runs), ``other_way`` (whether the knife edges were also decided the other way), per issue
             ``low`` and ``high`` (the range of the final outcome over the runs, the
             unjittered one included) and ``parted_in_round`` (the first iteration after
             which the runs' outcomes differ by more than 1e-6 of the scale, or None), and
@@ -859,7 +872,7 @@ class Exchange(Model):
                           for r, kind, xa, ya, p, q in edges],
             "edge_decisions": sum(1 for e in edges if e[1] == "edge"),
             "ties": sum(1 for e in edges if e[1] == "tie"),
-            "jitter": JITTER, "runs": k,
+            "jitter": JITTER, "runs": k, "other_way": False,
             "low": trajectory[-1].tolist(), "high": trajectory[-1].tolist(),
             "parted_in_round": [None] * arrays.n_issues,
         }
@@ -870,6 +883,11 @@ class Exchange(Model):
             text = f"the exchange of {xa} and {ya} on {p} and {q} {why}"
             events.append(Event(r, q, "knife-edge", xa, ya, float(trajectory[r - 1, arrays.issue_ids.index(q)]),
                                 float(trajectory[r - 1, arrays.issue_ids.index(q)]), text))
+        every = [trajectory[None]]
+        if k > 0 and out["edge_decisions"]:
+            other, _, _, _ = self._simulate(arrays, params, seed, False, drop_at_edge=True)
+            every.append(other)
+            out["other_way"] = True
         if k > 0:
             jr = np.random.default_rng(20251206)
             present = arrays.present
@@ -880,7 +898,9 @@ class Exchange(Model):
             capability = arrays.capability[0] * (1 + shake(arrays.capability[0].shape))
             jittered = replace(arrays, position=position, salience=salience, capability=capability)
             runs, _, _, _ = self._simulate(jittered, params, seed, False)
-            every = np.concatenate([trajectory[None], runs])  # (k + 1, R, I)
+            every.append(runs)
+        if len(every) > 1:
+            every = np.concatenate(every)  # (runs, R, I)
             low, high = every[:, -1].min(axis=0), every[:, -1].max(axis=0)
             apart = (every.max(axis=0) - every.min(axis=0)) > 1e-6 * np.where(width > 0, width, 1.0)
             out["low"], out["high"] = low.tolist(), high.tolist()
@@ -891,8 +911,8 @@ class Exchange(Model):
                 out["parted_in_round"][i] = r
                 digits = 1 if width[i] >= 10 else 3
                 text = (f"this forecast depends on a knife-edge decision in round {r}: outcomes range "
-                        f"{low[i]:.{digits}f}–{high[i]:.{digits}f} when the inputs are jittered by {JITTER:g} "
-                        f"({k} runs)")
+                        f"{low[i]:.{digits}f}–{high[i]:.{digits}f} (knife edges decided the other way, inputs "
+                        f"jittered by {JITTER:g} in {k} runs)")
                 events.append(Event(r, issue, "fragility", "", None, float(low[i]), float(high[i]), text))
         out["notes"] = [e.to_dict() for e in events]
         return out
