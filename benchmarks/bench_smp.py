@@ -1,0 +1,184 @@
+"""Benchmark of the ``smp`` model (KTAB's spatial model of politics), and of KTAB itself.
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/bench_smp.py            # accord only
+    .venv/bin/python benchmarks/bench_smp.py --ktab     # accord and KTAB's smpc side by side
+
+Cases: random KTAB scenarios of 26, 34 and 80 actors on one dimension (seeded;
+capabilities uniform in 10-200, positions in 0-100 and saliences in 75-99 on KTAB's 0-100
+scales, two decimals), written as KTAB CSV files and read by accord's importer, so that
+both programs run the same input with KTAB's default settings. accord's times are the best
+wall and the best CPU time over several runs of ``accord run``'s model call (an unbatched
+run, which also records what happened for ``--explain``); it writes no file. CPU times
+are shown beside wall times because the machine may be shared.
+
+With ``--ktab`` the script builds KTAB's command-line ``smpc`` from a copy of the KTAB
+repository (``--ktab-src DIR``; by default it clones https://github.com/KAPSARC/KTAB into
+``--work``), with the Debian packages ``qtbase5-dev``, ``libtinyxml2-dev``,
+``libsqlite3-dev`` and ``libeasyloggingpp-dev`` (``--install-deps`` installs them with
+apt-get) and CMake. easylogging++ is compiled from the Debian package's source into a
+static library of the work folder. Each case then runs as
+``smpc --csv FILE --connstr "Driver=QSQLITE;Database=NAME"`` in a folder of its own that
+holds KTAB's ``smpc-logger.conf``; its time is the wall time of one run, and its output
+size the bytes of the SQLite database and log files it leaves there (CPU time: its
+process's user + system time). The table shows both times, their ratios (KTAB / accord)
+and KTAB's output size and number of states (accord's is under ``states``).
+
+Target: accord, 80 actors on one dimension, under 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from accord.models.smp import SpatialModelOfPolitics
+from accord.scenario.arrays import arrays_from_scenario
+from accord.scenario.io import load_scenario
+
+SIZES = (26, 34, 80)
+DEBIAN = ("qtbase5-dev", "libtinyxml2-dev", "libsqlite3-dev", "libeasyloggingpp-dev", "cmake", "g++")
+ELPP_FLAGS = ("-DAUTO_INITIALIZE_EASYLOGGINGPP -DELPP_NO_DEFAULT_LOG_FILE -DELPP_THREAD_SAFE "
+              "-DELPP_FORCE_USE_STD_THREAD -DELPP_DEFAULT_LOGGING_FLAGS=8192")
+MODEL = SpatialModelOfPolitics()
+
+
+def ktab_csv(n_actors: int, seed: int) -> str:
+    """A random one-dimensional KTAB scenario as a KTAB CSV file."""
+    rng = np.random.default_rng(seed)
+    cap = np.round(rng.uniform(10, 200, n_actors), 2)
+    pos = np.round(rng.uniform(0, 100, n_actors), 2)
+    sal = np.round(rng.uniform(75, 99, n_actors), 2)
+    lines = [f"Random-{n_actors},Random one-dimensional scenario,{n_actors},1,",
+             "Actor,Description,Power,Position,Salience,"]
+    lines += [f"A{a:03d},Random actor,{cap[a]:.2f},{pos[a]:.2f},{sal[a]:.2f}," for a in range(n_actors)]
+    return "\n".join(lines) + "\n"
+
+
+def time_accord(path: Path, budget: float = 5.0, most: int = 10) -> tuple[float, float, int]:
+    """Best wall time and best CPU time of the model over up to ``most`` runs within ``budget``
+    seconds, and the number of states."""
+    arrays = arrays_from_scenario(load_scenario(path, fmt="ktab"))
+    best, best_cpu, spent, runs, states = np.inf, np.inf, 0.0, 0, 0
+    while runs < most and (runs < 2 or spent < budget):
+        start, cpu = time.perf_counter(), time.process_time()
+        result = MODEL.run(arrays)
+        took, took_cpu = time.perf_counter() - start, time.process_time() - cpu
+        best, best_cpu = min(best, took), min(best_cpu, took_cpu)
+        spent, runs, states = spent + took, runs + 1, int(result.n_states)
+    return best, best_cpu, states
+
+
+def run(cmd: list[str] | str, cwd: Path, log: Path, shell: bool = False) -> None:
+    with log.open("a") as out:
+        out.write(f"$ {cmd}\n")
+        out.flush()
+        done = subprocess.run(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, shell=shell, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"failed ({done.returncode}): {cmd}\n  see {log}")
+
+
+def build_smpc(src: Path | None, work: Path, install_deps: bool) -> Path:
+    """Build KTAB's ``smpc`` and return its path."""
+    log = work / "build.log"
+    work.mkdir(parents=True, exist_ok=True)
+    if install_deps:
+        run(["apt-get", "install", "-y", "-q", *DEBIAN], work, log)
+    missing = [p for p in DEBIAN if subprocess.run(["dpkg", "-s", p], capture_output=True).returncode != 0]
+    if missing:
+        raise SystemExit(f"missing Debian packages: {' '.join(missing)} (apt-get install them, or --install-deps)")
+    if src is None:
+        src = work / "KTAB"
+        if not src.exists():
+            run(["git", "clone", "--depth", "1", "https://github.com/KAPSARC/KTAB", str(src)], work, log)
+    smpc = src / "examples" / "smp" / "smpc"
+    if smpc.exists():
+        return smpc
+    lib = work / "lib"
+    lib.mkdir(exist_ok=True)
+    if not (lib / "libeasyloggingpp.a").exists():
+        run(f"g++ -O2 -std=c++11 {ELPP_FLAGS} -c /usr/include/easylogging++.cc -o {work}/easylogging++.o", work,
+            log, shell=True)
+        run(["ar", "rcs", str(lib / "libeasyloggingpp.a"), str(work / "easylogging++.o")], work, log)
+    cmake = ["cmake", "..", "-DCMAKE_BUILD_TYPE=Release", f"-DCMAKE_LIBRARY_PATH={lib}",
+             f"-DCMAKE_CXX_FLAGS={ELPP_FLAGS}"]
+    jobs = f"-j{os.cpu_count() or 1}"
+    for part in (src / "KTAB" / "kutils", src / "KTAB" / "kmodel"):
+        (part / "build").mkdir(exist_ok=True)
+        run(cmake, part / "build", log)
+        run(["make", jobs], part / "build", log)
+    smp = src / "examples" / "smp"
+    (smp / "build").mkdir(exist_ok=True)
+    run([*cmake, "-DENABLE_QT_SMPQ_GUI=false", "-DENABLE_QT_SASQ_GUI=false"], smp / "build", log)
+    run(["make", jobs, "smpc"], smp / "build", log)
+    if not smpc.exists():
+        raise SystemExit(f"smpc was not built; see {log}")
+    return smpc
+
+
+def time_ktab(smpc: Path, csv: Path, folder: Path) -> tuple[float, float, int, int]:
+    """Wall and CPU time of one smpc run, bytes it wrote, and its number of states."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(smpc.parent / "smpc-logger.conf", folder / "smpc-logger.conf")
+    shutil.copy(csv, folder / csv.name)
+    cmd = [str(smpc), "--csv", csv.name, "--connstr", f"Driver=QSQLITE;Database={csv.stem}"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(cmd, cwd=folder, capture_output=True, text=True, check=False)
+    took = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if done.returncode != 0:
+        raise SystemExit(f"smpc failed on {csv.name}: {done.stderr[-500:]}")
+    written = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and p.name not in
+                  (csv.name, "smpc-logger.conf"))
+    states = 0
+    for log in folder.glob("*log*.txt"):
+        if m := re.search(r"There were (\d+) states", log.read_text(errors="replace")):
+            states = int(m.group(1))
+    return took, cpu, written, states
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--ktab", action="store_true", help="Also build and time KTAB's smpc.")
+    ap.add_argument("--ktab-src", type=Path, help="A copy of the KTAB repository (default: clone it).")
+    ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "accord-bench-ktab",
+                    help="Folder for the KTAB build and its runs.")
+    ap.add_argument("--install-deps", action="store_true", help="apt-get install the Debian packages.")
+    ap.add_argument("--seed", type=int, default=2025)
+    args = ap.parse_args(argv)
+
+    smpc = build_smpc(args.ktab_src, args.work, args.install_deps) if args.ktab else None
+    header = f"{'case':<20}{'states':>7}{'accord s':>10}{'(cpu)':>8}"
+    if smpc:
+        header += f"{'KTAB s':>9}{'(cpu)':>8}{'ratio':>8}{'(cpu)':>8}{'KTAB output':>13}{'states':>8}"
+    print(header)
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in SIZES:
+            csv = Path(tmp) / f"random-{n}.csv"
+            csv.write_text(ktab_csv(n, args.seed + n))
+            took, cpu, states = time_accord(csv)
+            row = f"{f'{n} actors x 1 dim':<20}{states:>7}{took:>10.3f}{cpu:>8.3f}"
+            if smpc:
+                k_took, k_cpu, size, k_states = time_ktab(smpc, csv, args.work / "runs" / f"random-{n}")
+                row += (f"{k_took:>9.2f}{k_cpu:>8.2f}{k_took / took:>7.0f}x{k_cpu / cpu:>7.0f}x"
+                        f"{size / 2**20:>10.1f} MB{k_states:>8}")
+            print(row, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+    sys.exit(main())
