@@ -114,10 +114,11 @@ def build_smpc(src: Path | None, work: Path, install_deps: bool) -> Path:
     cmake = ["cmake", "..", "-DCMAKE_BUILD_TYPE=Release", f"-DCMAKE_LIBRARY_PATH={lib}",
              f"-DCMAKE_CXX_FLAGS={ELPP_FLAGS}"]
     jobs = f"-j{os.cpu_count() or 1}"
-    for part in (src / "KTAB" / "kutils", src / "KTAB" / "kmodel"):
+    for name in ("kutils", "kmodel"):  # the libraries only, not their demonstration programs
+        part = src / "KTAB" / name
         (part / "build").mkdir(exist_ok=True)
         run(cmake, part / "build", log)
-        run(["make", jobs], part / "build", log)
+        run(["make", jobs, name], part / "build", log)
     smp = src / "examples" / "smp"
     (smp / "build").mkdir(exist_ok=True)
     run([*cmake, "-DENABLE_QT_SMPQ_GUI=false", "-DENABLE_QT_SASQ_GUI=false"], smp / "build", log)

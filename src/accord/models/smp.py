@@ -844,6 +844,17 @@ def _state_distance(x0: np.ndarray, x1: np.ndarray) -> np.ndarray:
     return np.sqrt((d * d).sum(axis=2)).sum(axis=1)
 
 
+#: Traces keep a state's matrices (distances, utilities: A^3 numbers) up to this many actors.
+TRACE_MATRICES_UP_TO = 20
+
+
+def _matrices(st: _State) -> dict:
+    """A state's matrices for the trace (of draw 0), when the actors are few enough."""
+    if st.dist.shape[1] > TRACE_MATRICES_UP_TO:
+        return {}
+    return {"dist": st.dist[0], "raw": st.raw[0], "util": st.util[0]}
+
+
 def _simulate_block(x0, sal, pres, cap, p: SMPParams, rng, record: bool):  # noqa: ANN001, ANN202
     """Run a block of draws to their stopping points.
 
@@ -862,8 +873,9 @@ def _simulate_block(x0, sal, pres, cap, p: SMPParams, rng, record: bool):  # noq
     share : ndarray, shape (B, T + 1, A)
     n_states : ndarray of int, shape (B,)
     trace : list of dict
-        When ``record``: for each step, the state's assessment, challenges and choices
-        (of draw 0).
+        When ``record``: for each step, the state's assessment (its matrices ``dist``,
+        ``raw`` and ``util`` only up to :data:`TRACE_MATRICES_UP_TO` actors), challenges
+        and choices (of draw 0), and the final state's assessment.
     """
     b, a, k = x0.shape
     T = p.iterations
@@ -889,8 +901,7 @@ def _simulate_block(x0, sal, pres, cap, p: SMPParams, rng, record: bool):  # noq
         new, chosen, chosen_p, n_opt = _choose(xs, ss, pres, cs, st, target, active, pos_i, pos_r, p, rng)
         if record:
             trace.append({
-                "turn": t - 1, "positions": xs[0].copy(), "dist": st.dist[0], "raw": st.raw[0],
-                "risk": st.risk[0], "util": st.util[0], "win": win_t[0],
+                "turn": t - 1, "positions": xs[0].copy(), **_matrices(st), "risk": st.risk[0], "win": win_t[0],
                 "target": target[0], "active": active[0], "gain": gain[0], "prob_i": prob_i[0],
                 "prob_j": prob_j[0], "pos_init": pos_i[0], "pos_rcvr": pos_r[0],
                 "chosen": chosen[0], "chosen_prob": chosen_p[0], "n_options": n_opt[0],
@@ -910,8 +921,8 @@ def _simulate_block(x0, sal, pres, cap, p: SMPParams, rng, record: bool):  # noq
             wf, sf = _win_and_share(x[finished], pres, cap[finished], st_f, p)
             win[finished, t], share[finished, t] = wf, sf
             if record and finished[0] == 0:
-                trace.append({"turn": t, "positions": x[0].copy(), "dist": st_f.dist[0], "raw": st_f.raw[0],
-                              "risk": st_f.risk[0], "util": st_f.util[0], "win": wf[0]})
+                trace.append({"turn": t, "positions": x[0].copy(), **_matrices(st_f), "risk": st_f.risk[0],
+                              "win": wf[0]})
         alive[finished] = False
         if not alive.any():
             break
