@@ -121,7 +121,11 @@ def build_smpc(src: Path | None, work: Path, install_deps: bool) -> Path:
         run(["make", jobs, name], part / "build", log)
     smp = src / "examples" / "smp"
     (smp / "build").mkdir(exist_ok=True)
-    run([*cmake, "-DENABLE_QT_SMPQ_GUI=false", "-DENABLE_QT_SASQ_GUI=false"], smp / "build", log)
+    # without the GUIs KTAB's CMake file does not look for Qt's Widgets, which libsmp links
+    widgets = work / "qt-widgets.cmake"
+    widgets.write_text("find_package(Qt5 REQUIRED COMPONENTS Widgets Core Sql)\n")
+    run([*cmake, "-DENABLE_QT_SMPQ_GUI=false", "-DENABLE_QT_SASQ_GUI=false",
+         f"-DCMAKE_PROJECT_INCLUDE={widgets}"], smp / "build", log)
     run(["make", jobs, "smpc"], smp / "build", log)
     if not smpc.exists():
         raise SystemExit(f"smpc was not built; see {log}")
