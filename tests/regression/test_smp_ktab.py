@@ -47,6 +47,8 @@ class Log:
     estimates: list[list[list[str]]] = field(default_factory=list)  # flat: state * A + h
     challenges: dict[tuple[int, int], dict] = field(default_factory=dict)
     chosen: dict[tuple[int, int], tuple[int, int, int]] = field(default_factory=dict)
+    listing: dict[tuple[int, int], list[tuple[int, int]]] = field(default_factory=dict)  # (turn, k) -> bargains
+    options: dict[tuple[int, int], tuple[list[list[str]], list[str]]] = field(default_factory=dict)
     bargains: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
 
 
@@ -88,10 +90,19 @@ def parse_log(path: Path) -> Log:
             elif "rcvr" not in pending and "init" in pending:
                 pending["rcvr"] = m.group(3).split()
         elif m := re.match(r"Bargains involving actor\s+(\d+): (.*)", s):
-            for bid, bi, bj in re.findall(r"\[(\d+), (\d+):(\d+)\]", m.group(2)):
+            found = re.findall(r"\[(\d+), (\d+):(\d+)\]", m.group(2))
+            for bid, bi, bj in found:
                 log.bargains[(turn, int(bid))] = (int(bi), int(bj))
+            log.listing[(turn, int(m.group(1)))] = [(int(bi), int(bj)) for _, bi, bj in found]
         elif m := re.match(r"Doing scalarPCE for the (\d+) bargains of actor (\d+)", s):
             k, nb = int(m.group(2)), int(m.group(1))
+            # u_im (each actor's utility of each option) is printed just before, the
+            # options' probabilities after
+            assert lines[n - n_act - 1].strip() == "u_im:"
+            util = [re.findall(NUM, row) for row in lines[n - n_act:n]]
+            at = next(j for j in range(n, len(lines)) if lines[j].strip() == "Probability Opt_i")
+            probs = [re.findall(NUM, row)[0] for row in lines[at + 1:at + 1 + nb]]
+            log.options[(turn, k)] = (util, probs)
             for later in lines[n + 1:]:
                 if c := re.search(r"Chosen bargain \( Deterministic \): (\d+) (\d+) out of (\d+)", later):
                     log.chosen[(turn, k)] = (int(c.group(1)), int(c.group(2)), int(c.group(3)))
@@ -238,4 +249,28 @@ def test_challenges_bargains_and_choices(case):
                 ties.append((t, k, ours, (init, rcvr)))
     assert seen == len(log.challenges)
     assert len(ties) <= 2, ties
+    out.assert_none()
+
+
+def test_every_actors_options_their_utilities_and_probabilities(case):
+    """KTAB's ``u_im`` (each actor's utility of each bargain an actor may take) and the
+    probabilities of the vote among them, option by option (matched by initiator and
+    receiver, as KTAB lists them in the order its threads finish)."""
+    _, log, arrays, result = case
+    out = Mismatches()
+    steps = [s for s in result.trace if "chosen" in s]
+    for st in steps:
+        t = st["turn"]
+        for k, mine in enumerate(st["options"]):
+            listing = log.listing[(t, k)]
+            util, probs = log.options[(t, k)]
+            ours = [(k, k) if i < 0 else (i, int(st["target"][i])) for i, _ in mine["options"]]
+            assert sorted(ours) == sorted(listing), f"turn {t} actor {k}: options {ours}, KTAB {listing}"
+            for c, pair in enumerate(listing):
+                o = ours.index(pair)
+                out.check(f"turn {t} actor {k} option {pair} probability", mine["prob"][o], "%.4f", probs[c])
+                for n in range(arrays.n_actors):
+                    out.check(f"turn {t} actor {k} option {pair} utility to {n}", mine["util"][n, o], "%.5f",
+                              util[n][c])
+    assert out.checked > 0
     out.assert_none()

@@ -670,6 +670,10 @@ def _choose(x, sal, pres, cap, st, target, active, pos_init, pos_rcvr, p, rng): 
     prob : ndarray, shape (B, A)
         The chosen option's probability.
     n_options : ndarray of int, shape (B, A)
+    options : list of dict or None
+        Up to :data:`TRACE_MATRICES_UP_TO` actors: for each actor of draw 0, its options
+        (``(initiator, q)``, ``(-1, 0)`` for the status quo), their utilities to every
+        voter, shape (N, options), and their probabilities.
     """
     b, a, k = x.shape
     q = pos_init.shape[2]
@@ -744,7 +748,17 @@ def _choose(x, sal, pres, cap, st, target, active, pos_init, pos_rcvr, p, rng): 
     mine = (init == idx[None, :])[:, :, None]
     new = np.where(sq[:, :, None], x, np.where(mine, pi_, pr_))
     chosen = np.where(sq, -1, init * q + qq)
-    return new, chosen, chosen_prob, valid.sum(axis=2)
+    options = None
+    if a <= TRACE_MATRICES_UP_TO:
+        # draw 0's options per actor: (initiator, q) in listing order (-1: the status quo),
+        # their utilities to every voter and their probabilities
+        cols = [(-1, 0)] + [(m, qq) for m in range(m_max) for qq in range(q)]
+        options = []
+        for k in range(a):
+            keep = [c for c, (m, _) in enumerate(cols) if m < 0 or m < count[0, k]]
+            who = [(-1, 0) if m < 0 else (int(order[0, m, k]), qq) for m, qq in (cols[c] for c in keep)]
+            options.append({"options": who, "util": u[0, k][:, keep], "prob": prob[0, k, keep]})
+    return new, chosen, chosen_prob, valid.sum(axis=2), options
 
 
 def _winning(x, pres, cap, row, p: SMPParams):  # noqa: ANN001, ANN202
@@ -898,14 +912,14 @@ def _simulate_block(x0, sal, pres, cap, p: SMPParams, rng, record: bool):  # noq
         win[rows, t - 1], share[rows, t - 1] = win_t, share_t
         target, active, gain, prob_i, prob_j = _challenges(st, ws, tots, p)
         pos_i, pos_r = _bargains(xs, ss, pres, cs, tots, target, prob_i, prob_j, p)
-        new, chosen, chosen_p, n_opt = _choose(xs, ss, pres, cs, st, target, active, pos_i, pos_r, p, rng)
+        new, chosen, chosen_p, n_opt, options = _choose(xs, ss, pres, cs, st, target, active, pos_i, pos_r, p, rng)
         if record:
             trace.append({
                 "turn": t - 1, "positions": xs[0].copy(), **_matrices(st), "risk": st.risk[0], "win": win_t[0],
                 "target": target[0], "active": active[0], "gain": gain[0], "prob_i": prob_i[0],
                 "prob_j": prob_j[0], "pos_init": pos_i[0], "pos_rcvr": pos_r[0],
                 "chosen": chosen[0], "chosen_prob": chosen_p[0], "n_options": n_opt[0],
-                "new": new[0].copy(),
+                "new": new[0].copy(), "options": options,
             })
         x[rows] = new
         states[rows, t] = new
