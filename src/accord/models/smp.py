@@ -219,7 +219,20 @@ def _vote(rule: str, w: np.ndarray, du: np.ndarray) -> np.ndarray:
 
 
 def _victory(vpm: str, c1: np.ndarray, c2: np.ndarray) -> np.ndarray:
-    """Probability that a coalition of strength ``c1`` beats one of strength ``c2``."""
+    """Probability that a coalition of strength ``c1`` beats one of strength ``c2``.
+
+    Parameters
+    ----------
+    vpm : str
+        KTAB victory probability model.
+    c1, c2 : ndarray
+        Coalition strengths (positive), broadcast against each other.
+
+    Returns
+    -------
+    ndarray
+        ``x(c1) / (x(c1) + x(c2))`` with ``x`` the model's law.
+    """
     if vpm == "Linear":
         x1, x2 = c1, c2
     elif vpm == "Square":
@@ -387,7 +400,19 @@ def _big_r(p: np.ndarray, rng: str) -> np.ndarray:
 
 
 def _perceived(rh: np.ndarray, ri: np.ndarray, adjust: str) -> np.ndarray:
-    """h's estimate of i's risk attitude (KTAB's ``estNRA``)."""
+    """h's estimate of i's risk attitude (KTAB's ``estNRA``).
+
+    Parameters
+    ----------
+    rh, ri : ndarray
+        The risk attitudes of h and i, broadcast against each other.
+    adjust : str
+        KTAB ``BigRAdjust`` setting.
+
+    Returns
+    -------
+    ndarray
+    """
     if adjust == "Full":
         return ri + 0 * rh
     if adjust == "TwoThirds":
@@ -400,6 +425,7 @@ def _perceived(rh: np.ndarray, ri: np.ndarray, adjust: str) -> np.ndarray:
 
 
 def _round4(x: np.ndarray) -> np.ndarray:
+    """Round non-negative ``x`` to four decimals, half up (KTAB rounds bargains so)."""
     return np.floor(0.5 + x * 10000.0) / 10000.0
 
 
@@ -602,7 +628,26 @@ def _challenges(st: _State, w: np.ndarray, stot: np.ndarray, p: SMPParams):  # n
 
 
 def _interpolate(xi, si, pi, xj, sj, pj, how):  # noqa: ANN001, ANN202
-    """Bargain coordinates for the initiator and the receiver (KTAB's ``interpolateBrgn``)."""
+    """Bargain coordinates for the initiator and the receiver (KTAB's ``interpolateBrgn``).
+
+    Parameters
+    ----------
+    xi, si : ndarray, shape (B, A, K)
+        The initiators' positions and saliences.
+    pi : ndarray, shape (B, A, 1)
+        The probability that the initiator prevails.
+    xj, sj : ndarray, shape (B, A, K)
+        Their targets' positions and saliences.
+    pj : ndarray, shape (B, A, 1)
+        ``1 - pi``.
+    how : {"S1P1", "S2P2", "S2PMax"}
+
+    Returns
+    -------
+    bi, bj : ndarray, shape (B, A, K)
+        The coordinates proposed to the initiator and to the target (rounded to four
+        decimals except for S2PMax).
+    """
     if how == "S2PMax":
         di = np.where(pj > pi, pj - pi, 0.0)
         dj = np.where(pi > pj, pi - pj, 0.0)
