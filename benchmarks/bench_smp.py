@@ -28,6 +28,10 @@ size the bytes of the SQLite database and log files it leaves there (CPU time: i
 process's user + system time). The table shows both times, their ratios (KTAB / accord)
 and KTAB's output size and number of states (accord's is under ``states``).
 
+``--verify N`` (with the same build options) compares instead of timing: N random KTAB
+scenarios of 5-15 actors on 1-4 dimensions, every actor's position in every state and every
+winning probability as smpc prints them, and the number of states.
+
 Target: accord, 80 actors on one dimension, under 1 s.
 """
 
@@ -160,6 +164,58 @@ def time_ktab(smpc: Path, csv: Path, folder: Path, full_log: bool = False) -> tu
     return took, cpu, written, states
 
 
+def random_ktab_csv(rng: np.random.Generator, name: str) -> str:
+    """A random KTAB scenario of 5-15 actors on 1-4 dimensions (saliences summing to 50-99)."""
+    n, k = int(rng.integers(5, 16)), int(rng.integers(1, 5))
+    cap = np.round(rng.uniform(10, 200, n), 2)
+    pos = np.round(rng.uniform(0, 100, (n, k)), 2)
+    raw = rng.uniform(0.1, 1, (n, k))
+    sal = np.floor(100 * raw / raw.sum(axis=1, keepdims=True) * rng.uniform(0.5, 0.99, (n, 1)) * 100) / 100
+    lines = [f"{name},Random scenario,{n},{k},",
+             "Actor,Description,Power," + ",".join(f"Pos{d},Sal{d}" for d in range(k)) + ","]
+    for a in range(n):
+        cells = ",".join(f"{pos[a, d]:.2f},{sal[a, d]:.2f}" for d in range(k))
+        lines.append(f"A{a:02d},Random actor,{cap[a]:.2f},{cells},")
+    return "\n".join(lines) + "\n"
+
+
+def verify(smpc: Path, work: Path, cases: int, seed: int) -> int:
+    """Compare accord with smpc on random scenarios: every position in every state (as KTAB
+    prints its history, one decimal), every winning probability (four decimals) and the
+    number of states. Returns the number of cases that differ."""
+    rng = np.random.default_rng(seed)
+    differ = 0
+    for c in range(cases):
+        folder = work / "verify" / f"case{c:03d}"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        csv = folder / "case.csv"
+        csv.write_text(random_ktab_csv(rng, f"case{c:03d}"))
+        _, _, _, states = time_ktab(smpc, csv, folder / "ktab")
+        log = next((folder / "ktab").glob("smpc-*log.txt")).read_text(errors="replace")
+        arrays = arrays_from_scenario(load_scenario(csv, fmt="ktab"))
+        res = MODEL.run(arrays)
+        n, k = arrays.n_actors, arrays.n_issues
+        hist = log[log.index("History of actor positions"):].splitlines()[1:1 + n * k]
+        wins = log[log.index("History of actors' winning"):].splitlines()[1:1 + n]
+        values = bad = 0
+        for r, line in enumerate(hist):
+            a, d = divmod(r, k)
+            for t, v in enumerate(line.rsplit(":", 1)[1].split()):
+                values += 1
+                bad += t >= res.n_states or f"{res.rounds[t, a, d]:5.1f}".strip() != v
+        for a, line in enumerate(wins):
+            for t, v in enumerate(line.split(", prob :")[1].split()):
+                values += 1
+                bad += t >= res.n_states or f"{res.win_prob[t, a]:.4f}" != v
+        same = bad == 0 and states == res.n_states
+        differ += not same
+        print(f"case {c:3d}: {n:2d} actors x {k} dimensions, KTAB {states} states, accord {res.n_states}; "
+              f"{values} printed values, {bad} differ", flush=True)
+    print(f"{cases - differ} of {cases} random cases identical to KTAB as printed")
+    return differ
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--ktab", action="store_true", help="Also build and time KTAB's smpc.")
@@ -170,7 +226,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ktab-full-log", action="store_true",
                     help="Let smpc write every table (its default; else --logmin, as in KTAB's reference runs).")
     ap.add_argument("--seed", type=int, default=2025)
+    ap.add_argument("--verify", type=int, default=0, metavar="N",
+                    help="Instead of timing, compare accord with smpc on N random scenarios of 1-4 dimensions.")
     args = ap.parse_args(argv)
+    if args.verify:
+        smpc = build_smpc(args.ktab_src, args.work, args.install_deps)
+        return 1 if verify(smpc, args.work, args.verify, args.seed) else 0
 
     smpc = build_smpc(args.ktab_src, args.work, args.install_deps) if args.ktab else None
     header = f"{'case':<20}{'states':>7}{'accord s':>10}{'(cpu)':>8}"
