@@ -861,7 +861,8 @@ class Exchange(Model):
             runs), ``other_way`` (whether the knife edges were also decided the other way), per issue
             ``low`` and ``high`` (the range of the final outcome over the runs, the
             unjittered one included) and ``parted_in_round`` (the first iteration after
-            which the runs' outcomes differ by more than 1e-6 of the scale, or None), and
+            which the runs' outcomes differ by more than 1e-6 of the scale, or None; the
+            words below only for issues whose final outcomes differ so), and
             ``notes``: the same in words, as :class:`Event` dictionaries (kinds
             ``"knife-edge"`` and ``"fragility"``), which ``accord run --explain`` prints.
         """
@@ -904,15 +905,22 @@ class Exchange(Model):
             low, high = every[:, -1].min(axis=0), every[:, -1].max(axis=0)
             apart = (every.max(axis=0) - every.min(axis=0)) > 1e-6 * np.where(width > 0, width, 1.0)
             out["low"], out["high"] = low.tolist(), high.tolist()
+            # the first iteration after which any issue's runs part: where a decision first mattered
+            first = int(np.argmax(apart.any(axis=1))) + 1 if apart.any() else None
             for i, issue in enumerate(arrays.issue_ids):
                 if not apart[:, i].any():
                     continue
                 r = int(np.argmax(apart[:, i])) + 1
                 out["parted_in_round"][i] = r
+                if not apart[-1, i]:
+                    continue  # the runs parted on the way but end together
                 digits = 1 if width[i] >= 10 else 3
-                text = (f"this forecast depends on a knife-edge decision in round {r}: outcomes range "
+                while f"{low[i]:.{digits}f}" == f"{high[i]:.{digits}f}" and digits < 8:
+                    digits += 1
+                here = "" if r == first else f"; on this issue the runs part in round {r}"
+                text = (f"this forecast depends on a knife-edge decision in round {first}: outcomes range "
                         f"{low[i]:.{digits}f}–{high[i]:.{digits}f} (knife edges decided the other way, inputs "
-                        f"jittered by {JITTER:g} in {k} runs)")
+                        f"jittered by {JITTER:g} in {k} runs{here})")
                 events.append(Event(r, issue, "fragility", "", None, float(low[i]), float(high[i]), text))
         out["notes"] = [e.to_dict() for e in events]
         return out
