@@ -79,6 +79,18 @@ Where this model deliberately differs from Decide 2025.3.1
   actors' indifference rates ``s_Yp / s_Yq`` and ``s_Xp / s_Xq``, gains are unequal,
   and exchanges are carried out in order of the smaller of the two gains.
 
+Knife edges
+-----------
+An exchange computed with an outcome already on the demander's position is a knife edge:
+in exact arithmetic the outcome is not past that position and the move stays whole (the
+rule followed here, and Decide's whenever its arithmetic is exact), but the smallest
+rounding to the far side cuts the move to nothing, and Decide's Decimal arithmetic decides
+on the sign of a leftover of about 1e-26 (precision 28) that changes with the precision
+(``scripts/compare_decide.py``). Unbatched results (:class:`ExchangeResult`) list such
+decisions (within :data:`EDGE`) and exact ties broken at random; with
+``fragility_runs > 0`` they also give each issue's outcome range over a run with every
+knife edge decided the other way and runs with inputs jittered by :data:`JITTER`.
+
 "Actor order" above is the order of the actors' ids (Decide takes them in file order),
 so that results, down to rounding, do not depend on the order in which a scenario lists
 them.
