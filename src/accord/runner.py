@@ -82,7 +82,8 @@ def run_to_json(run: Run) -> dict[str, Any]:
     Shape: ``{"scenario": ID, "models": {MODEL: {"params": {...}, "issues": {ISSUE: {...}}}}}``;
     each issue has ``forecast`` and the nearest labelled ``anchor``; models that work in
     rounds add ``actors`` (present on the issue), ``rounds`` (their positions after each
-    round), ``trajectory`` (forecast after each round) and ``events``.
+    round), ``trajectory`` (forecast after each round) and ``events``; models that report
+    winning probabilities per round (``smp``) add ``win_prob`` (per round, per actor).
     """
     scenario, arrays = run.scenario, run.arrays
     out: dict[str, Any] = {"scenario": scenario.id, "models": {}}
@@ -96,12 +97,20 @@ def run_to_json(run: Run) -> dict[str, Any]:
                 entry["anchor"] = {"value": anchor[0], "label": anchor[1]}
             if result.rounds is not None and result.trajectory is not None:
                 who = np.flatnonzero(arrays.present[:, i])
+                # models whose runs stop on their own pad their rounds and say how many are real
+                n_rounds = int(getattr(result, "n_states", None) or result.rounds.shape[0])
                 entry["actors"] = [arrays.actor_ids[a] for a in who]
                 entry["rounds"] = [[finite_or_none(v) for v in result.rounds[r, who, i]]
-                                   for r in range(result.rounds.shape[0])]
-                entry["trajectory"] = [finite_or_none(v) for v in result.trajectory[:, i]]
+                                   for r in range(n_rounds)]
+                entry["trajectory"] = [finite_or_none(v) for v in result.trajectory[:n_rounds, i]]
+                win = getattr(result, "win_prob", None)
+                if win is not None:
+                    entry["win_prob"] = [[finite_or_none(v) for v in win[r, who]] for r in range(n_rounds)]
                 entry["events"] = [e.to_dict() for e in result.events if e.issue == issue.id]
             issues[issue.id] = entry
         out["models"][name] = {"params": result.params, "issues": issues,
                                "seconds": run.seconds.get(name)}
+        fragility = getattr(result, "fragility", None)
+        if fragility is not None:
+            out["models"][name]["fragility"] = fragility
     return out

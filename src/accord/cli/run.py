@@ -27,6 +27,8 @@ def register(app: typer.Typer) -> None:
 
         sc = load(scenario, fmt)
         settings = parse_settings(setting)
+        # the exchange model checks how firm its forecast is (models without the parameter ignore it)
+        settings.setdefault("fragility_runs", 4)
         result = run_models(sc, model or None, rounds=rounds, settings=settings, seed=seed)
         data = run_to_json(result)
         if save:
@@ -68,8 +70,14 @@ def _print_table(sc, result, data, explain: bool) -> None:  # noqa: ANN001
     console.print(table)
     if explain:
         for name, res in result.results.items():
-            if not res.events:
+            notes = (getattr(res, "fragility", None) or {}).get("notes", [])
+            if not res.events and not notes:
                 continue
             console.print(f"\n[bold]{name}[/bold]: what happened")
             for event in res.events:
                 console.print(f"  round {event.round}, {event.issue}: {event.text}", highlight=False, soft_wrap=True)
+            if notes:
+                console.print(f"\n[bold]{name}[/bold]: how firm the forecast is")
+                for note in notes:
+                    console.print(f"  round {note['round']}, {note['issue']}: {note['text']}", highlight=False,
+                                  soft_wrap=True)

@@ -79,6 +79,18 @@ Where this model deliberately differs from Decide 2025.3.1
   actors' indifference rates ``s_Yp / s_Yq`` and ``s_Xp / s_Xq``, gains are unequal,
   and exchanges are carried out in order of the smaller of the two gains.
 
+Knife edges
+-----------
+An exchange computed with an outcome already on the demander's position is a knife edge:
+in exact arithmetic the outcome is not past that position and the move stays whole (the
+rule followed here, and Decide's whenever its arithmetic is exact), but the smallest
+rounding to the far side cuts the move to nothing, and Decide's Decimal arithmetic decides
+on the sign of a leftover of about 1e-26 (precision 28) that changes with the precision
+(``scripts/compare_decide.py``). Unbatched results (:class:`ExchangeResult`) list such
+decisions (within :data:`EDGE`) and exact ties broken at random; with
+``fragility_runs > 0`` they also give each issue's outcome range over a run with every
+knife edge decided the other way and runs with inputs jittered by :data:`JITTER`.
+
 "Actor order" above is the order of the actors' ids (Decide takes them in file order),
 so that results, down to rounding, do not depend on the order in which a scenario lists
 them.
@@ -88,7 +100,9 @@ Every draw of a batch uses its own generator, all seeded from one number taken f
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from pydantic import Field, model_validator
@@ -101,6 +115,12 @@ EPS_MOVE = 1e-10
 EPS_GAIN = 1e-10
 TIE = 1e-12
 AT_TARGET = 1e-9
+#: An exchange computed with an outcome within this distance (on 0-100) of the demander's
+#: position is reported as a knife-edge decision: there the move is kept whole (or dropped)
+#: on the side of the edge where rounding puts the outcome.
+EDGE = 1e-6
+#: Relative size of the jitter of the fragility check.
+JITTER = 1e-9
 BOUND = 1e-9
 _CHUNK = 4_000_000
 
@@ -126,6 +146,7 @@ _NEG_INF = np.array(-np.inf)
 _EPS_MOVE = np.array(EPS_MOVE)
 _EPS_GAIN = np.array(EPS_GAIN)
 _AT_TARGET = np.array(AT_TARGET)
+_EDGE = np.array(EDGE)
 _MID = np.array(0.5 * SCALE)
 _HALF_RANGE = np.array(0.5 * SCALE + BOUND)
 _RANGE = np.array(SCALE + BOUND)
@@ -149,6 +170,12 @@ class ExchangeParams(ModelParams):
         0.4, ge=0.0, le=1.0,
         description="Decide's SALIENCE_WEIGHT: share (times 1 - salience) of the way from start to "
         "voting position at which an actor starts the next iteration.",
+    )
+    fragility_runs: int = Field(
+        0, ge=0, le=100,
+        description="Unbatched runs only: runs with inputs jittered by 1e-9 (plus one with the knife "
+        "edges decided the other way) that check how much the forecast rests on knife-edge decisions; "
+        "0: none (the knife-edge decisions are still listed). accord run uses 4.",
     )
     fixed_weight: float = Field(
         0.1, ge=0.0, le=1.0,
@@ -241,12 +268,16 @@ class _Iteration:
     together (its indices in the tables include that offset).
     """
 
-    def __init__(self, x0, s, w, present, params: ExchangeParams, draws: _Draws) -> None:
+    def __init__(self, x0, s, w, present, params: ExchangeParams, draws: _Draws, drop_at_edge: bool = False) -> None:
         self.s = s
         self.w = w
         self.present = present
         self.params = params
         self.draws = draws
+        #: Decide the knife edge the other way: an exchange whose supplier would move an
+        #: outcome already on the demander's position (to AT_TARGET) is dropped, as if
+        #: rounding had put the outcome just past it (fragility check only).
+        self.drop_at_edge = drop_at_edge
         self.n_draws, self.n_actors, self.n_issues = x0.shape
         xz = np.where(present, x0, 0.0)
         total = w.sum(axis=1)
@@ -255,6 +286,9 @@ class _Iteration:
         self.voting = xz.copy()
         self.next = xz.copy()
         self.log: list[tuple] = []
+        #: Knife-edge decisions of the exchanges carried out (single-draw runs):
+        #: ``(kind, x actor, y actor, p, q)`` with kind ``"edge"`` or ``"tie"``.
+        self.edges: list[tuple] = []
         self._form(xz, safe)
 
     def _form(self, xz: np.ndarray, safe_total: np.ndarray) -> None:
@@ -339,6 +373,7 @@ class _Iteration:
         dy[POS] = st[START]
         self.dy = dy
         self.gain = np.full(size, -np.inf)
+        self.edge = np.zeros(size, dtype=bool)
 
         self.revealed = np.zeros(n_rev)
         self.is_revealed = np.zeros(n_rev, dtype=bool)
@@ -426,6 +461,11 @@ class _Iteration:
         np.subtract(gap, test, out=test)
         test *= gap
         hit = test < _ZERO
+        # computed with an outcome on (or within EDGE of) the demander's position
+        near = np.abs(gap) <= _EDGE
+        self.edge[idx] = ok & (near[0] | near[1])
+        if self.drop_at_edge:
+            ok = ok & ~((np.abs(gap[0]) <= _AT_TARGET) | (np.abs(gap[1]) <= _AT_TARGET))
         valid = ok
         some = hit[0] | hit[1]
         some &= ok
@@ -580,6 +620,9 @@ class _Iteration:
                 gain[e] = top
                 e = self._break_tie(0, np.flatnonzero(gain >= bar))
                 gain[e] = -np.inf
+                self.edges.append(("tie", *ki_rows[e][XA:Q + 1].tolist()))
+            elif self.edge[e]:
+                self.edges.append(("edge", *ki_rows[e][XA:Q + 1].tolist()))
             g_x, g_y, gs_x, gs_y, sup_x, sup_y, dem_x, dem_y, xa, ya, p, q = ki_rows[e].tolist()
             pos_x, pos_y, move_x, move_y, _, _, _, _, shift, gain_x, gain_y = dyt[:, e].tolist()
             col = st_rows[e].tolist()
@@ -701,6 +744,22 @@ class _Iteration:
         self.is_revealed[g] = True
 
 
+@dataclass(frozen=True, eq=False)
+class ExchangeResult(ModelResult):
+    """A :class:`ModelResult` with a fragility check for unbatched runs.
+
+    Attributes
+    ----------
+    fragility : dict or None
+        See :meth:`Exchange._fragility`: the knife-edge decisions taken (exchanges computed
+        with an outcome within :data:`EDGE` of a demander's position, and exact ties broken
+        at random) and the range of each issue's outcome over runs with inputs jittered by
+        :data:`JITTER`. None for batches.
+    """
+
+    fragility: Any = None
+
+
 @register
 class Exchange(Model):
     name = "exchange"
@@ -726,17 +785,33 @@ class Exchange(Model):
         rng : Generator
             One number is drawn from it to seed every draw's generator.
         explain : bool
-            Record two events per exchange carried out (unbatched runs only).
+            Record two events per exchange carried out (unbatched runs only), and check
+            the forecast's fragility (see :class:`ExchangeResult`).
 
         Returns
         -------
-        ModelResult
+        ExchangeResult
             ``forecast`` (D, I), ``trajectory`` (D, R, I): the outcome after each
             iteration; ``rounds`` (D, R, A, I): the voting positions of each iteration
             (NaN where absent); with ``explain``, for every exchange one event per side,
-            each carrying the whole exchange in its text.
+            each carrying the whole exchange in its text, and ``fragility``.
         """
         assert isinstance(params, ExchangeParams)
+        seed = int(rng.integers(0, 2**63 - 1))
+        trajectory, rounds, events, edges = self._simulate(arrays, params, seed, explain)
+        fragility = None
+        if explain and arrays.n_draws == 1:
+            fragility = self._fragility(arrays, params, seed, trajectory[0], edges)
+        return ExchangeResult(
+            self.name, arrays.actor_ids, arrays.issue_ids, trajectory[:, -1],
+            rounds=rounds, trajectory=trajectory, events=tuple(events), fragility=fragility,
+        )
+
+    def _simulate(self, arrays: ScenarioArrays, params: ExchangeParams, seed: int, explain: bool,  # noqa: ANN202
+                  drop_at_edge: bool = False):
+        """The iterations; returns trajectory (D, R, I), rounds (D, R, A, I), events and, for
+        single draws, the knife-edge decisions as ``(round, kind, x, y, p, q)`` (ids).
+        ``drop_at_edge`` decides every knife edge the other way (see :class:`_Iteration`)."""
         given = arrays.actor_ids
         order = np.array(sorted(range(len(given)), key=given.__getitem__), dtype=np.int64)
         arrays = arrays.take_actors(order)
@@ -746,25 +821,121 @@ class Exchange(Model):
         x = np.where(present, (np.where(present, arrays.position, 0.0) - offset) * factor, 0.0)
         s = np.where(present, arrays.salience, 0.0)
         w = np.where(present, s * arrays.capability[..., :, None], 0.0)
-        draws = _Draws(int(rng.integers(0, 2**63 - 1)))
+        draws = _Draws(seed)
         n_r = params.iterations
         trajectory = np.empty((n_d, n_r, n_i))
         rounds = np.empty((n_d, n_r, n_a, n_i))
         events: list[Event] = []
+        edges: list[tuple] = []
         span = np.where(factor > 0, 1.0 / np.where(factor > 0, factor, 1.0), 0.0)
+        ids, issues = arrays.actor_ids, arrays.issue_ids
         for r in range(n_r):
-            it = _Iteration(x, s, w, present, params, draws)
+            it = _Iteration(x, s, w, present, params, draws, drop_at_edge)
             it.run(arrays.actor_ids, arrays.issue_ids, explain and n_d == 1)
             trajectory[:, r] = _weighted_outcome(it.voting, w, present) * span + offset
             rounds[:, r] = np.where(present, it.voting * span + offset, np.nan)
             if explain and n_d == 1:
                 events.extend(self._events(r + 1, it.log, arrays, span, offset))
+            edges += [(r + 1, kind, ids[xa], ids[ya], issues[p], issues[q]) for kind, xa, ya, p, q in it.edges]
             x = it.next
         back = np.argsort(order)
-        return ModelResult(
-            self.name, given, arrays.issue_ids, trajectory[:, -1],
-            rounds=rounds[:, :, back], trajectory=trajectory, events=tuple(events),
-        )
+        return trajectory, rounds[:, :, back], events, edges
+
+    def _fragility(self, arrays: ScenarioArrays, params: ExchangeParams, seed: int, trajectory: np.ndarray,
+                   edges: list[tuple]) -> dict:
+        """How much the forecast rests on knife-edge decisions.
+
+        A knife edge is an exchange computed with an outcome already on the demander's
+        position, where exact arithmetic keeps the move whole (the outcome is not *past*
+        the position) but any rounding to the far side cuts it to nothing (Decide's result
+        there rests on the sign of a rounding leftover). When the run took such decisions
+        the model is run once more with every one of them decided the other way. It is
+        also run ``params.fragility_runs`` times (as one batch, with the same tie-breaking
+        draws) on inputs jittered by :data:`JITTER`: positions by up to that share of
+        their scale's width, saliences and capabilities by up to that share of their value
+        (uniformly, from a generator with a fixed seed). The outcomes' range over all these
+        runs is reported.
+
+        Parameters
+        ----------
+        arrays : ScenarioArrays
+            One draw (leading axis of length 1).
+        trajectory : ndarray, shape (R, I)
+            The unjittered run's outcomes.
+        edges : list of tuple
+            Its knife-edge decisions.
+
+        Returns
+        -------
+        dict
+            ``decisions`` (each knife-edge decision: round, kind, actors, issues),
+            ``edge_decisions`` and ``ties`` (their counts), ``jitter``, ``runs`` (jittered
+            runs), ``other_way`` (whether the knife edges were also decided the other way), per issue
+            ``low`` and ``high`` (the range of the final outcome over the runs, the
+            unjittered one included) and ``parted_in_round`` (the first iteration after
+            which the runs' outcomes differ by more than 1e-6 of the scale, or None; the
+            words below only for issues whose final outcomes differ so), and
+            ``notes``: the same in words, as :class:`Event` dictionaries (kinds
+            ``"knife-edge"`` and ``"fragility"``), which ``accord run --explain`` prints.
+        """
+        k = params.fragility_runs
+        width = arrays.scale_max - arrays.scale_min
+        out: dict = {
+            "decisions": [{"round": r, "kind": kind, "actors": [xa, ya], "issues": [p, q]}
+                          for r, kind, xa, ya, p, q in edges],
+            "edge_decisions": sum(1 for e in edges if e[1] == "edge"),
+            "ties": sum(1 for e in edges if e[1] == "tie"),
+            "jitter": JITTER, "runs": k, "other_way": False,
+            "low": trajectory[-1].tolist(), "high": trajectory[-1].tolist(),
+            "parted_in_round": [None] * arrays.n_issues,
+        }
+        events: list[Event] = []
+        for r, kind, xa, ya, p, q in edges:
+            why = ("was decided with an outcome on a demander's position (a knife edge)" if kind == "edge"
+                   else "was chosen at random among exchanges of equal gain")
+            text = f"the exchange of {xa} and {ya} on {p} and {q} {why}"
+            events.append(Event(r, q, "knife-edge", xa, ya, float(trajectory[r - 1, arrays.issue_ids.index(q)]),
+                                float(trajectory[r - 1, arrays.issue_ids.index(q)]), text))
+        every = [trajectory[None]]
+        if k > 0 and out["edge_decisions"]:
+            other, _, _, _ = self._simulate(arrays, params, seed, False, drop_at_edge=True)
+            every.append(other)
+            out["other_way"] = True
+        if k > 0:
+            jr = np.random.default_rng(20251206)
+            present = arrays.present
+            shake = lambda shape: JITTER * jr.uniform(-1.0, 1.0, (k, *shape))  # noqa: E731
+            position = np.where(present, arrays.position[0] + width * shake(present.shape), np.nan)
+            position = np.clip(position, arrays.scale_min, arrays.scale_max)
+            salience = np.clip(arrays.salience[0] * (1 + shake(present.shape)), 0.0, 1.0)
+            capability = arrays.capability[0] * (1 + shake(arrays.capability[0].shape))
+            jittered = replace(arrays, position=position, salience=salience, capability=capability)
+            runs, _, _, _ = self._simulate(jittered, params, seed, False)
+            every.append(runs)
+        if len(every) > 1:
+            every = np.concatenate(every)  # (runs, R, I)
+            low, high = every[:, -1].min(axis=0), every[:, -1].max(axis=0)
+            apart = (every.max(axis=0) - every.min(axis=0)) > 1e-6 * np.where(width > 0, width, 1.0)
+            out["low"], out["high"] = low.tolist(), high.tolist()
+            # the first iteration after which any issue's runs part: where a decision first mattered
+            first = int(np.argmax(apart.any(axis=1))) + 1 if apart.any() else None
+            for i, issue in enumerate(arrays.issue_ids):
+                if not apart[:, i].any():
+                    continue
+                r = int(np.argmax(apart[:, i])) + 1
+                out["parted_in_round"][i] = r
+                if not apart[-1, i]:
+                    continue  # the runs parted on the way but end together
+                digits = 1 if width[i] >= 10 else 3
+                while f"{low[i]:.{digits}f}" == f"{high[i]:.{digits}f}" and digits < 8:
+                    digits += 1
+                here = "" if r == first else f"; on this issue the runs part in round {r}"
+                text = (f"this forecast depends on a knife-edge decision in round {first}: outcomes range "
+                        f"{low[i]:.{digits}f}–{high[i]:.{digits}f} (knife edges decided the other way, inputs "
+                        f"jittered by {JITTER:g} in {k} runs{here})")
+                events.append(Event(r, issue, "fragility", "", None, float(low[i]), float(high[i]), text))
+        out["notes"] = [e.to_dict() for e in events]
+        return out
 
     @staticmethod
     def _events(round_no, log, arrays, span, offset) -> list[Event]:
