@@ -1,64 +1,62 @@
-"""Benchmark of the agreement analysis (``accord agree``) on the built-in case.
+"""Benchmark of the agreement analysis (``accord agree``) on the built-in case, against the analysis before red lines.
 
 Run from the repository root::
 
-    .venv/bin/python benchmarks/bench_agreement.py
+    .venv/bin/python benchmarks/bench_agreement.py [--draws 10000] [--baseline REV]
 
-Prints three tables, every number measured in this run:
+Every number is measured in this run. The baseline is the analysis at git revision ``REV``
+(default ``b32dd01``: the layout of the packages, before red lines, requirements and the
+commitment formula), checked out into a temporary worktree and run from it.
 
-1. The full analysis of ``ukraine-2025`` (comprehensive deal, all partial deals, every
-   lever and pair of levers, the timeline with its monthly grid, both types of Russia):
-   the time of each part (best of several runs) and of the whole ``accord agree --json``
-   command in a fresh process, against the 2 s target.
-2. The partial-deal search against its baseline, one linear program for every subset it
-   examines, on the built-in case and on a harder variant in which every actor expects
-   90% of its demands without a deal and no one bears a cost (the largest partial deals are
-   then small, so nearly every subset is examined). The baseline's time is the mean time of
-   the programs of a random sample of subsets times the number of subsets.
-3. ``zone_batch`` on sampled draws against a loop of one relaxation per draw.
+1. ``accord agree --json`` in a fresh process, best of three, new and baseline alternated;
+   target 2 s.
+2. The parts of the analysis in process (best of three).
+3. P(zone) over ``--draws`` draws of every range and of each red line (real with its
+   credibility), without and with the pivotality of each red line (on a tenth of the
+   draws), against the baseline's ``zone_batch`` over the same number of draws (it had
+   no red lines to draw); target 10 s for P(zone).
 """
 
 from __future__ import annotations
 
-import itertools
+import argparse
+import os
 import subprocess
 import sys
+import tempfile
 import time
-from dataclasses import replace
+from pathlib import Path
 
-import numpy as np
-
-from accord.agreement import (
-    Deal,
-    Problem,
-    agreement_arrays,
-    analyse_agreement,
-    partial_deals,
-    relax_arrays,
-    zone_batch,
-)
-from accord.experiments.sampling import Sampler
+from accord.agreement import analyse_agreement
+from accord.experiments.agreement import agreement_probability
+from accord.scenario.case import Case
 from accord.scenario.io import load_scenario
 
-TARGET = 2.0
-RUNS = 5
-SAMPLE = 256
-DRAWS = 1024
+ROOT = Path(__file__).resolve().parents[1]
+TARGET_AGREE = 2.0
+TARGET_P_ZONE = 10.0
+OLD_ZONE_BATCH = """
+import sys, time
+from accord.agreement import agreement_arrays, zone_batch
+from accord.experiments.montecarlo import Sampler
+from accord.scenario.io import load_scenario
+n = int(sys.argv[1])
+sc = load_scenario("ukraine-2025")
+start = time.perf_counter()
+zones = 0
+for lo in range(0, n, 1024):
+    draws = Sampler(sc, seed=1).draws(lo, min(n, lo + 1024))
+    zone, _, _ = zone_batch(agreement_arrays(sc, value_of=draws.value_of))
+    zones += int(zone.sum())
+print(time.perf_counter() - start, zones / n)
+"""
 
 
-def best_report(scenario):  # noqa: ANN001, ANN201
-    best = None
-    for _ in range(RUNS):
-        report = analyse_agreement(scenario)
-        if best is None or report.timings["total"] < best.timings["total"]:
-            best = report
-    return best
-
-
-def cli_seconds() -> float:
+def agree_seconds(src: Path) -> float:
+    env = {**os.environ, "PYTHONPATH": str(src)}
     start = time.perf_counter()
-    res = subprocess.run([sys.executable, "-m", "accord", "agree", "--json"], capture_output=True, text=True,
-                         timeout=120)
+    res = subprocess.run([sys.executable, "-c", "from accord.cli.app import main; main()", "agree", "--json"],
+                         capture_output=True, text=True, env=env, timeout=600)
     took = time.perf_counter() - start
     if res.returncode != 0:
         raise SystemExit(res.stderr)
@@ -66,62 +64,58 @@ def cli_seconds() -> float:
 
 
 def main() -> None:
-    scenario = load_scenario("ukraine-2025")
-    analyse_agreement(scenario)  # warm up imports and caches
-    report = best_report(scenario)
-    cli = cli_seconds()
-    print(f"1. accord agree on ukraine-2025 (best of {RUNS}); target {TARGET:.1f} s")
-    print(f"   {'part':<44}{'seconds':>10}")
-    labels = {
-        "deal": "comprehensive deal",
-        "partial": f"partial deals ({report.partial.subsets_checked} subsets, {report.partial.lps} programs)",
-        "levers": f"levers ({len(report.levers_ranked)} single and pairs)",
-        "timeline": f"timeline ({len(report.timeline)} dates)",
-        "types": f"types ({sum(len(t.verdicts) for t in report.types_report)} types)",
-    }
-    for key, label in labels.items():
-        print(f"   {label:<44}{report.timings.get(key, 0.0):>10.3f}")
-    total = report.timings["total"]
-    print(f"   {'analysis, in process':<44}{total:>10.3f}   {total / TARGET:.2f} of target")
-    print(f"   {'accord agree --json, new process':<44}{cli:>10.3f}   {cli / TARGET:.2f} of target")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--draws", type=int, default=10_000)
+    parser.add_argument("--baseline", default="b32dd01")
+    args = parser.parse_args()
 
-    base = Problem.from_arrays(agreement_arrays(scenario))
-    hard = replace(base, eps=0.9 * base.pi + 0.1 * base.eps, cost=0.0 * base.cost)
-    print()
-    print("2. partial-deal search (largest subsets first) against one program per subset examined")
-    print(f"   {'case':<44}{'size':>5}{'subsets':>9}{'programs':>10}{'search s':>10}{'baseline s':>12}{'ratio':>8}")
-    for label, problem in (("ukraine-2025", base), ("variant: all expect 90% of their demands", hard)):
-        start = time.perf_counter()
-        part = partial_deals(problem, detail=False)
-        ours = time.perf_counter() - start
-        n_i = len(problem.issue_ids)
-        sizes = range(n_i - 1, max(part.size, 1) - 1, -1)
-        subsets = [c for k in sizes for c in itertools.combinations(range(n_i), k)]
-        rng = np.random.default_rng(0)
-        pick = rng.choice(len(subsets), size=min(SAMPLE, len(subsets)), replace=False)
-        start = time.perf_counter()
-        for k in pick:
-            cover = np.zeros(n_i, dtype=bool)
-            cover[list(subsets[k])] = True
-            Deal(problem, cover).relax()
-        brute = (time.perf_counter() - start) / len(pick) * len(subsets)
-        print(f"   {label:<44}{part.size:>5}{part.subsets_checked:>9}{part.lps:>10}{ours:>10.3f}{brute:>12.3f}"
-              f"{brute / ours:>8.1f}")
-    print(f"   (baseline: mean time of the programs of up to {SAMPLE} sampled subsets x subsets examined)")
+    with tempfile.TemporaryDirectory() as tmp:
+        old = Path(tmp) / "baseline"
+        subprocess.run(["git", "worktree", "add", "--detach", str(old), args.baseline], cwd=ROOT, check=True,
+                       capture_output=True)
+        try:
+            new_times, old_times = [], []
+            for _ in range(3):
+                new_times.append(agree_seconds(ROOT / "src"))
+                old_times.append(agree_seconds(old / "src"))
+            print(f"1. accord agree --json on ukraine-2025, fresh process, best of 3 (target {TARGET_AGREE:.1f} s)")
+            print(f"   now {min(new_times):.2f} s ({min(new_times) / TARGET_AGREE:.2f} of target); "
+                  f"before red lines ({args.baseline}) {min(old_times):.2f} s; "
+                  f"ratio {min(new_times) / min(old_times):.2f}")
 
-    draws = Sampler(scenario, seed=1).draws(0, DRAWS)
-    arrays = agreement_arrays(scenario, value_of=draws.value_of)
-    start = time.perf_counter()
-    zone, gap, _ = zone_batch(arrays)
-    batch = time.perf_counter() - start
-    start = time.perf_counter()
-    for d in range(arrays.n_draws):
-        relax_arrays(arrays.draw(d))
-    loop = time.perf_counter() - start
-    print()
-    print(f"3. zone_batch on {DRAWS} draws of ukraine-2025 (P(zone) = {zone.mean():.3f}, mean gap {gap.mean():.4f})")
-    print(f"   zone_batch {batch:.3f} s ({1e3 * batch / DRAWS:.2f} ms a draw); loop of relaxations {loop:.3f} s; "
-          f"speed-up {loop / batch:.1f}x")
+            case = Case.resolve(load_scenario("ukraine-2025"))
+            best = None
+            for _ in range(3):
+                report = analyse_agreement(case)
+                if best is None or report.timings["total"] < best.timings["total"]:
+                    best = report
+            print()
+            print("2. the analysis in process, best of 3 (seconds)")
+            for key, value in best.timings.items():
+                print(f"   {key:<12}{value:>8.3f}")
+
+            env = {**os.environ, "PYTHONPATH": str(old / "src")}
+            res = subprocess.run([sys.executable, "-c", OLD_ZONE_BATCH, str(args.draws)], capture_output=True,
+                                 text=True, env=env, timeout=3600, check=True)
+            old_seconds, old_p = (float(x) for x in res.stdout.split())
+            start = time.perf_counter()
+            prob = agreement_probability(case, args.draws, seed=1, pivotal=False)
+            seconds = time.perf_counter() - start
+            tenth = max(1, args.draws // 10)
+            start = time.perf_counter()
+            agreement_probability(case, tenth, seed=1, pivotal=True)
+            pivot_seconds = time.perf_counter() - start
+            print()
+            print(f"3. P(zone) over {args.draws:,} draws (target {TARGET_P_ZONE:.0f} s)")
+            print(f"   now: P(zone) {prob.p_zone:.4f} ± {prob.p_zone_se:.4f} in {seconds:.2f} s "
+                  f"({seconds / TARGET_P_ZONE:.2f} of target, {1e3 * seconds / args.draws:.2f} ms a draw)")
+            print(f"   now with pivotality, {tenth:,} draws: {pivot_seconds:.2f} s "
+                  f"({1e3 * pivot_seconds / tenth:.2f} ms a draw)")
+            print(f"   before red lines ({args.baseline}), zone_batch: P(zone) {old_p:.4f} in {old_seconds:.2f} s "
+                  f"({1e3 * old_seconds / args.draws:.2f} ms a draw); ratio {seconds / old_seconds:.2f}")
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(old)], cwd=ROOT, check=False,
+                           capture_output=True)
 
 
 if __name__ == "__main__":

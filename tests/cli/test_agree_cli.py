@@ -112,3 +112,51 @@ def test_builtin_case_by_default():
     assert isinstance(data["zone_exists"], bool)
     assert (data["gap"] == 0) == data["zone_exists"]
     assert set(data["zone"]) == (set(data["issues"]) if data["zone_exists"] else set())
+
+
+def red_line_case(tmp_path, credibility_a=0.7, credibility_b=0.4):
+    data = {
+        "id": "lines",
+        "title": "Lines",
+        "actors": [{"id": k, "name": k.upper(), "capability": 1, "no_deal_cost": 0.2} for k in "ab"],
+        "issues": [{"id": "x", "name": "X", "veto": ["a", "b"]}],
+        "stances": [
+            {"actor": "a", "issue": "x", "position": 0, "salience": 1, "expects": 50, "assumption": "t",
+             "red_line": {"at_most": 40, "credibility": credibility_a, "assumption": "t"}},
+            {"actor": "b", "issue": "x", "position": 100, "salience": 1, "expects": 50, "assumption": "t",
+             "red_line": {"at_least": 60, "credibility": credibility_b, "assumption": "t"}},
+        ],
+    }
+    path = tmp_path / "lines.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+def test_agree_json_names_the_conflict_the_openings_and_p_zone(tmp_path):
+    path = red_line_case(tmp_path)
+    res = CliRunner().invoke(app, ["agree", str(path), "--json", "--draws", "3000", "--seed", "4"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert data["zone_exists"] is False
+    assert {(c["actor"], c["bound"], c["value"]) for c in data["conflict"]} == {("a", "at_most", 40.0),
+                                                                              ("b", "at_least", 60.0)}
+    first = data["openings"][0]["changes"]
+    assert len(first) == 1 and abs(first[0]["to"] - first[0]["from"]) == pytest.approx(20, abs=1e-6)
+    assert [r["binds"] for r in data["red_lines"]] == [True, True]
+    exact = 1 - 0.7 * 0.4
+    assert abs(data["p_zone"] - exact) < 4 * data["p_zone_se"]
+    assert data["draws"] == 3000 and len(data["pivotal"]) == 2
+    assert any("Track record" in c for c in data["caveats"])
+
+
+def test_agree_text_says_why_not_and_what_would_open_a_zone(tmp_path):
+    res = CliRunner().invoke(app, ["agree", str(red_line_case(tmp_path))], env={"COLUMNS": "100"})
+    assert res.exit_code == 0, res.output
+    assert "Why not" in res.output and "cannot all hold" in res.output
+    assert "What would open a zone" in res.output
+
+
+@pytest.mark.parametrize("args", [["--draws", "-1"], ["--seed", "-3"]])
+def test_agree_rejects_bad_draws_and_seeds(tmp_path, args):
+    res = CliRunner().invoke(app, ["agree", str(red_line_case(tmp_path)), *args])
+    assert res.exit_code == 2
