@@ -209,6 +209,7 @@ class Problem:
         """
         total = self.sal.sum(axis=1, keepdims=True)
         share = np.divide(self.sal, total, out=np.zeros_like(self.sal), where=total > 0)
+        assert self.hold is not None  # set in __post_init__
         return share * self.hold[None, :]
 
     def cost_share(self) -> np.ndarray:
@@ -223,6 +224,7 @@ class Problem:
         z : ndarray, shape (I,)
         """
         zz = z[None, :]
+        assert self.wc is not None and self.pic is not None  # set in __post_init__
         gain = self.w * (self.f(self.eps - self.pi) - self.f(zz - self.pi))
         gain = gain + self.wc * (self.f(self.eps - self.pic) - self.f(zz - self.pic))
         return np.where(self.present, gain, 0.0) + self.cost_share()
@@ -290,6 +292,7 @@ class Deal:
                  surplus: np.ndarray | None = None, lines: np.ndarray | None = None,
                  requirements: np.ndarray | None = None) -> None:
         p = problem
+        assert p.wc is not None and p.pic is not None  # set in Problem.__post_init__
         n_a, n_i = p.pi.shape
         cover = np.ones(n_i, dtype=bool) if cover is None else np.asarray(cover, dtype=bool)
         self.problem = p
@@ -350,7 +353,11 @@ class Deal:
         use = np.ones(len(p.requirements), dtype=bool) if requirements is None else np.asarray(requirements, bool)
         self.reqs = [(k, req) for k, req in enumerate(p.requirements)
                      if use[k] and vmask[req.actor] and not self._met_outside(req)]
-        self.opts = [(j, p.options[q]) for j, q in enumerate(self.C) if p.options[q] is not None]
+        self.opts: list[tuple[int, np.ndarray]] = []
+        for j, q in enumerate(self.C):
+            values = p.options[q]
+            if values is not None:
+                self.opts.append((j, values))
         self.integer = bool(self.reqs or self.opts)
         self.relaxed_integers = False
         self.col = col
@@ -559,9 +566,9 @@ class Deal:
                 c_idx += 1
             rhs_total = -float(req.k)
             rhs.insert(len(rhs) - len(req.issue), rhs_total)
-        bounds: list[tuple[float | None, float | None]] = (
-            [(0.0, None)] * n_line + [(0.0, 1.0)] * (n_opt + n_cond) + [(0.0, None)] * n_ct
-        )
+        unbounded: list[tuple[float | None, float | None]] = [(0.0, None)]
+        unit: list[tuple[float | None, float | None]] = [(0.0, 1.0)]
+        bounds = unbounded * n_line + unit * (n_opt + n_cond) + unbounded * n_ct
         cost = np.concatenate([np.ones(n_line), np.zeros(n_opt + n_cond), np.ones(n_ct)])
         integrality = np.concatenate([np.zeros(n_line), np.ones(n_opt + n_cond), np.zeros(n_ct)])
         A = np.array(rows) if rows else np.zeros((0, n + m))
@@ -646,7 +653,7 @@ class Deal:
         grid = np.linspace(0.0, 1.0, 129)
         tangents = [np.unique(np.concatenate([grid, [self.ppi[k], self.peps[k]]])) for k in range(nv)]
         bounds = z_bounds + [(-1.0, 0.0)] * nv + extra_bounds
-        best = None
+        best: tuple[float, Any] | None = None
         for _ in range(60):
             ks = np.concatenate([np.full(len(t), k) for k, t in enumerate(tangents)]).astype(int)
             ts = np.concatenate(tangents) if tangents else np.zeros(0)
@@ -672,6 +679,7 @@ class Deal:
                 break
             for k in np.flatnonzero(v - true > 1e-12):
                 tangents[k] = np.append(tangents[k], z[self.pz[k]])
+        assert best is not None  # set in the first round
         return best[1]
 
     def _zone_rows(self, n: int, slack: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -1044,10 +1052,11 @@ class Deal:
                 ideals_l, ys_l = zip(*(self.ideal(li) for li in range(self.nV)), strict=True)
                 ideals, ideal_ys = np.array(ideals_l), list(ys_l)
         if y0 is None:
+            assert ideals is not None and ideal_ys is not None  # given together, or computed above
             inc = np.flatnonzero((ideals > 1e-9) & (weights > 0))
             if not len(inc):
                 return self._closest(np.zeros(self.nV), fallback=ideal_ys[0] if len(ideal_ys) else np.zeros(n0))
-            y0 = np.mean([ideal_ys[k] for k in inc], axis=0)[:n0].copy()
+            y0 = np.mean([ideal_ys[int(k)] for k in inc], axis=0)[:n0].copy()
         wn = weights[inc] / weights[inc].sum()
         z_bounds = list(self.box)
         for j in np.flatnonzero(self.free):
@@ -1253,7 +1262,7 @@ def batch_acceptance(arrays: AgreementArrays, utility: Utility) -> Any:
     relief = np.where(total > 0, relief, np.asarray(arrays.deal_hold)[..., None])
     base = (w * _loss(eps - pi, utility) + wc * _loss(eps - pic, utility)).sum(axis=-1)
     base = base + arrays.no_deal_cost * relief
-    veto = arrays.veto.any(axis=1)
+    veto = np.asarray(arrays.veto.any(axis=1), dtype=np.bool_)
     lines = np.flatnonzero(veto[arrays.red_actor]) if arrays.n_red_lines else np.zeros(0, dtype=int)
     real = np.broadcast_to(arrays.red_real, (arrays.n_draws, arrays.n_red_lines))[:, lines]
     line_z = (arrays.red_value[lines] - lo[arrays.red_issue[lines]]) / span[arrays.red_issue[lines]]
@@ -1263,7 +1272,7 @@ def batch_acceptance(arrays: AgreementArrays, utility: Utility) -> Any:
     def accepts(z: np.ndarray) -> np.ndarray:
         zz = z[None, None, :]
         g = base - (w * _loss(zz - pi, utility) + wc * _loss(zz - pic, utility)).sum(axis=-1)
-        ok = np.all((g >= 1e-12) | ~veto[None, :], axis=1)
+        ok = np.asarray(np.all((g >= 1e-12) | ~veto[None, :], axis=1), dtype=np.bool_)
         if len(lines):
             x = z[arrays.red_issue[lines]]
             broken = np.where(arrays.red_at_least[lines], x < line_z - 1e-9, x > line_z + 1e-9)

@@ -272,10 +272,10 @@ def openings(problem: Problem, cover: np.ndarray | None = None, *, limit: int = 
     if not found:
         res = deal.min_relaxation(lines=[m.index for m in lines], actors=[int(a) for a in deal.V])
         if res is not None:
-            changes = [_change_for_line(problem, lim, float(x)) for lim, x in zip(lines, res[1], strict=False)]
-            changes += [Change(Limit("surplus", int(a), int(a)), 0.0, -float(x))
-                        for a, x in zip(deal.V, res[1][len(lines):], strict=True)]
-            kept = tuple(c for c in changes if c.size > 1e-9)
+            moves = [_change_for_line(problem, lim, float(x)) for lim, x in zip(lines, res[1], strict=False)]
+            moves += [Change(Limit("surplus", int(a), int(a)), 0.0, -float(x))
+                      for a, x in zip(deal.V, res[1][len(lines):], strict=True)]
+            kept = tuple(c for c in moves if c.size > 1e-9)
             found.append(Opening(kept, _posture(problem, [c.limit.index for c in kept
                                                           if c.limit.kind != "surplus"])))
     unique: dict[tuple[Any, ...], Opening] = {}

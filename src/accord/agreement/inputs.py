@@ -201,6 +201,13 @@ class RequirementArrays:
     source: str
 
 
+def _index(index: Mapping[str, int], key: str | None) -> int:
+    """``index[key]``; a ``KeyError`` for a missing key, None included."""
+    if key is None:
+        raise KeyError(key)
+    return index[key]
+
+
 def agreement_arrays(
     case: Case | Scenario,
     *,
@@ -301,13 +308,13 @@ def agreement_arrays(
 
     capability = [get(f"actors[{k}].capability", a.capability) for k, a in enumerate(actors)]
     cost = []
-    for k, a in enumerate(actors):
-        if date is not None and a.no_deal_cost_path:
+    for k, actor in enumerate(actors):
+        if date is not None and actor.no_deal_cost_path:
             values = [get(f"actors[{k}].no_deal_cost_path[{j}].value", p.value)
-                      for j, p in enumerate(a.no_deal_cost_path)]
-            cost.append(np.asarray(interpolate_cost([p.date for p in a.no_deal_cost_path], values, date)))
+                      for j, p in enumerate(actor.no_deal_cost_path)]
+            cost.append(np.asarray(interpolate_cost([p.date for p in actor.no_deal_cost_path], values, date)))
         else:
-            cost.append(get(f"actors[{k}].no_deal_cost", a.no_deal_cost))
+            cost.append(get(f"actors[{k}].no_deal_cost", actor.no_deal_cost))
     hold_issue = [get(f"issues[{k}].hold_probability", i.hold_probability) for k, i in enumerate(issues)]
     hold_deal = get("hold_probability", scenario.hold_probability)
 
@@ -316,13 +323,13 @@ def agreement_arrays(
     if case.snapshot is not None:
         k, snap = case.snapshot
         groups.append((f"timeline[{k}]", snap.edits))
-    for k, lever in chosen_levers:
-        groups.append((f"levers[{k}]" if k is not None else f"levers[{lever.id}]", lever.edits))
+    for lever_k, lever in chosen_levers:
+        groups.append((f"levers[{lever_k}]" if lever_k is not None else f"levers[{lever.id}]", lever.edits))
     for prefix, group in groups:
         for j, e in enumerate(group):
             if e.edits_red_line:
                 try:
-                    a, i = aidx[e.actor], iidx[e.issue]
+                    a, i = _index(aidx, e.actor), _index(iidx, e.issue)
                 except KeyError as exc:
                     raise ParameterError(f"an edit of red_line refers to unknown {exc.args[0]!r}") from None
                 set_line(a, i, f"{prefix}.edits[{j}]", e.at_least, e.at_most, e.credibility, False)
@@ -333,7 +340,9 @@ def agreement_arrays(
     uniforms: dict[tuple[int, int], np.ndarray] = {}
     if real_of is not None:
         for key, line in lines.items():
-            source = (line.get("at_least") or line.get("at_most"))[1]
+            bound = line.get("at_least") or line.get("at_most")
+            assert bound is not None, f"red line {key} without a bound"
+            source = bound[1]
             uniforms[key] = np.asarray(real_of(source), dtype=float)
     shapes = [np.shape(x) for v in stance.values() for x in v]
     shapes += [np.shape(line["credibility"]) for line in lines.values()]
@@ -363,8 +372,8 @@ def agreement_arrays(
         if n_i else np.zeros((*lead, 0)),
         "hold_deal": np.array(np.broadcast_to(hold_deal, lead), dtype=float),
     }
-    for key in ("capability", "no_deal_cost", "hold_issue"):
-        state[key] = np.array(state[key], dtype=float)
+    for name in ("capability", "no_deal_cost", "hold_issue"):
+        state[name] = np.array(state[name], dtype=float)
     for e, value in edits:
         apply_edit(state, e, value, aidx, iidx, present)
 
@@ -381,7 +390,7 @@ def agreement_arrays(
     if not veto.any():
         veto = present.copy()
 
-    bounds = [(a, i, kind == "at_least", value, source, line["credibility"], uniforms.get((a, i)))
+    bounds = [(a, i, kind == "at_least", value, source, line["credibility"])
               for (a, i), line in lines.items()
               for kind in ("at_least", "at_most") if kind in line
               for value, source in [line[kind]]]
@@ -399,7 +408,8 @@ def agreement_arrays(
         for k, actor in enumerate(actors)
         for j, req in enumerate(actor.requires)
     )
-    options = tuple(None if (v := i.option_values()) is None else np.array(v, dtype=float) for i in issues)
+    options = tuple(None if (allowed := i.option_values()) is None else np.array(allowed, dtype=float)
+                    for i in issues)
     return AgreementArrays(
         actor_ids=tuple(aidx),
         issue_ids=tuple(iidx),
@@ -421,7 +431,7 @@ def agreement_arrays(
         red_at_least=np.array([b[2] for b in bounds], dtype=bool),
         red_value=np.array([b[3] for b in bounds], dtype=float),
         red_credibility=credibility,
-        red_real=(np.stack([np.broadcast_to(b[6], lead) for b in bounds], axis=-1) < credibility
+        red_real=(np.stack([np.broadcast_to(uniforms[(b[0], b[1])], lead) for b in bounds], axis=-1) < credibility
                   if uniforms and bounds else np.ones((*lead, len(bounds)) if uniforms else len(bounds), dtype=bool)),
         red_source=tuple(b[4] for b in bounds),
         requirements=requirements,

@@ -120,6 +120,7 @@ def rank_levers(
         nash = shift = None
         if res.zone_exists:
             x = nash_of(Problem.from_arrays(arrays, utility))
+            assert x is not None  # the same relaxation found a zone
             nash = {i: float(v) for i, v in zip(issue_ids, x, strict=True)}
             if base_nash is not None:
                 shift = float(np.sum(np.abs(x - base_nash) / span) * 100.0)

@@ -66,6 +66,7 @@ def _breakpoint_terms(problem: Problem, lo: np.ndarray | None = None, hi: np.nda
     n_i = problem.pi.shape[1]
     lo = np.zeros(n_i) if lo is None else lo
     hi = np.ones(n_i) if hi is None else hi
+    assert problem.pic is not None  # set in Problem.__post_init__
     cands = np.vstack([problem.pi, problem.pic, problem.sq[None], lo[None], hi[None]])
     return np.stack([problem.terms(np.clip(c, lo, hi)) for c in cands])
 
@@ -110,7 +111,7 @@ def _accepted(B: np.ndarray, VB: np.ndarray, T_stack: Sequence[np.ndarray], rows
     for n, s in enumerate(rows):
         cover = B[s].astype(bool)
         for k in np.flatnonzero(ok[:, n]):
-            if problem.hard_ok(np.where(cover, Z[k], problem.sq), VB[s], cover):
+            if problem.hard_ok(np.where(cover, Z[int(k)], problem.sq), VB[s], cover):
                 out[n] = True
                 break
     return out
@@ -231,8 +232,8 @@ def partial_deals(problem: Problem, *, limit: int = 5, detail: bool = True) -> P
             for s in found:
                 cover = B[s].astype(bool)
                 results.append(analyse_deal(problem, cover, detail=False))
-            order = sorted(range(len(found)), key=lambda k: (-(results[k].margin or 0.0), results[k].issues))
-            chosen = [found[k] for k in order[:limit]]
+            ranking = sorted(range(len(found)), key=lambda k: (-(results[k].margin or 0.0), results[k].issues))
+            chosen = [found[k] for k in ranking[:limit]]
             deals = tuple(analyse_deal(problem, B[s].astype(bool), detail=detail) for s in chosen)
             return PartialDeals(size, deals, len(found), checked, lps)
     return PartialDeals(0, (), 0, checked, lps)

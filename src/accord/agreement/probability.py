@@ -127,7 +127,7 @@ def pivotal_lines(arrays: AgreementArrays, zone: np.ndarray, utility: Utility = 
     """
     n_d, n_r = arrays.n_draws, arrays.n_red_lines
     real = np.broadcast_to(arrays.red_real, (n_d, n_r))
-    veto = arrays.veto.any(axis=1)
+    veto = np.asarray(arrays.veto.any(axis=1), dtype=np.bool_)
     relevant = veto[arrays.red_actor]
     conflicts = _box_conflicts(arrays, real, veto)
     out = np.zeros((n_d, n_r), dtype=bool)
@@ -135,7 +135,7 @@ def pivotal_lines(arrays: AgreementArrays, zone: np.ndarray, utility: Utility = 
         held = np.flatnonzero(real[d] & relevant)
         if not len(held):
             continue
-        problem = Problem.from_arrays(arrays.draw(d), utility)
+        problem = Problem.from_arrays(arrays.draw(int(d)), utility)
         out[d, _pivotal_lines(problem, arrays, held, conflicts[d])] = True
     return out
 
@@ -161,8 +161,8 @@ def zone_probability(arrays: AgreementArrays, utility: Utility = "linear", *, pi
         raise ValueError("zone_probability needs arrays with a draw axis")
     n_d, n_r = arrays.n_draws, arrays.n_red_lines
     real = np.broadcast_to(arrays.red_real, (n_d, n_r))
-    veto = arrays.veto.any(axis=1)
-    pending = ~_box_conflicts(arrays, real, veto).any(axis=1)
+    veto = np.asarray(arrays.veto.any(axis=1), dtype=np.bool_)
+    pending = np.asarray(~_box_conflicts(arrays, real, veto).any(axis=1), dtype=np.bool_)
     zone = np.zeros(n_d, dtype=bool)
     accepts = batch_acceptance(arrays, utility)
     found = accepts(np.asarray(normalised_status_quo(arrays))) & pending
@@ -192,7 +192,7 @@ def margins(arrays: AgreementArrays, zone: np.ndarray, utility: Utility = "linea
     """
     out = np.zeros(arrays.n_draws)
     for d in np.flatnonzero(np.asarray(zone, dtype=bool)):
-        deal = Deal(Problem.from_arrays(arrays.draw(d), utility))
+        deal = Deal(Problem.from_arrays(arrays.draw(int(d)), utility))
         out[d] = deal.margin()[0] if deal.nV else 0.0
     return out
 

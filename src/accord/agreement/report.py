@@ -104,8 +104,11 @@ class AgreementReport:
         """Issues whose zone interval is the whole scale: no veto player limits them."""
         out = []
         for issue in self.scenario.issues:
-            lo, hi = self.deal.zone.get(issue.id, (None, None))
-            if lo is not None and lo <= issue.scale.min + 1e-6 and hi >= issue.scale.max - 1e-6:
+            interval = self.deal.zone.get(issue.id)
+            if interval is None:
+                continue
+            lo, hi = interval
+            if lo <= issue.scale.min + 1e-6 and hi >= issue.scale.max - 1e-6:
                 out.append(issue.id)
         return tuple(out)
 
@@ -217,10 +220,10 @@ class AgreementReport:
         if self.openings:
             first = self.openings[0]
             if first.changes:
-                moves = _join([self.change_text(c) for c in first.changes])
+                changes_text = _join([self.change_text(c) for c in first.changes])
                 odds = (f" (the chance that all of these are postures: {first.p_posture:.2f})"
                         if first.p_posture is not None else "")
-                out.append(f"The cheapest opening: {moves}{odds}.")
+                out.append(f"The cheapest opening: {changes_text}{odds}.")
         if self.partial is not None:
             if self.partial.size:
                 best = self.partial.deals[0]
@@ -232,24 +235,24 @@ class AgreementReport:
             else:
                 out.append("No partial deal, on any subset of the issues, has a zone of agreement either.")
         if self.levers_ranked:
-            best = self.levers_ranked[0]
-            label = " + ".join(best.levers)
+            top = self.levers_ranked[0]
+            label = " + ".join(top.levers)
             if not d.zone_exists:
-                if best.zone_exists:
+                if top.zone_exists:
                     out.append(f"Lever {label} would open a zone of agreement.")
-                elif best.gap_closed > 1e-9:
-                    out.append(f"The most effective lever, {label}, closes {100 * (best.share_closed or 0):.0f}% "
+                elif top.gap_closed > 1e-9:
+                    out.append(f"The most effective lever, {label}, closes {100 * (top.share_closed or 0):.0f}% "
                                f"of the gap; none opens a zone.")
                 else:
                     out.append("No lever, alone or in pairs, narrows the gap.")
-            elif best.nash_shift is not None:
+            elif top.nash_shift is not None:
                 out.append(f"The lever that moves the Nash package most is {label} "
-                           f"({best.nash_shift:.1f} points of scale in all).")
+                           f"({top.nash_shift:.1f} points of scale in all).")
         if self.timeline:
             opened = [t for t in self.timeline if t.zone_exists]
-            first, last = self.timeline[0], self.timeline[-1]
-            trend = (f"the gap goes from {first.gap:.3f} ({first.date.isoformat()}) to {last.gap:.3f} "
-                     f"({last.date.isoformat()})")
+            start, end = self.timeline[0], self.timeline[-1]
+            trend = (f"the gap goes from {start.gap:.3f} ({start.date.isoformat()}) to {end.gap:.3f} "
+                     f"({end.date.isoformat()})")
             if opened:
                 out.append(f"Over the timeline a zone exists on {len(opened)} of {len(self.timeline)} dates; {trend}.")
             else:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field, replace
 from importlib.metadata import entry_points
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -113,7 +113,7 @@ class ModelResult:
         """True when the result carries a leading draw axis."""
         return self.forecast.ndim == 2
 
-    def draw(self, d: int) -> ModelResult:
+    def draw(self, d: int) -> Self:
         """Draw ``d`` of a batched result, without the draw axis."""
         return replace(
             self,

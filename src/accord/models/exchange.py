@@ -913,9 +913,9 @@ class Exchange(Model):
             runs, _, _, _ = self._simulate(jittered, params, seed, False)
             every.append(runs)
         if len(every) > 1:
-            every = np.concatenate(every)  # (runs, R, I)
-            low, high = every[:, -1].min(axis=0), every[:, -1].max(axis=0)
-            apart = (every.max(axis=0) - every.min(axis=0)) > 1e-6 * np.where(width > 0, width, 1.0)
+            stacked = np.concatenate(every)  # (runs, R, I)
+            low, high = stacked[:, -1].min(axis=0), stacked[:, -1].max(axis=0)
+            apart = (stacked.max(axis=0) - stacked.min(axis=0)) > 1e-6 * np.where(width > 0, width, 1.0)
             out["low"], out["high"] = low.tolist(), high.tolist()
             # the first iteration after which any issue's runs part: where a decision first mattered
             first = int(np.argmax(apart.any(axis=1))) + 1 if apart.any() else None

@@ -252,7 +252,7 @@ def _victory(vpm: str, c1: np.ndarray, c2: np.ndarray) -> np.ndarray:
     return x1 / (x1 + x2)
 
 
-def _util(dist: np.ndarray, risk: np.ndarray) -> np.ndarray:
+def _util(dist: np.ndarray, risk: np.ndarray | float) -> np.ndarray:
     """Utility ``(1 - d)(1 + d R)`` of a position at distance ``d`` (``d`` capped at 1 in R)."""
     return (1 - dist) * (1 + np.minimum(dist, 1.0) * risk)
 
@@ -1149,15 +1149,15 @@ class SpatialModelOfPolitics(Model):
                     continue
                 init = c // q
                 rcvr = int(step["target"][init])
-                for iss in np.flatnonzero(pres[kk]):
-                    old = float(lo[iss] + xs[kk, iss] * span[iss])
-                    nw = float(lo[iss] + new[kk, iss] * span[iss])
+                for moved in np.flatnonzero(pres[kk]):
+                    old = float(lo[moved] + xs[kk, moved] * span[moved])
+                    nw = float(lo[moved] + new[kk, moved] * span[moved])
                     if old == nw:
                         continue
-                    dg = _digits(float(span[iss]))
+                    dg = _digits(float(span[moved]))
                     other = names[rcvr] if init == kk else names[init]
                     text = (f"{names[kk]} adopts the bargain of {names[init]}'s challenge to {names[rcvr]} "
                             f"(probability {step['chosen_prob'][kk]:.2f} among {int(step['n_options'][kk])} "
                             f"options): moves {old:.{dg}f} → {nw:.{dg}f}")
-                    out.append(Event(t, arrays.issue_ids[iss], "bargain", names[kk], other, old, nw, text))
+                    out.append(Event(t, arrays.issue_ids[moved], "bargain", names[kk], other, old, nw, text))
         return tuple(out)
