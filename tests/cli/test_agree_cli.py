@@ -160,3 +160,13 @@ def test_agree_text_says_why_not_and_what_would_open_a_zone(tmp_path):
 def test_agree_rejects_bad_draws_and_seeds(tmp_path, args):
     res = CliRunner().invoke(app, ["agree", str(red_line_case(tmp_path)), *args])
     assert res.exit_code == 2
+
+
+def test_a_bad_red_line_is_located_and_exits_1(tmp_path):
+    text = red_line_case(tmp_path).read_text(encoding="utf-8").replace("at_least: 60", "at_least: 160")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text, encoding="utf-8")
+    for command in (["validate", str(bad)], ["agree", str(bad)]):
+        res = CliRunner().invoke(app, command)
+        assert res.exit_code == 1, res.output
+        assert "stances[1].red_line.at_least" in res.output and "line" in res.output
