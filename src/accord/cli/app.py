@@ -12,6 +12,7 @@ import importlib
 import typer
 
 COMMAND_MODULES = (
+    "brief",
     "run",
     "validate",
     "show",
