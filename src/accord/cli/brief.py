@@ -153,12 +153,13 @@ def print_brief(data: dict[str, Any]) -> None:
     forecasts = data["forecasts"]
     models = list(forecasts[0]["models"]) if forecasts else []
     t = table("Forecasts (* the models disagree by a fifth of the scale or more)", compact=True)
-    column(t, "  issue")
-    rows = [[("* " if f["disagree"] else "  ") + f["name"], _num(f["status_quo"]),
+    rows = [["*" if f["disagree"] else "", f["name"], _num(f["status_quo"]),
              *[_num(f["models"][m]) for m in models]] for f in forecasts]
-    column(t, "status quo", numeric=True, values=[r[1] for r in rows])
+    t.add_column("", width=1, no_wrap=True)
+    column(t, "issue")
+    column(t, "status quo", numeric=True, values=[r[2] for r in rows])
     for k, m in enumerate(models):
-        column(t, model_label(m), numeric=True, values=[r[2 + k] for r in rows])
+        column(t, model_label(m), numeric=True, values=[r[3 + k] for r in rows])
     for row in rows:
         t.add_row(*row)
     con.print(t)
