@@ -39,114 +39,126 @@ def _fmt(x: float | None, digits: int = 1) -> str:
 
 
 def _print(report: Any) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
+    from accord.cli.render import column, console, details, hanging, table, titled
     from accord.scenario.schema import nearest_anchor
 
     sc = report.scenario
     deal = report.deal
     names = {a.id: a.name for a in sc.actors}
-    console = Console()
-    console.print(report.verdict, style="bold", highlight=False)
+    inames = {i.id: i.name for i in sc.issues}
+    lnames = {lv.id: lv.name for lv in sc.levers}
+    con = console()
+    con.print(report.verdict, style="bold")
     for reason in report.reasons:
-        console.print(f"  • {reason}", highlight=False)
+        hanging(con, f"• {reason}")
 
     def anchor(issue_id: str, value: float) -> str:
         a = nearest_anchor(sc.issue(issue_id), value)
-        return f"{a[0]:g}: {a[1]}" if a else ""
+        return f"{a[0]:g}, {a[1]}" if a else ""
 
-    table = Table(title="Comprehensive deal", title_justify="left")
-    table.add_column("issue")
-    table.add_column("status quo", justify="right")
-    if deal.zone_exists:
-        table.add_column("zone", justify="right")
-        table.add_column("Nash", justify="right")
-        table.add_column("Kalai–Smorodinsky", justify="right")
-        table.add_column("Nash: nearest anchor")
-    else:
-        table.add_column("relaxed package", justify="right")
-        table.add_column("nearest anchor")
+    rows = []
+    anchors = []
     for issue in sc.issues:
         row = [issue.name, _fmt(sc.status_quo(issue))]
         if deal.zone_exists:
             lo, hi = deal.zone[issue.id]
             x = deal.nash[issue.id]
-            row += [f"{lo:.1f}–{hi:.1f}", _fmt(x), _fmt(deal.kalai_smorodinsky[issue.id]), anchor(issue.id, x)]
+            row += [f"{lo:.1f}–{hi:.1f}", _fmt(x), _fmt(deal.kalai_smorodinsky[issue.id])]
         else:
             x = deal.relaxed.get(issue.id)
-            row += [_fmt(x), anchor(issue.id, x) if x is not None else ""]
-        table.add_row(*row)
-    console.print(table)
+            row += [_fmt(x)]
+        if x is not None and (text := anchor(issue.id, x)):
+            anchors.append((f"{issue.name}:", text))
+        rows.append(row)
+    t = table(compact=True)
+    column(t, "issue")
+    heads = ["status quo", "zone", "Nash", "Kalai–Smorodinsky"] if deal.zone_exists else ["status quo",
+                                                                                            "relaxed package"]
+    for k, head in enumerate(heads):
+        column(t, head, numeric=True, values=[r[1 + k] for r in rows])
+    for row in rows:
+        t.add_row(*row)
+    titled(con, "Comprehensive deal", t)
+    details(con, "Nearest labelled point of the " + ("Nash package" if deal.zone_exists else "relaxed package"),
+            anchors)
 
     if deal.blockers:
-        table = Table(title="Blockers (their part of the gap, in utility units)", title_justify="left")
+        t = table(compact=True)
         for col in ("actor", "gap", "extra no-deal cost", "binding issues (loss)", "position shift that closes it"):
-            table.add_column(col)
-        inames = {i.id: i.name for i in sc.issues}
+            column(t, col, numeric=col in ("gap", "extra no-deal cost"), values=["0.000"])
         for b in deal.blockers:
-            shifts = [t for t in b.binding if t.shift_to is not None]
-            best = min(shifts, key=lambda t: t.shift or 0.0) if shifts else None
-            table.add_row(
+            shifts = [s for s in b.binding if s.shift_to is not None]
+            best = min(shifts, key=lambda s: s.shift or 0.0) if shifts else None
+            t.add_row(
                 names[b.actor],
                 f"{b.gap:.3f}",
                 _fmt(b.extra_no_deal_cost, 3),
-                ", ".join(f"{inames[t.issue]} ({t.loss:.3f})" for t in b.binding[:4]),
+                ", ".join(f"{inames[s.issue]} ({s.loss:.3f})" for s in b.binding[:4]),
                 f"{inames[best.issue]}: {best.position:.0f} → {best.shift_to:.0f}" if best else "none on one issue",
             )
-        console.print(table)
+        titled(con, "Blockers (their part of the gap, in utility units)", t)
 
     if report.partial is not None and report.partial.size:
-        table = Table(
-            title=f"Largest partial deals with a zone ({report.partial.size} of {len(sc.issues)} issues)",
-            title_justify="left",
-        )
-        table.add_column("issues covered")
-        table.add_column("veto players")
-        table.add_column("margin", justify="right")
+        t = table(compact=True)
+        column(t, "issues left out")
+        column(t, "veto players")
+        column(t, "margin", numeric=True, values=["-0.000"])
         for d in report.partial.deals:
-            table.add_row(", ".join(d.issues), ", ".join(d.veto), _fmt(d.margin, 3))
-        console.print(table)
+            left = [inames[i] for i in inames if i not in d.issues]
+            veto = ("those of the full deal" if set(d.veto) == set(deal.veto)
+                    else ", ".join(names.get(v, v) for v in d.veto))
+            t.add_row(", ".join(left) or "none", veto, _fmt(d.margin, 3))
+        titled(con, f"Largest partial deals with a zone ({report.partial.size} of {len(sc.issues)} issues)", t)
 
     if report.levers_ranked:
-        table = Table(title="Levers, best first", title_justify="left")
-        for col in ("lever(s)", "zone", "gap", "gap closed", "Nash shift"):
-            table.add_column(col)
+        t = table(compact=True)
+        column(t, "lever(s)")
+        for col in ("zone", "gap", "gap closed", "Nash shift"):
+            column(t, col, numeric=True, values=["0.000", "100%"])
         for e in report.levers_ranked:
-            table.add_row(
-                " + ".join(e.levers),
+            t.add_row(
+                " + ".join(lnames.get(x, x) for x in e.levers),
                 "yes" if e.zone_exists else "no",
                 f"{e.gap:.3f}",
                 f"{100 * e.share_closed:.0f}%" if e.share_closed is not None else "–",
                 _fmt(e.nash_shift),
             )
-        console.print(table)
+        titled(con, "Levers, best first", t)
 
     if report.timeline:
-        table = Table(title="Over time", title_justify="left")
-        for col in ("date", "snapshot in force", "zone", "gap", "blockers"):
-            table.add_column(col)
-        for t in report.timeline:
-            table.add_row(
-                t.date.isoformat() + ("" if t.kind == "snapshot" else " (month)"),
-                t.label,
-                "yes" if t.zone_exists else "no",
-                f"{t.gap:.3f}",
-                ", ".join(f"{names.get(a, a)} {g:.3f}" for a, g in t.blockers.items()),
-            )
-        console.print(table)
+        shown, prev = [], None
+        for p in report.timeline:
+            state = (p.zone_exists, round(p.gap, 3), tuple(sorted(p.blockers)))
+            if p.kind == "snapshot" or state != prev or p is report.timeline[-1]:
+                shown.append(p)
+            prev = state
+        t = table(compact=True)
+        column(t, "date", numeric=True, values=["2025-01-01 (month)"])
+        column(t, "snapshot in force")
+        column(t, "zone", numeric=True, values=["yes"])
+        column(t, "gap", numeric=True, values=["0.000"])
+        if any(p.blockers for p in shown):
+            column(t, "blockers")
+        for p in shown:
+            row = [p.date.isoformat() + ("" if p.kind == "snapshot" else " (month)"), p.label,
+                   "yes" if p.zone_exists else "no", f"{p.gap:.3f}"]
+            if any(q.blockers for q in shown):
+                row.append(", ".join(f"{names.get(a, a)} {g:.3f}" for a, g in p.blockers.items()))
+            t.add_row(*row)
+        left_out = len(report.timeline) - len(shown)
+        titled(con, "Over time" + (f" ({left_out} monthly dates without change left out; --json lists them)"
+                                   if left_out else ""), t)
 
     for at in report.types_report:
         if at.actor == "*":
-            console.print(f"Probability of a zone over every combination of types: {at.p_zone:.2f}")
+            con.print(f"Probability of a zone over every combination of types: {at.p_zone:.2f}")
             continue
-        table = Table(title=f"Types of {names.get(at.actor, at.actor)}: P(zone) = {at.p_zone:.2f}",
-                      title_justify="left")
-        for col in ("type", "prior", "zone", "gap"):
-            table.add_column(col)
+        t = table(compact=True)
+        column(t, "type")
+        for col in ("prior", "zone", "gap"):
+            column(t, col, numeric=True, values=["0.000"])
         for v in at.verdicts:
-            table.add_row(v.name, f"{v.prior:.2f}", "yes" if v.zone_exists else "no", f"{v.gap:.3f}")
-        console.print(table)
-        inames = {i.id: i.name for i in sc.issues}
+            t.add_row(v.name, f"{v.prior:.2f}", "yes" if v.zone_exists else "no", f"{v.gap:.3f}")
+        titled(con, f"Types of {names.get(at.actor, at.actor)}: P(zone) = {at.p_zone:.2f}", t)
         for p in at.proposals:
-            console.print(f"  probe: {p.describe(inames)}", highlight=False)
+            hanging(con, f"probe: {p.describe(inames)}")

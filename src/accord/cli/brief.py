@@ -143,7 +143,7 @@ def timeline_text(tl: dict[str, Any]) -> str:
 def print_brief(data: dict[str, Any]) -> None:
     """The brief on one screen."""
     from accord.brief import model_label
-    from accord.cli.render import column, console, facts, table
+    from accord.cli.render import column, console, facts, table, titled
 
     con = console()
     con.print(data["title"], style="bold")
@@ -152,7 +152,7 @@ def print_brief(data: dict[str, Any]) -> None:
 
     forecasts = data["forecasts"]
     models = list(forecasts[0]["models"]) if forecasts else []
-    t = table("Forecasts (* the models disagree by a fifth of the scale or more)", compact=True)
+    t = table(compact=True)
     rows = [["*" if f["disagree"] else "", f["name"], _num(f["status_quo"]),
              *[_num(f["models"][m]) for m in models]] for f in forecasts]
     t.add_column("", width=1, no_wrap=True)
@@ -162,7 +162,7 @@ def print_brief(data: dict[str, Any]) -> None:
         column(t, model_label(m), numeric=True, values=[r[3 + k] for r in rows])
     for row in rows:
         t.add_row(*row)
-    con.print(t)
+    titled(con, "Forecasts (* the models disagree by a fifth of the scale or more)", t)
     disagree = sorted((f for f in forecasts if f["disagree"]), key=lambda f: -f["spread"])
     rows = []
     if disagree:

@@ -139,40 +139,39 @@ def _fmt(x: float | None, digits: int = 2) -> str:
 
 
 def _print(sc, result) -> None:  # noqa: ANN001
-    from rich.console import Console
-    from rich.table import Table
+    from accord.cli.render import column, console, model_header, table, titled
 
-    console = Console()
+    con = console()
     names = {i.id: i.name for i in sc.issues}
+    actors = {a.id: a.name for a in sc.actors}
     summary = result.summary()
     noise = ", ".join(f"{k}={v:g}" for k, v in result.noise.items()) or "none"
-    console.print(
+    con.print(
         f"{sc.title}: {result.draws:,} draws, seed {result.seed}, {len(result.factors)} uncertain inputs "
-        f"({result.distribution}), noise {noise}, {result.seconds:.1f} s",
-        highlight=False,
+        f"({result.distribution}), noise {noise}, {result.seconds:.1f} s"
     )
+    stats_cols = ("mean", "sd", "p10", "p50", "p90")
     for model, by_issue in summary.items():
-        table = Table(title=f"{model}: forecast over the draws", title_justify="left")
-        table.add_column("issue")
-        for col in ("mean", "sd", "p10", "p50", "p90"):
-            table.add_column(col, justify="right")
-        for iid, stats in by_issue.items():
-            table.add_row(names[iid], *[_fmt(stats[c]) for c in ("mean", "sd", "p10", "p50", "p90")])
-        console.print(table)
+        rows = [[names[iid], *[_fmt(stats[c]) for c in stats_cols]] for iid, stats in by_issue.items()]
+        t = table(compact=True)
+        column(t, "issue")
+        for k, col in enumerate(stats_cols):
+            column(t, col, numeric=True, values=[r[1 + k] for r in rows])
+        for row in rows:
+            t.add_row(*row)
+        titled(con, f"{model_header(model)}: forecast over the draws", t)
     if result.agreement is not None:
         ag = result.agreement
         gap = ag.to_json()["gap"]
-        console.print(
+        con.print(
             f"Zone of agreement in {ag.p_zone:.1%} of draws; gap to one (utility units): "
-            f"p10 {_fmt(gap['p10'], 3)}, median {_fmt(gap['p50'], 3)}, p90 {_fmt(gap['p90'], 3)}.",
-            highlight=False,
+            f"p10 {_fmt(gap['p10'], 3)}, median {_fmt(gap['p50'], 3)}, p90 {_fmt(gap['p90'], 3)}."
         )
-        console.print("How often each actor blocks a deal:", highlight=False)
-        table = Table()
-        table.add_column("actor")
-        table.add_column("blocks in", justify="right")
+        t = table(compact=True)
+        column(t, "actor")
+        column(t, "blocks in", numeric=True, values=["100.0%"])
         for actor, rate in sorted(zip(ag.actor_ids, ag.block_rate, strict=True), key=lambda t: -t[1]):
-            table.add_row(actor, f"{rate:.1%}")
-        console.print(table)
+            t.add_row(actors.get(actor, actor), f"{rate:.1%}")
+        titled(con, "How often each actor blocks a deal", t)
     for note in result.notes:
-        console.print(f"note: {note}", highlight=False)
+        con.print(f"note: {note}")

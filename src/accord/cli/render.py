@@ -19,11 +19,9 @@ def longest_word(text: str) -> int:
     return max((len(w) for w in text.split()), default=0)
 
 
-def table(title: str | None = None, *, compact: bool = False) -> Table:
-    """A table titled on the left; ``compact`` draws only a rule under the header."""
+def table(*, compact: bool = False) -> Table:
+    """A table; ``compact`` draws only a rule under the header (print its title with :func:`titled`)."""
     return Table(
-        title=title,
-        title_justify="left",
         box=box.SIMPLE_HEAD if compact else box.HEAVY_HEAD,
         pad_edge=not compact,
         show_edge=not compact,
@@ -45,6 +43,21 @@ def column(t: Table, header: str, *, numeric: bool = False, values: Sequence[str
         min_width=longest_word(header),
         overflow="fold",
     )
+
+
+def titled(con: Console, title: str, t: Table) -> None:
+    """Print a title line (wrapped at the console's width, not the table's) and the table under it."""
+    con.print(title, style="bold")
+    con.print(t)
+
+
+def hanging(con: Console, text: str, indent: int = 2, hang: int = 4) -> None:
+    """Print ``text`` indented by ``indent``, its continuation lines by ``hang``."""
+    import textwrap
+
+    width = max(con.width, indent + 20)
+    con.print(textwrap.fill(text, width=width, initial_indent=" " * indent, subsequent_indent=" " * hang,
+                            break_on_hyphens=False), markup=False)
 
 
 def facts(rows: Iterable[tuple[str, str]]) -> Table:

@@ -42,34 +42,35 @@ def register(app: typer.Typer) -> None:
 
 
 def _print_table(sc, result, data, explain: bool) -> None:  # noqa: ANN001
-    from rich.console import Console
-    from rich.table import Table
-
+    from accord.cli.render import column, console, details, hanging, model_header, table, titled
     from accord.scenario.schema import nearest_anchor
 
-    console = Console()
+    con = console()
     models = list(result.results)
-    table = Table(title=f"{sc.title} — forecasts", title_justify="left")
-    table.add_column("issue")
-    table.add_column("status quo", justify="right")
-    for name in models:
-        table.add_column(name, justify="right")
-    table.add_column(f"nearest anchor ({models[0]})")
+    rows = []
+    anchors = []
     for issue in sc.issues:
         values = [data["models"][m]["issues"][issue.id]["forecast"] for m in models]
         first = values[0]
         anchor = nearest_anchor(issue, first) if first is not None else None
-        table.add_row(
-            issue.name,
-            f"{issue.status_quo:.1f}" if issue.status_quo is not None else "–",
-            *[f"{v:.2f}" if v is not None else "–" for v in values],
-            f"{anchor[0]:g}: {anchor[1]}" if anchor else "",
-        )
-    console.print(table)
+        if anchor:
+            anchors.append((f"{issue.name}:", f"{anchor[0]:g}, {anchor[1]}"))
+        rows.append([issue.name, f"{issue.status_quo:.1f}" if issue.status_quo is not None else "–",
+                     *[f"{v:.2f}" if v is not None else "–" for v in values]])
+    t = table(compact=True)
+    column(t, "issue")
+    column(t, "status quo", numeric=True, values=[r[1] for r in rows])
+    for k, name in enumerate(models):
+        column(t, model_header(name), numeric=True, values=[r[2 + k] for r in rows])
+    for row in rows:
+        t.add_row(*row)
+    titled(con, f"{sc.title}: forecasts", t)
+    details(con, f"Nearest labelled point of each forecast ({model_header(models[0])})", anchors)
+    issues = {i.id: i.name for i in sc.issues}
     if explain:
         for name, res in result.results.items():
             if not res.events:
                 continue
-            console.print(f"\n[bold]{name}[/bold]: what happened")
+            con.print(f"\n{model_header(name)}: what happened", style="bold")
             for event in res.events:
-                console.print(f"  round {event.round}, {event.issue}: {event.text}", highlight=False, soft_wrap=True)
+                hanging(con, f"round {event.round}, {issues.get(event.issue, event.issue)}: {event.text}")
