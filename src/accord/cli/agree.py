@@ -27,11 +27,34 @@ def register(app: typer.Typer) -> None:
         if utility not in ("linear", "quadratic"):
             raise typer.BadParameter(f"must be linear or quadratic, got {utility!r}", param_hint="--utility")
         sc = load(scenario, fmt)
+        check_choices(sc, lever or [], type_ or [])
         report = analyse_agreement(sc, at=at, levers=lever or (), types=type_ or None, utility=utility)
         if as_json:
             echo_json(report.to_json())
             return
         _print(report)
+
+
+def check_choices(sc: Any, levers: list[str], types: list[str]) -> None:
+    """Exit 1 with the closest id when a lever, an actor or a type given on the command line is unknown."""
+    from accord.cli.common import did_you_mean
+
+    def fail(what: str, given: str, known: list[str]) -> None:
+        hint = did_you_mean(given, known) or f"; known: {', '.join(known) or 'none'}"
+        typer.echo(f"error: {sc.id} has no {what} {given!r}{hint}", err=True)
+        raise typer.Exit(1)
+
+    for lv in levers:
+        if lv not in (ids := [x.id for x in sc.levers]):
+            fail("lever", lv, ids)
+    for choice in types:
+        actor, sep, kind = (x.strip() for x in choice.partition("="))
+        if not sep:
+            continue
+        if actor not in (ids := [a.id for a in sc.actors]):
+            fail("actor", actor, ids)
+        if kind not in (ids := [t.id for t in sc.types if t.actor == actor]):
+            fail(f"type of {actor}", kind, ids)
 
 
 def _fmt(x: float | None, digits: int = 1) -> str:

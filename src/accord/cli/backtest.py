@@ -65,7 +65,7 @@ def register(app: typer.Typer) -> None:
         data = load_deu3(path)
         if limit is not None:
             data = data.first_proposals(limit)
-        settings = parse_settings(setting)
+        settings = parse_settings(setting, model)
         names = model or None
         params = {}
         if settings:

@@ -115,7 +115,7 @@ def register(app: typer.Typer) -> None:
         except ParameterError as exc:
             raise typer.BadParameter(str(exc), param_hint="--noise") from None
         sc = load(scenario, fmt)
-        params = model_params(model, rounds, parse_settings(setting))
+        params = model_params(model, rounds, parse_settings(setting, model))
         with LazyProgress("sampling", enabled=not as_json) as progress:
             kwargs = dict(
                 draws=draws,

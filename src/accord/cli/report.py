@@ -59,7 +59,7 @@ def register(app: typer.Typer) -> None:
             sc = load(scenario, input_format)
             names = [] if no_analyses else (list(analysis) if analysis else None)
             options = _analysis_options(sc, at, lever or [], type_ or [], utility, draws)
-            rep = reports.prepare(sc, models=model or None, rounds=rounds, settings=parse_settings(setting),
+            rep = reports.prepare(sc, models=model or None, rounds=rounds, settings=parse_settings(setting, model),
                                   seed=seed, analyses=names, options=options)
             if save:
                 stored = import_extra("accord.store").record_run(

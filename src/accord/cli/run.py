@@ -26,7 +26,7 @@ def register(app: typer.Typer) -> None:
         from accord.runner import run_models, run_to_json
 
         sc = load(scenario, fmt)
-        settings = parse_settings(setting)
+        settings = parse_settings(setting, model)
         result = run_models(sc, model or None, rounds=rounds, settings=settings, seed=seed)
         data = run_to_json(result)
         if save:

@@ -9,6 +9,7 @@ from accord.cli.common import (
     SCHEDULER_HELP,
     WORKERS_HELP,
     chunk_executor,
+    did_you_mean,
     echo_json,
     handle_errors,
     load,
@@ -64,7 +65,12 @@ def register(app: typer.Typer) -> None:
                 f"must be a power of two for Sobol, got {n}; try {lower} or {2 * lower}", param_hint="--n"
             )
         sc = load(scenario, fmt)
-        params = resolve_params(model, rounds, parse_settings(setting)) if output != "agreement" else {}
+        issues = [i.id for i in sc.issues]
+        if output != "agreement" and output not in issues:
+            typer.echo(f"error: {sc.id} has no issue {output!r}{did_you_mean(output, issues + ['agreement'])}; "
+                       f"give an issue ({', '.join(issues)}) or 'agreement'", err=True)
+            raise typer.Exit(1)
+        params = resolve_params(model, rounds, parse_settings(setting, model)) if output != "agreement" else {}
         with (
             chunk_executor(scheduler, workers) as executor,
             LazyProgress("evaluating", enabled=not as_json) as progress,
