@@ -191,6 +191,7 @@ def validate_document(
         out.add(("schema_version",), f"this accord reads schema version {s.SCHEMA_VERSION}, got {version}")
 
     parsed: dict[str, list[tuple[int, Any]]] = {}
+    broken: dict[str, set[Any]] = {section: set() for section in _SECTIONS}
     for section, model in _SECTIONS.items():
         raw = data.get(section, [])
         if raw is None:
@@ -210,6 +211,8 @@ def validate_document(
             obj = _parse_item(model, item, (section, idx), out)
             if obj is not None:
                 items.append((idx, obj))
+            elif isinstance(item, dict):
+                broken[section].add(_item_key(section, item))
         parsed[section] = items
 
     for section in ("actors", "issues"):
@@ -219,8 +222,8 @@ def validate_document(
     sources = parsed["sources"]
     actors = parsed["actors"]
     issues = parsed["issues"]
-    source_ids = set(_unique(((i, x.id) for i, x in sources), "sources", "source", out))
-    actor_ids = set(_unique(((i, x.id) for i, x in actors), "actors", "actor", out))
+    source_ids = set(_unique(((i, x.id) for i, x in sources), "sources", "source", out)) | broken["sources"]
+    actor_ids = set(_unique(((i, x.id) for i, x in actors), "actors", "actor", out)) | broken["actors"]
     issue_by_id: dict[str, s.Issue] = {}
     for _, x in issues:
         issue_by_id.setdefault(x.id, x)
@@ -259,7 +262,7 @@ def validate_document(
         if st.actor not in actor_ids:
             out.add(path + ("actor",), f"refers to unknown actor {st.actor!r}")
         issue = issue_by_id.get(st.issue)
-        if issue is None:
+        if issue is None and st.issue not in broken["issues"]:
             out.add(path + ("issue",), f"refers to unknown issue {st.issue!r}")
         pair = (st.actor, st.issue)
         if pair in seen_pairs:
@@ -271,10 +274,12 @@ def validate_document(
             out.add(path + ("evidence",), "a stance needs evidence (source quotes) or an `assumption`")
         _check_quotes(out, path, st.evidence, texts, source_ids)
 
+    known_pairs = set(seen_pairs) | broken["stances"]
+    known_issues = set(issue_by_id) | broken["issues"]
     for section in ("levers", "timeline"):
         for idx, item in parsed[section]:
             for k, edit in enumerate(item.edits):
-                _check_edit(out, (section, idx, "edits", k), edit, actor_ids, issue_by_id, seen_pairs)
+                _check_edit(out, (section, idx, "edits", k), edit, actor_ids, known_issues, known_pairs)
             _check_quotes(out, (section, idx), item.evidence, texts, source_ids)
     _unique(((i, x.id) for i, x in parsed["levers"]), "levers", "lever", out)
     dates = [x.date for _, x in parsed["timeline"]]
@@ -297,8 +302,9 @@ def validate_document(
             spath = path + ("stances", k)
             issue = issue_by_id.get(ts.issue)
             if issue is None:
-                out.add(spath + ("issue",), f"refers to unknown issue {ts.issue!r}")
-            elif (typ.actor, ts.issue) not in seen_pairs and (ts.position is None or ts.salience is None):
+                if ts.issue not in broken["issues"]:
+                    out.add(spath + ("issue",), f"refers to unknown issue {ts.issue!r}")
+            elif (typ.actor, ts.issue) not in known_pairs and (ts.position is None or ts.salience is None):
                 out.add(spath, f"{typ.actor!r} has no base stance on {ts.issue!r}: give position and salience")
             _check_stance_values(out, spath, ts, issue)
             if not ts.evidence and not ts.assumption:
@@ -327,8 +333,16 @@ def _check_stance_values(out: _Collector, path: Path, st: s.Stance | s.TypeStanc
         _check_range(out, path + ("expects",), st.expects, lo, hi, f"expects on {issue.id!r}")
 
 
-def _check_edit(out: _Collector, path: Path, edit: s.Edit, actor_ids: set[str], issues: Mapping[str, s.Issue],
-                stances: Mapping[tuple[str, str], int]) -> None:
+def _item_key(section: str, item: Mapping[str, Any]) -> Any:
+    """What other items use to refer to an item that failed to parse: its id, or a stance's (actor, issue)."""
+    if section == "stances":
+        return (item.get("actor"), item.get("issue"))
+    key = item.get("id")
+    return key if isinstance(key, str) else None
+
+
+def _check_edit(out: _Collector, path: Path, edit: s.Edit, actor_ids: set[str], issues: Iterable[str],
+                stances: Iterable[tuple[str, str]]) -> None:
     needs_actor = edit.field in ("position", "salience", "expects", "capability", "no_deal_cost")
     needs_issue = edit.field in ("position", "salience", "expects")
     if needs_actor and edit.actor is None:
