@@ -281,3 +281,11 @@ def test_references_to_ids_that_exist_nowhere_are_still_reported(tmp_path):
         "  - actor: beta\n    issue: port", "  - actor: beta\n    issue: harbour")
     problems = problems_of(bad, tmp_path)
     assert sorted(p.path for p in problems) == ["issues[0].colour", "stances[1].issue"]
+
+
+def test_a_stance_that_fails_on_one_field_still_gets_its_other_numbers_checked(tmp_path):
+    bad = (GOOD.replace("salience: 0.9", "salience: high").replace("position: [90, 100]", "position: [90, 150]")
+           + "levers:\n  - id: push\n    name: Push\n    assumption: test\n    edits:\n"
+             "      - {field: salience, actor: alpha, issue: port, set: 0.5}\n")
+    problems = problems_of(bad, tmp_path)
+    assert sorted(p.path for p in problems) == ["stances[0].position", "stances[0].salience"]

@@ -192,6 +192,7 @@ def validate_document(
 
     parsed: dict[str, list[tuple[int, Any]]] = {}
     broken: dict[str, set[Any]] = {section: set() for section in _SECTIONS}
+    salvage: list[tuple[int, dict[str, Any]]] = []
     for section, model in _SECTIONS.items():
         raw = data.get(section, [])
         if raw is None:
@@ -213,6 +214,8 @@ def validate_document(
                 items.append((idx, obj))
             elif isinstance(item, dict):
                 broken[section].add(_item_key(section, item))
+                if section == "stances":
+                    salvage.append((idx, item))
         parsed[section] = items
 
     for section in ("actors", "issues"):
@@ -274,6 +277,9 @@ def validate_document(
             out.add(path + ("evidence",), "a stance needs evidence (source quotes) or an `assumption`")
         _check_quotes(out, path, st.evidence, texts, source_ids)
 
+    for idx, item in salvage:
+        _check_broken_stance(out, ("stances", idx), item, issue_by_id)
+
     known_pairs = set(seen_pairs) | broken["stances"]
     known_issues = set(issue_by_id) | broken["issues"]
     for section in ("levers", "timeline"):
@@ -331,6 +337,31 @@ def _check_stance_values(out: _Collector, path: Path, st: s.Stance | s.TypeStanc
         lo, hi = issue.scale.min, issue.scale.max
         _check_range(out, path + ("position",), st.position, lo, hi, f"position on {issue.id!r}")
         _check_range(out, path + ("expects",), st.expects, lo, hi, f"expects on {issue.id!r}")
+
+
+def _check_broken_stance(out: _Collector, path: Path, item: Mapping[str, Any],
+                         issues: Mapping[str, s.Issue]) -> None:
+    """Range checks on the numbers of a stance that failed to parse for another field, so none waits a round."""
+    try:
+        s.Stance.model_validate(item)
+    except ValidationError as exc:
+        bad = {err["loc"][0] for err in exc.errors() if err["loc"]}
+    else:
+        return
+    values: dict[str, Uncertain] = {}
+    for key in ("position", "salience", "expects"):
+        if key in bad or item.get(key) is None:
+            continue
+        try:
+            values[key] = Uncertain.parse(item[key])
+        except (TypeError, ValueError):
+            continue
+    _check_range(out, path + ("salience",), values.get("salience"), 0.0, 1.0, "salience")
+    issue = issues.get(item.get("issue")) if isinstance(item.get("issue"), str) else None
+    if issue is not None and issue.scale.min < issue.scale.max:
+        lo, hi = issue.scale.min, issue.scale.max
+        _check_range(out, path + ("position",), values.get("position"), lo, hi, f"position on {issue.id!r}")
+        _check_range(out, path + ("expects",), values.get("expects"), lo, hi, f"expects on {issue.id!r}")
 
 
 def _item_key(section: str, item: Mapping[str, Any]) -> Any:
