@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "run",
     "validate",
     "show",
+    "new",
     "listing",
     "import_",
     "evidence",

@@ -15,7 +15,7 @@ import typer
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-SCENARIO_HELP = "A built-in scenario name, a YAML/JSON scenario file, or a BDM/Decide/KTAB file."
+SCENARIO_HELP = "A built-in scenario name, a YAML/JSON scenario file (- for stdin), or a BDM/Decide/KTAB file."
 
 
 def handle_errors(func: F) -> F:
@@ -35,10 +35,18 @@ def handle_errors(func: F) -> F:
 
 
 def load(ref: str | None, fmt: str | None = None):  # noqa: ANN201
-    """The scenario ``ref`` (default: the built-in case)."""
-    from accord.scenario import builtin
-    from accord.scenario.io import load_scenario
+    """The scenario ``ref`` (default: the built-in case; ``-``: a YAML/JSON document on stdin)."""
+    from pathlib import Path
 
+    from accord.scenario import builtin
+    from accord.scenario.io import convert, load_scenario, scenario_from_text
+
+    if ref == "-":
+        text = sys.stdin.read()
+        if fmt in ("bdm", "decide", "ktab"):
+            return convert(text, fmt, name="stdin", file="<stdin>")
+        return scenario_from_text(text, file="<stdin>", base_dir=Path.cwd(),
+                                  fmt="json" if text.lstrip().startswith("{") else "yaml")
     return load_scenario(ref or builtin.DEFAULT, fmt=fmt)
 
 
