@@ -53,3 +53,16 @@ def test_show_yaml_to_a_file_writes_the_sources_beside_it(cli, tmp_path):
     assert len(list((tmp_path / "out" / "sources").iterdir())) == 5
     assert cli("validate", "out/case.yaml", cwd=tmp_path).returncode == 0
     assert cli("show", "-o", str(tmp_path / "x.yaml")).returncode == 2
+
+
+def test_the_documented_example_is_the_template_and_is_valid():
+    from pathlib import Path
+
+    from accord.scenario.files import template_text
+    from accord.scenario.io import scenario_from_text
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "scenario-format.md").read_text(encoding="utf-8")
+    example = doc.split("## A complete annotated example", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert example == template_text()
+    sc = scenario_from_text(example)
+    assert sc.levers and sc.timeline and all(s.evidence or s.assumption for s in sc.stances)
