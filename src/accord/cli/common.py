@@ -47,7 +47,12 @@ def load(ref: str | None, fmt: str | None = None):  # noqa: ANN201
             return convert(text, fmt, name="stdin", file="<stdin>")
         return scenario_from_text(text, file="<stdin>", base_dir=Path.cwd(),
                                   fmt="json" if text.lstrip().startswith("{") else "yaml")
-    return load_scenario(ref or builtin.DEFAULT, fmt=fmt)
+    sc = load_scenario(ref or builtin.DEFAULT, fmt=fmt)
+    if ref and (fmt in ("bdm", "decide", "ktab") or Path(ref).suffix.lower() in (".csv", ".tsv", ".txt")):
+        from accord.cli.import_ import say_scales
+
+        say_scales(sc)
+    return sc
 
 
 def echo_json(data: Any) -> None:

@@ -30,9 +30,18 @@ def register(app: typer.Typer) -> None:
         if fmt is None:
             raise ImportFormatError(f"{file}: not a BDM CSV, Decide file or KTAB CSV; use --format to force one")
         sc = importers.convert(text, fmt, name=file.stem, file=str(file))
+        say_scales(sc)
         out = dump_scenario(sc, "json" if output is not None and output.suffix == ".json" else "yaml")
         if output is None:
             typer.echo(out, nl=False)
         else:
             output.write_text(out, encoding="utf-8")
             typer.echo(f"wrote {output} ({len(sc.actors)} actors, {len(sc.issues)} issues)", err=True)
+
+
+def say_scales(sc) -> None:  # noqa: ANN001
+    """Tell on stderr how an imported file's scales were chosen (the importers note it in each issue)."""
+    for issue in sc.issues:
+        if issue.description and issue.description.startswith("Scale ") and (
+                "inferred" in issue.description or "assumed" in issue.description):
+            typer.echo(f"note: {issue.name}: {issue.description}", err=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 from accord.errors import ImportFormatError
-from accord.scenario.formats.common import assumption, number, read_rows, scale_for, slug
+from accord.scenario.formats.common import assumption, number, read_rows, scale_for, scale_note, slug
 
 __all__ = ["read"]
 
@@ -84,6 +84,7 @@ def read(text: str, name: str) -> dict:
                               "anchors": {p: (label or f"{p:g}") for p, label in points[issue_id]}}
         else:
             issue["scale"] = scale_for(values)
+            issue["description"] = scale_note(issue["scale"], values)
     return {
         "id": slug(name),
         "title": f"{name} (imported Decide file)",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from accord.errors import ImportFormatError
-from accord.scenario.formats.common import assumption, is_int, number, read_rows, slug
+from accord.scenario.formats.common import assumption, is_int, number, read_rows, scale_for, scale_note, slug
 
 __all__ = ["read"]
 
@@ -51,6 +51,11 @@ def read(text: str, name: str) -> dict:
         "title": first[0] or name,
         "description": first[1] or None,
         "actors": actors,
-        "issues": [{"id": i, "name": label, "scale": {"min": 0, "max": 100}} for i, label in dims],
+        "issues": [_issue(i, label, [st["position"] for st in stances if st["issue"] == i]) for i, label in dims],
         "stances": stances,
     }
+
+
+def _issue(issue_id: str, label: str, positions: list[float]) -> dict:
+    scale = scale_for(positions)
+    return {"id": issue_id, "name": label, "scale": scale, "description": scale_note(scale, positions)}
