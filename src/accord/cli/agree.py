@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import typer
 
-from accord.cli.common import SCENARIO_HELP, echo_json, handle_errors, load
+from accord.cli.common import OUT_HELP, SCENARIO_HELP, echo_json, handle_errors, load, write_out
 
 
 def register(app: typer.Typer) -> None:
@@ -19,6 +20,7 @@ def register(app: typer.Typer) -> None:
         type_: list[str] = typer.Option(None, "--type", help="Choose an actor's type, ACTOR=TYPE (repeatable)."),
         utility: str = typer.Option("linear", "--utility", help="linear (default) or quadratic."),
         fmt: str = typer.Option(None, "--format", help="Force the input format: bdm, decide or ktab."),
+        out: Path = typer.Option(None, "--out", help=OUT_HELP),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     ) -> None:
         """Say whether a deal every veto player prefers to no deal exists, and why."""
@@ -29,10 +31,46 @@ def register(app: typer.Typer) -> None:
         sc = load(scenario, fmt)
         check_choices(sc, lever or [], type_ or [])
         report = analyse_agreement(sc, at=at, levers=lever or (), types=type_ or None, utility=utility)
+        write_out(out, agree_tables(report))
         if as_json:
             echo_json(report.to_json())
             return
         _print(report)
+
+
+def agree_tables(report: Any) -> list[tuple]:
+    """The tables ``accord agree`` prints, with full numbers: deal, blockers, partial deals, levers, timeline."""
+    sc = report.scenario
+    d = report.deal
+    names = {a.id: a.name for a in sc.actors}
+    inames = {i.id: i.name for i in sc.issues}
+    rows = []
+    for issue in sc.issues:
+        lo, hi = d.zone.get(issue.id, (None, None))
+        rows.append([issue.name, issue.id, sc.status_quo(issue), lo, hi, d.nash.get(issue.id),
+                     d.kalai_smorodinsky.get(issue.id), d.relaxed.get(issue.id)])
+    tables = [("deal", ["issue", "issue_id", "status_quo", "zone_low", "zone_high", "nash", "kalai_smorodinsky",
+                        "relaxed"], rows)]
+    if d.blockers:
+        tables.append(("blockers", ["actor", "actor_id", "gap", "extra_no_deal_cost", "binding_issues"],
+                       [[names[b.actor], b.actor, b.gap, b.extra_no_deal_cost,
+                         "; ".join(f"{inames[t.issue]} ({t.loss:.6g})" for t in b.binding)] for b in d.blockers]))
+    if report.partial is not None and report.partial.size:
+        tables.append(("partial deals", ["issues_covered", "issues_left_out", "veto_players", "margin"],
+                       [[", ".join(inames[i] for i in p.issues),
+                         ", ".join(inames[i] for i in inames if i not in p.issues),
+                         ", ".join(names.get(v, v) for v in p.veto), p.margin] for p in report.partial.deals]))
+    if report.levers_ranked:
+        lnames = {lv.id: lv.name for lv in sc.levers}
+        tables.append(("levers", ["levers", "lever_ids", "zone_exists", "gap", "share_closed", "nash_shift"],
+                       [[" + ".join(lnames.get(x, x) for x in e.levers), " + ".join(e.levers), e.zone_exists,
+                         e.gap, e.share_closed, e.nash_shift] for e in report.levers_ranked]))
+    if report.timeline:
+        tables.append(("timeline", ["date", "kind", "snapshot", "zone_exists", "gap", "blockers"],
+                       [[p.date.isoformat(), p.kind, p.label, p.zone_exists, p.gap,
+                         ", ".join(f"{names.get(a, a)} {g:.6g}" for a, g in p.blockers.items())]
+                        for p in report.timeline]))
+    return tables
 
 
 def check_choices(sc: Any, levers: list[str], types: list[str]) -> None:

@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "new",
     "listing",
     "import_",
+    "export",
     "evidence",
     "sources",
     "backtest",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import typer
 
-from accord.cli.common import SCENARIO_HELP, echo_json, handle_errors, load
+from accord.cli.common import OUT_HELP, SCENARIO_HELP, echo_json, handle_errors, load, write_out
 
 JSON_KEYS = ("verdict", "p_zone", "p_zone_se", "conflict", "openings", "forecasts", "timeline", "track_record")
 
@@ -19,6 +20,7 @@ def register(app: typer.Typer) -> None:
         draws: int = typer.Option(1000, "--draws", "-n", min=0, help="Monte Carlo draws behind P(zone); 0: none."),
         seed: int = typer.Option(0, "--seed", min=0, help="Seed of the Monte Carlo and of the models."),
         fmt: str = typer.Option(None, "--format", help="Force the input format: bdm, decide or ktab."),
+        out: Path = typer.Option(None, "--out", help=OUT_HELP),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     ) -> None:
         """Is a deal attainable, how sure, who blocks, what would open a zone: one screen."""
@@ -26,10 +28,20 @@ def register(app: typer.Typer) -> None:
 
         sc = load(scenario, fmt)
         data = build_brief(sc, draws=draws, seed=seed)
+        write_out(out, [brief_table(data)])
         if as_json:
             echo_json(data)
             return
         print_brief(data)
+
+
+def brief_table(data: dict[str, Any]) -> tuple:
+    """The brief's forecasts as a table: issue, id, status quo, each model, spread, whether they disagree."""
+    forecasts = data["forecasts"]
+    models = list(forecasts[0]["models"]) if forecasts else []
+    rows = [[f["name"], f["issue"], f["status_quo"], *[f["models"][m] for m in models], f["spread"],
+             "yes" if f["disagree"] else "no"] for f in forecasts]
+    return "forecasts", ["issue", "issue_id", "status_quo", *models, "spread", "models_disagree"], rows
 
 
 def _pct(p: float) -> str:

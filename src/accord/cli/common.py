@@ -147,3 +147,16 @@ def chunk_executor(scheduler: str | None, workers: int | None) -> Iterator[Any]:
 
     with DaskExecutor(scheduler=scheduler, workers=workers) as executor:
         yield executor
+
+
+OUT_HELP = "Also write the tables to FILE.csv or FILE.xlsx (one sheet per table; in CSV one file per table)."
+
+
+def write_out(out: Any, tables: list) -> None:
+    """Write ``tables`` to ``out`` (when given) and say where on stderr."""
+    if out is None:
+        return
+    from accord.tables import write_tables
+
+    written = write_tables(out, tables)
+    typer.echo("wrote " + ", ".join(str(p) for p in written), err=True)

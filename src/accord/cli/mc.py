@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import typer
 
 from accord.cli.common import (
+    OUT_HELP,
     SCENARIO_HELP,
     SCHEDULER_HELP,
     WORKERS_HELP,
@@ -17,6 +19,7 @@ from accord.cli.common import (
     handle_errors,
     load,
     parse_settings,
+    write_out,
 )
 
 NOISE_HELP = (
@@ -104,6 +107,7 @@ def register(app: typer.Typer) -> None:
         fmt: str = typer.Option(None, "--format", help="Force the input format: bdm, decide or ktab."),
         scheduler: str = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
         workers: int = typer.Option(None, "--workers", min=1, help=WORKERS_HELP),
+        out: Path = typer.Option(None, "--out", help=OUT_HELP),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     ) -> None:
         """Sample every range in the scenario and summarise each model's forecasts."""
@@ -128,10 +132,26 @@ def register(app: typer.Typer) -> None:
             )
             with chunk_executor(scheduler, workers) as executor:
                 result = monte_carlo(sc, list(params), executor=executor, **kwargs)
+        write_out(out, mc_tables(sc, result))
         if as_json:
             echo_json(result.to_json())
             return
         _print(sc, result)
+
+
+def mc_tables(sc, result) -> list[tuple]:  # noqa: ANN001
+    """One table per model (issue, id, mean, sd, p10, p50, p90) and one of how often each actor blocks."""
+    names = {i.id: i.name for i in sc.issues}
+    cols = ("mean", "sd", "p10", "p50", "p90")
+    tables = [(model, ["issue", "issue_id", *cols], [[names[iid], iid, *[stats[c] for c in cols]]
+                                                    for iid, stats in by_issue.items()])
+              for model, by_issue in result.summary().items()]
+    if result.agreement is not None:
+        ag = result.agreement
+        actors = {a.id: a.name for a in sc.actors}
+        tables.append(("blocks", ["actor", "actor_id", "block_rate"],
+                       [[actors.get(a, a), a, float(r)] for a, r in zip(ag.actor_ids, ag.block_rate, strict=True)]))
+    return tables
 
 
 def _fmt(x: float | None, digits: int = 2) -> str:

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
-from accord.cli.common import DB_HELP, SCENARIO_HELP, echo_json, handle_errors, import_extra, load, parse_settings
+from accord.cli.common import (
+    DB_HELP,
+    OUT_HELP,
+    SCENARIO_HELP,
+    echo_json,
+    handle_errors,
+    import_extra,
+    load,
+    parse_settings,
+    write_out,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -20,6 +32,7 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(0, "--seed", help="Seed of the random generator the models receive."),
         save: bool = typer.Option(False, "--save/--no-save", help="Store the run in the run history."),
         db: str = typer.Option(None, "--db", help=DB_HELP),
+        out: Path = typer.Option(None, "--out", help=OUT_HELP),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     ) -> None:
         """Forecast the outcome of every issue."""
@@ -35,10 +48,23 @@ def register(app: typer.Typer) -> None:
                 timings=result.seconds, url=db,
             )
             typer.echo(f"stored as run {record.id}", err=True)
+        write_out(out, [forecast_table(sc, data)])
         if as_json:
             echo_json(data)
             return
         _print_table(sc, result, data, explain)
+
+
+def forecast_table(sc, data) -> tuple:  # noqa: ANN001
+    """The forecasts as a table: issue, id, status quo, one column per model, the first model's anchor."""
+    models = list(data["models"])
+    rows = []
+    for issue in sc.issues:
+        entries = [data["models"][m]["issues"][issue.id] for m in models]
+        anchor = entries[0].get("anchor") if entries else None
+        rows.append([issue.name, issue.id, issue.status_quo, *[e["forecast"] for e in entries],
+                     f"{anchor['value']:g}: {anchor['label']}" if anchor else None])
+    return "forecasts", ["issue", "issue_id", "status_quo", *models, f"anchor_{models[0]}"], rows
 
 
 def _print_table(sc, result, data, explain: bool) -> None:  # noqa: ANN001
