@@ -8,6 +8,7 @@ from typing import Any
 import typer
 
 from accord.cli.common import echo_json, handle_errors, parse_settings
+from accord.cli.progress import QUIET_HELP, Pulse
 
 DATASETS = ("deu3",)
 REPORT_HINT = "install accord[report] (matplotlib) to draw errors.png"
@@ -42,6 +43,7 @@ def register(app: typer.Typer) -> None:
             False, "--shrink",
             help="Add the compromise shrunk toward the reference point (weight fitted by CV)."),
         out: Path = typer.Option(None, "--out", help="Folder for predictions.csv and errors.png."),
+        quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     ) -> None:
         """Backtest the models on real negotiations (DEU III: 364 issues in 141 EU proposals)."""
@@ -74,10 +76,11 @@ def register(app: typer.Typer) -> None:
             params = {get_model(n).name: resolve_params(get_model(n).name, None, settings)
                       for n in (names or model_names())}
             params.setdefault("compromise", resolve_params("compromise", None, settings))
-        result = backtest_deu3(
-            data, names, capability=capability, council_date=council_date, grouping=grouping, params=params,
-            n_boot=bootstrap, n_folds=folds, level=level, seed=seed, shrink=shrink,  # type: ignore[arg-type]
-        )
+        with Pulse(f"backtesting on {data.n_issues} issues", enabled=not (as_json or quiet)):
+            result = backtest_deu3(
+                data, names, capability=capability, council_date=council_date, grouping=grouping, params=params,
+                n_boot=bootstrap, n_folds=folds, level=level, seed=seed, shrink=shrink,  # type: ignore[arg-type]
+            )
         report = backtest_to_json(result)
         written: list[Path] = []
         if out is not None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -21,59 +19,13 @@ from accord.cli.common import (
     parse_settings,
     write_out,
 )
+from accord.cli.progress import QUIET_HELP, LazyProgress
 
 NOISE_HELP = (
     "Global noise KIND=SIGMA (repeatable): position=5 adds N(0, 5) scale points to every position, "
     "salience=0.1 adds N(0, 0.1) to every salience (both clipped to their bounds), capability=0.2 "
     "multiplies every capability by 1 + N(0, 0.2)."
 )
-
-
-class LazyProgress:
-    """A rich progress bar on stderr that appears only once the work will take over ``delay`` seconds.
-
-    Call it as ``progress(done, total)``; nothing is shown when ``enabled`` is False or
-    stderr is not a terminal. Use as a context manager so the bar is closed.
-    """
-
-    def __init__(self, description: str, enabled: bool = True, delay: float = 1.0) -> None:
-        self.description = description
-        self.enabled = enabled and sys.stderr.isatty()
-        self.delay = delay
-        self.started = time.monotonic()
-        self._bar: Any = None
-        self._task: Any = None
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.enabled:
-            return
-        if self._bar is None:
-            elapsed = time.monotonic() - self.started
-            projected = elapsed * total / done if done else float("inf")
-            if done >= total or (elapsed < self.delay and projected < self.delay):
-                return
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-            self._bar = Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeRemainingColumn(),
-                console=Console(stderr=True),
-                transient=True,
-            )
-            self._bar.start()
-            self._task = self._bar.add_task(self.description, total=total)
-        self._bar.update(self._task, completed=done)
-
-    def __enter__(self) -> LazyProgress:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.stop()
-            self._bar = None
 
 
 def model_params(models: list[str] | None, rounds: int | None, settings: dict[str, Any]) -> dict[str, dict]:
@@ -108,6 +60,7 @@ def register(app: typer.Typer) -> None:
         scheduler: str = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
         workers: int = typer.Option(None, "--workers", min=1, help=WORKERS_HELP),
         out: Path = typer.Option(None, "--out", help=OUT_HELP),
+        quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     ) -> None:
         """Sample every range in the scenario and summarise each model's forecasts."""
@@ -120,7 +73,7 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter(str(exc), param_hint="--noise") from None
         sc = load(scenario, fmt)
         params = model_params(model, rounds, parse_settings(setting, model))
-        with LazyProgress("sampling", enabled=not as_json) as progress:
+        with LazyProgress("sampling", enabled=not (as_json or quiet)) as progress:
             kwargs = dict(
                 draws=draws,
                 seed=seed,
