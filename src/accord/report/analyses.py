@@ -35,6 +35,8 @@ HISTOGRAM_BINS = 40
 
 
 Progress = Callable[[int, int], None]
+PROGRESS_STEPS = 20
+"""When progress is followed, the Monte Carlo runs in chunks of at most 1/20 of the draws (same numbers)."""
 StepProgress = Callable[[str, int, int], None]
 
 
@@ -194,8 +196,11 @@ def _histograms(scenario: Scenario, forecasts: dict[str, np.ndarray]) -> dict[st
 
 def _uncertainty(module: Any, scenario: Scenario, models: Sequence[str], seed: int,
                  options: AnalysisOptions, progress: Progress | None = None) -> dict[str, Any]:
+    chunk = {}
+    if progress is not None and hasattr(module, "default_chunk_size"):
+        chunk["chunk_size"] = max(1, min(module.default_chunk_size(scenario), options.draws // PROGRESS_STEPS))
     result = _call(module.monte_carlo, scenario, models=list(models), draws=options.draws, seed=seed,
-                   progress=progress, **options.case())
+                   progress=progress, **chunk, **options.case())
     data = _to_json(result)
     forecasts = getattr(result, "forecasts", None)
     if isinstance(data, dict) and isinstance(forecasts, dict):

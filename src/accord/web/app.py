@@ -103,6 +103,9 @@ def create_app(
                                  analysis_title=analysis_title, SINGULAR=forms.SINGULAR, Row=forms.Row,
                                  agreement_rows=agreement_rows, agreement_rest=agreement_rest)
 
+    board = services.ProgressBoard()
+    app.state.progress = board
+
     def page(request: Request, name: str, status: int = 200, **context: Any) -> Response:
         context.update(csrf_token=csrf.token_for(request))
         response = templates.TemplateResponse(request, name, context, status_code=status)
@@ -172,6 +175,13 @@ def create_app(
                             headers={"Cache-Control": "public, max-age=86400"})
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    @app.get("/progress/{job}", include_in_schema=False)
+    def progress(job: str) -> Response:
+        entry = board.get(job) if board.valid(job) else None
+        if entry is None:
+            return JSONResponse({"step": None}, status_code=404)
+        return JSONResponse(entry, headers={"Cache-Control": "no-store"})
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, Any]:
@@ -442,8 +452,13 @@ def _scenario_routes(app: FastAPI, kind: str, store: Store, scenario_page: Any, 
                          maximum=services.MAX_DRAWS, field="draws")
             options = services.analysis_options(loaded.scenario, at=values["at"], levers=values["levers"],
                                                 types=values["types"], utility=values["utility"], draws=draws)
+            job = form.get("job")
+            reporter = request.app.state.progress.reporter(job if isinstance(job, str) else None)
             record = await run_in_threadpool(services.run_and_record, store, loaded, models=models, rounds=rounds,
-                                             settings=settings, seed=seed, analyses=analyses, options=options)
+                                             settings=settings, seed=seed, analyses=analyses, options=options,
+                                             progress=reporter)
+            if reporter is not None:
+                request.app.state.progress.update(job, "Done", 1, 1, finished=True)
         except AccordError as exc:
             return scenario_page(request, loaded, 400, run_error=str(exc), form_values=values,
                                  run_error_field=getattr(exc, "field", None))
