@@ -298,3 +298,146 @@ def build_brief(
         "track_record": track_record_summary(load_track_record()),
         "seconds": seconds,
     }
+
+
+# --------------------------------------------------------------------------- in words
+
+
+def percent(p: float) -> str:
+    return f"{100 * p:.1f}%"
+
+
+def whole(x: float | None) -> str:
+    return "–" if x is None else f"{x:.0f}"
+
+
+def verdict_facts(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """The labelled facts under the headline."""
+    v = data["verdict"]
+    rows: list[tuple[str, str]] = []
+    if data.get("p_zone") is not None:
+        se = data.get("p_zone_se")
+        n = data.get("draws")
+        text = percent(data["p_zone"]) + (f" ± {percent(se)}" if se is not None else "")
+        if n:
+            text += f" (1 s.e.) over {n:,} draws of every range"
+        rows.append(("P(zone)", text))
+    if v["veto_players"]:
+        rows.append(("Veto players", join_words(v["veto_players"])))
+    if v["zone_exists"] and v.get("margin") is not None:
+        rows.append(("Margin", f"each gains at least {max(v['margin'], 0.0):.3f} utility units over no deal"))
+    elif not v["zone_exists"] and v.get("gap") is not None:
+        rows.append(("Gap", f"the smallest concession that opens a zone is {v['gap']:.3f} utility units"))
+    rows.append(("Who blocks", blockers_text(data)))
+    rows.append(("To open" if not v["zone_exists"] else "To widen", openings_text(data)))
+    if data.get("pivotal"):
+        rows.append(("Pivotal", pivotal_text(data["pivotal"])))
+    return rows
+
+
+def blockers_text(data: dict[str, Any]) -> str:
+    """Who blocks and on what, from the conflict set or the blockers."""
+    conflict = data.get("conflict") or []
+    parts = []
+    for c in conflict[:4]:
+        if "bound" in c:
+            parts.append(f"{c['actor_name']} on {c['issue_name']} ({c['bound']} {plain(c.get('value'))})")
+        else:
+            on = join_words(c.get("issue_names", [])[:2]) or "the package as a whole"
+            parts.append(f"{c['actor_name']}, short {c['gap']:.3f}, on {on}")
+    text = "; ".join(parts) if parts else "nobody at the central values"
+    if len(conflict) > 4:
+        text += f"; and {len(conflict) - 4} more"
+    rates = {a: r for a, r in (data.get("block_rates") or {}).items() if r > 0}
+    if data.get("block_rates") is not None and data.get("draws"):
+        if rates:
+            top = sorted(rates.items(), key=lambda t: -t[1])[:3]
+            text += "; in the draws: " + ", ".join(f"{a} {percent(r)}" for a, r in top)
+        elif data.get("block_rates"):
+            text += "; nobody in any draw"
+    return text
+
+
+def plain(x: Any) -> str:
+    return f"{x:g}" if isinstance(x, int | float) else str(x)
+
+
+def openings_text(data: dict[str, Any]) -> str:
+    """The cheapest way to open (or widen) a zone, first of the openings."""
+    openings = data.get("openings") or []
+    if not openings:
+        return "nothing found among the scenario's levers and single position shifts"
+    o = openings[0]
+    if "changes" in o:
+        moves = [f"{c['actor_name']} {c.get('bound', '')} on {c['issue_name']} {plain(c.get('from'))} → "
+                 f"{plain(c.get('to'))}".replace("  ", " ") for c in o["changes"]]
+        text = "; ".join(moves) or "no change of red line"
+        if o.get("lever_names"):
+            text += " with " + " + ".join(o["lever_names"])
+        return text
+    if o.get("kind") == "lever":
+        label = " + ".join(o["lever_names"])
+        if data["verdict"]["zone_exists"]:
+            return f"{label} moves the Nash package most ({o['nash_shift']:.1f} points of scale in all)"
+        if o.get("opens_zone"):
+            return f"{label} opens a zone"
+        return f"{label} closes {100 * (o.get('share_closed') or 0):.0f}% of the gap"
+    return f"{o['actor_name']} moves on {o['issue_name']} from {o['from']:.0f} to {o['to']:.0f}"
+
+
+def pivotal_text(pivotal: Any) -> str:
+    if isinstance(pivotal, list):
+        return ", ".join(str(p.get("name", p.get("actor", p)) if isinstance(p, dict) else p) for p in pivotal[:4])
+    return str(pivotal)
+
+
+def timeline_text(tl: dict[str, Any]) -> str:
+    """How the verdict moves over the timeline, in one sentence."""
+    if not tl["dates"]:
+        return "the scenario has no timeline"
+    first, last = tl["first"], tl["last"]
+    text = f"a zone on {tl['with_zone']} of {tl['dates']} dates, {first['date']} to {last['date']}"
+    for ch in tl["changes"][:3]:
+        text += f"; {'opens' if ch['zone_exists'] else 'closes'} {ch['date']} ({ch['label']})"
+    if not tl["changes"]:
+        if tl["with_zone"] == tl["dates"]:
+            text += "; the verdict holds throughout"
+        elif tl["with_zone"] == 0:
+            text += f"; the gap goes from {first['gap']:.3f} to {last['gap']:.3f}"
+    return text
+
+
+def verdict_block(scenario: Scenario, agreement: dict[str, Any] | None,
+                  uncertainty: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """The headline and labelled facts of a stored agreement analysis (and Monte Carlo), in names.
+
+    Returns
+    -------
+    dict or None
+        ``{"headline", "facts": [(label, text)], "zone_exists"}``, or None without an analysis.
+    """
+    if not agreement or "error" in agreement or "zone_exists" not in agreement:
+        return None
+    p_zone = agreement.get("p_zone")
+    draws = agreement.get("draws")
+    block_rates: dict[str, float] = {}
+    mc = (uncertainty or {}).get("agreement") if isinstance(uncertainty, dict) else None
+    if p_zone is None and isinstance(mc, dict) and mc.get("p_zone") is not None:
+        p_zone, draws = mc["p_zone"], uncertainty.get("draws")
+        names = {a.id: a.name for a in scenario.actors}
+        block_rates = {names.get(a, a): r for a, r in (mc.get("blocks") or {}).items()}
+    se = agreement.get("p_zone_se")
+    if p_zone is not None and se is None and draws:
+        se = math.sqrt(p_zone * (1 - p_zone) / draws)
+    data = {
+        "verdict": verdict_section(scenario, agreement, p_zone),
+        "p_zone": p_zone, "p_zone_se": se, "draws": draws, "block_rates": block_rates,
+        "pivotal": agreement.get("pivotal"),
+        "conflict": conflict_section(scenario, agreement),
+        "openings": openings_section(scenario, agreement),
+        "timeline": timeline_section(agreement),
+    }
+    facts = verdict_facts(data)
+    if data["timeline"]["dates"]:
+        facts.append(("Over time", timeline_text(data["timeline"])))
+    return {"headline": data["verdict"]["headline"], "facts": facts, "zone_exists": data["verdict"]["zone_exists"]}

@@ -302,9 +302,10 @@ def _layout(report: ReportInput, *, first_page: bool = False) -> PageWriter:
     if options:
         w.lines("analysis options: " + " · ".join(options), size=7.5, serif=False, color=figs.MUTED)
     w.space(0.15)
-    verdict = verdict_of(report.analyses.get("agreement"))
+    verdict = verdict_of(report.analyses.get("agreement"), sc, report.analyses.get("uncertainty"))
     if verdict is not None:
-        w.box(verdict.headline, verdict.reasons, verdict.negative)
+        w.box(verdict.headline, [f"{label}: {text}" for label, text in verdict.facts] or verdict.reasons,
+              verdict.negative)
     w.heading("Key findings")
     w.bullets(key_findings(sc, rows, report.analyses))
     w.heading("Forecast")

@@ -366,7 +366,7 @@ def create_app(
             request, "run.html", record=record, scenario=sc, rows=rows, models=list(record.results["models"]),
             rounds_models=models_with_rounds(record.results), stances=stance_views(sc),
             options=describe_options(record.params.get("analysis_options"), sc),
-            verdict=verdict_of(record.analyses.get("agreement")),
+            verdict=verdict_of(record.analyses.get("agreement"), sc, record.analyses.get("uncertainty")),
             chart={"scenario": chart_scenario(sc), "run": record.results,
                    "analyses": chart_analyses(record.analyses)},
             others=store.list_runs(limit=30),

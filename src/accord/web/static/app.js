@@ -103,25 +103,31 @@
     var job = newJob();
     field.value = job;
     var stopped = false;
+    var inFlight = Promise.resolve();
     var bar = box.querySelector("progress");
     var text = box.querySelector(".step");
     function poll() {
-      fetch(form.dataset.progress + encodeURIComponent(job), { cache: "no-store" })
+      if (stopped) { return; }
+      inFlight = fetch(form.dataset.progress + encodeURIComponent(job), { cache: "no-store" })
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (entry) {
-          if (entry && entry.step) {
+          if (entry && entry.step && !stopped) {
             box.hidden = false;
             text.textContent = describe(entry);
             bar.max = Math.max(entry.total, 1);
             bar.value = Math.min(entry.done, bar.max);
-            if (entry.finished) { return; }
+            if (entry.finished) { stopped = true; }
           }
           if (!stopped) { window.setTimeout(poll, 300); }
         })
         .catch(function () { if (!stopped) { window.setTimeout(poll, 1000); } });
     }
     window.setTimeout(poll, 200);
-    return function () { stopped = true; };
+    // Stop polling; the promise settles once no request of this page is under way.
+    return function () {
+      stopped = true;
+      return inFlight.catch(function () { return null; });
+    };
   }
 
   // A run posted in the background, so that the page stays live to show its progress; the
@@ -129,15 +135,19 @@
   function submitInBackground(form, stop) {
     fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" })
       .then(function (response) {
-        if (response.redirected) { stop(); window.location.assign(response.url); return null; }
         return response.text().then(function (html) {
-          stop();
-          document.open();
-          document.write(html);
-          document.close();
+          return stop().then(function () {
+            if (response.redirected) {
+              window.location.assign(response.url);
+            } else {
+              document.open();
+              document.write(html);
+              document.close();
+            }
+          });
         });
       })
-      .catch(function () { stop(); form.submit(); });
+      .catch(function () { stop().then(function () { form.submit(); }); });
   }
 
   function setupBusy() {
