@@ -100,6 +100,11 @@ def test_create_fix_run_and_review(live_server, page, artifacts):
         page.click("#compare-button")
     text = page.inner_text("#main")
     assert "ministry / raise" in text and "position" in text
+    lead = page.inner_text("#diff-lead")
+    assert "The verdict" in lead and "Pay raise (%)" in lead and "of the scale" in lead
+    assert page.locator("#main h2").first.inner_text() == "What changed"
+    assert not re.search(r"[+-]\d\.\d+e-1\d", text)
+    assert "kalai_smorodinsky" not in page.inner_text("#diff-analyses") if page.locator("#diff-analyses").count() else True
     shot(page, artifacts, "06-diff")
 
     page.goto(live_server.url + f"/runs/{second}/report")
@@ -169,6 +174,12 @@ def test_the_run_page_shows_progress_from_the_server(live_server, page, artifact
     shot(page, artifacts, "10-run-progress")
     page.wait_for_url(re.compile(r"/runs/\d+$"), timeout=300_000)
     page.wait_for_selector("#chart-forecast .main-svg", timeout=60_000)
+    with page.expect_download(timeout=300_000) as download:
+        page.click("#download-pdf")
+    path = download.value.path()
+    assert download.value.suggested_filename.endswith(".pdf")
+    with open(path, "rb") as fh:
+        assert fh.read(5) == b"%PDF-"
     assert page.accord_problems == [], page.accord_problems
 
 

@@ -37,12 +37,14 @@ from accord.report.analyses import UNCERTAINTY_DRAWS, describe_options
 from accord.report.analyses import available as available_analyses
 from accord.report.analyses import title as analysis_title
 from accord.report.content import fmt, forecast_rows, stance_views
+from accord.brief import model_label
 from accord.report.html import agreement_rest, agreement_rows, longdate, verdict_of
 from accord.report.jsonview import render as render_json
 from accord.scenario import builtin
 from accord.scenario import io as importers
 from accord.store import Store, diff_runs, open_store, scenario_document
-from accord.web import forms, services
+from accord.store.diff import NOISE
+from accord.web import compare, forms, services
 from accord.web.security import (
     CSRF,
     MAX_BODY,
@@ -355,7 +357,10 @@ def create_app(
         data = diff_runs(old, new)
         spans = {i.id: (i.scale.max - i.scale.min) for i in new.version.scenario().issues}
         spans.update({i.id: (i.scale.max - i.scale.min) for i in old.version.scenario().issues if i.id not in spans})
-        return page(request, "diff.html", diff=data, old=old, new=new, spans=spans, bar=diff_bar)
+        sc = new.version.scenario()
+        return page(request, "diff.html", diff=data, old=old, new=new, spans=spans, bar=diff_bar,
+                    lead=compare.lead(old, new, data["results"], sc), words=lambda p: compare.path_words(p, sc),
+                    noise=NOISE, model_label=model_label, issue_names={i.id: i.name for i in sc.issues})
 
     @app.get("/runs/{run_id}", response_class=HTMLResponse)
     def run_page(request: Request, run_id: str) -> Response:
@@ -384,6 +389,23 @@ def create_app(
         if request.query_params.get("download"):
             headers["Content-Disposition"] = f'attachment; filename="accord-run-{record.id}.html"'
         return HTMLResponse(html, headers=headers)
+
+    @app.get("/runs/{run_id}/report.pdf")
+    async def run_report_pdf(run_id: str) -> Response:
+        import tempfile
+
+        from accord.report import write_pdf
+
+        record = get_run(run_id)
+
+        def render() -> bytes:
+            with tempfile.TemporaryDirectory() as folder:
+                path = write_pdf(from_record(record), Path(folder) / "report.pdf")
+                return path.read_bytes()
+
+        pdf = await run_in_threadpool(render)
+        return Response(pdf, media_type="application/pdf",
+                        headers={"Content-Disposition": f'attachment; filename="accord-run-{record.id}.pdf"'})
 
     app.add_middleware(BodyLimitMiddleware, limit=max_body)
     if token:
