@@ -72,6 +72,8 @@ def test_differences_below_noise_are_not_changes():
 
 
 def test_paths_in_words():
+    import pytest
+
     pytest.importorskip("fastapi")
     from accord.scenario.io import load_scenario
     from accord.web.compare import path_words

@@ -30,6 +30,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from accord import __version__
+from accord.brief import model_label
 from accord.errors import AccordError, ImportFormatError, ScenarioError
 from accord.models.base import describe_params, get_model, model_names
 from accord.report import from_record, render_html
@@ -37,7 +38,6 @@ from accord.report.analyses import UNCERTAINTY_DRAWS, describe_options
 from accord.report.analyses import available as available_analyses
 from accord.report.analyses import title as analysis_title
 from accord.report.content import fmt, forecast_rows, stance_views
-from accord.brief import model_label
 from accord.report.html import agreement_rest, agreement_rows, longdate, verdict_of
 from accord.report.jsonview import render as render_json
 from accord.scenario import builtin
