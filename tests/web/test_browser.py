@@ -161,6 +161,7 @@ def test_the_run_page_shows_progress_from_the_server(live_server, page, artifact
         if box.get_attribute("value") != "uncertainty":
             box.uncheck()
     page.fill('input[name="draws"]', "200000")
+    page.fill('input[name="note"]', "many draws, compromise only")
     page.click("#run-button")
     seen = []
     for _ in range(1800):
@@ -175,13 +176,19 @@ def test_the_run_page_shows_progress_from_the_server(live_server, page, artifact
     shot(page, artifacts, "10-run-progress")
     page.wait_for_url(re.compile(r"/runs/\d+$"), timeout=300_000)
     page.wait_for_selector("#chart-forecast .main-svg", timeout=60_000)
+    assert page.inner_text("#run-note") == "Note: many draws, compromise only"
     with page.expect_download(timeout=300_000) as download:
         page.click("#download-pdf")
     path = download.value.path()
     assert download.value.suggested_filename.endswith(".pdf")
     with open(path, "rb") as fh:
         assert fh.read(5) == b"%PDF-"
-    assert page.accord_problems == [], page.accord_problems
+    page.click("nav >> text=Run history")
+    row = page.locator("table.runs tbody tr").first.inner_text()
+    assert "many draws, compromise only" in row and "200,000 draws" in row.replace("200000", "200,000")
+    shot(page, artifacts, "11-history-options")
+    unexpected = [p for p in page.accord_problems if not p.endswith("/report.pdf")]  # a download ends its request
+    assert unexpected == [], unexpected
 
 
 def test_a_run_with_an_error_posted_in_the_background_shows_the_form_again(live_server, page):

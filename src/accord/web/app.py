@@ -460,7 +460,7 @@ def _scenario_routes(app: FastAPI, kind: str, store: Store, scenario_page: Any, 
                   "types": {key.removeprefix(TYPE_FIELD): value for key, value in form.multi_items()
                             if key.startswith(TYPE_FIELD) and isinstance(value, str)},
                   "utility": _text(form.get("utility")) or "linear",
-                  "draws": _text(form.get("draws")) or str(UNCERTAINTY_DRAWS)}
+                  "draws": _text(form.get("draws")) or str(UNCERTAINTY_DRAWS), "note": _text(form.get("note"))}
         try:
             unknown = [m for m in models if m not in known]
             if unknown:
@@ -476,15 +476,19 @@ def _scenario_routes(app: FastAPI, kind: str, store: Store, scenario_page: Any, 
                                                 types=values["types"], utility=values["utility"], draws=draws)
             job = form.get("job")
             reporter = request.app.state.progress.reporter(job if isinstance(job, str) else None)
+            note = _text(form.get("note")).strip()[:MAX_NOTE] or None
             record = await run_in_threadpool(services.run_and_record, store, loaded, models=models, rounds=rounds,
                                              settings=settings, seed=seed, analyses=analyses, options=options,
-                                             progress=reporter)
+                                             progress=reporter, note=note)
             if reporter is not None:
                 request.app.state.progress.update(job, "Done", 1, 1, finished=True)
         except AccordError as exc:
             return scenario_page(request, loaded, 400, run_error=str(exc), form_values=values,
                                  run_error_field=getattr(exc, "field", None))
         return RedirectResponse(f"/runs/{record.id}", status_code=303)
+
+
+MAX_NOTE = 2000
 
 
 def _text(value: Any) -> str:

@@ -255,7 +255,18 @@ def analysis_options(scenario: Scenario, *, at: str, levers: Sequence[str], type
 
 def recorded_options(runs: Sequence[RunSummary]) -> dict[int, list[str]]:
     """The analysis options of stored runs that differ from the defaults, in words, by run id."""
-    return {run.id: describe_options(run.params.get("analysis_options"), changed_only=True) for run in runs}
+    return {run.id: run_settings(run.params) for run in runs}
+
+
+def run_settings(params: Mapping[str, Any] | None) -> list[str]:
+    """What a run was asked for beyond the models and the seed, in words: rounds, parameters, analysis options."""
+    params = params or {}
+    out = []
+    if params.get("rounds"):
+        out.append(f"{params['rounds']} rounds")
+    out += [f"{k}={v}" for k, v in (params.get("settings") or {}).items()]
+    out += describe_options(params.get("analysis_options"), changed_only=True)
+    return out or ["defaults"]
 
 
 class ProgressBoard:
@@ -310,10 +321,12 @@ def run_and_record(
     analyses: list[str],
     options: AnalysisOptions | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    note: str | None = None,
 ) -> RunRecord:
     """Run the models (as ``accord run`` does) and the analyses, and record the run with its version.
 
-    ``progress(step, done, total)``, when given, hears of each step as it goes.
+    ``progress(step, done, total)``, when given, hears of each step as it goes; ``note`` is
+    stored with the run.
 
     The analysis options that affect the analyses run are recorded in the run's
     parameters as ``analysis_options``.
@@ -334,5 +347,5 @@ def run_and_record(
     return store.record(
         run, scenario, params=params, seed=seed, analyses=results,
         timings={"analyses": seconds}, seconds=time.perf_counter() - started, origin="web",
-        version_origin="builtin" if loaded.kind == "builtin" else None,
+        version_origin="builtin" if loaded.kind == "builtin" else None, note=note or None,
     )
