@@ -113,13 +113,13 @@ def diff_results(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     return {"models": out, "max_abs_delta": largest}
 
 
-IGNORED_LEAVES = frozenset({"seconds"})
+IGNORED_LEAVES = frozenset({"seconds", "timings"})
 
 
 def leaf_changes(old: Any, new: Any, path: str = "", limit: int = MAX_LEAF_CHANGES) -> list[dict[str, Any]]:
     """Paths where two JSON values differ, with old, new and (for numbers) delta; at most ``limit``.
 
-    Wall times (keys named ``seconds``) are not compared, nor numbers that differ by less
+    Wall times (keys named ``seconds`` or ``timings``) are not compared, nor numbers that differ by less
     than :data:`NOISE`.
     """
     out: list[dict[str, Any]] = []
