@@ -96,7 +96,9 @@ def check_choices(sc: Any, levers: list[str], types: list[str]) -> None:
 
 
 def _fmt(x: float | None, digits: int = 1) -> str:
-    return "–" if x is None else f"{x:.{digits}f}"
+    if x is None:
+        return "–"
+    return f"{0.0 if abs(x) < 0.5 * 10 ** -digits else x:.{digits}f}"
 
 
 def _print(report: Any) -> None:
