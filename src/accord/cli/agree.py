@@ -77,9 +77,9 @@ def check_choices(sc: Any, levers: list[str], types: list[str]) -> None:
     """Exit 1 with the closest id when a lever, an actor or a type given on the command line is unknown."""
     from accord.cli.common import did_you_mean
 
-    def fail(what: str, given: str, known: list[str]) -> None:
+    def fail(what: str, given: str, known: list[str], where: str = "") -> None:
         hint = did_you_mean(given, known) or f"; known: {', '.join(known) or 'none'}"
-        typer.echo(f"error: {sc.id} has no {what} {given!r}{hint}", err=True)
+        typer.echo(f"error: unknown {what} {given!r}{where} in {sc.id}{hint}", err=True)
         raise typer.Exit(1)
 
     for lv in levers:
@@ -92,7 +92,7 @@ def check_choices(sc: Any, levers: list[str], types: list[str]) -> None:
         if actor not in (ids := [a.id for a in sc.actors]):
             fail("actor", actor, ids)
         if kind not in (ids := [t.id for t in sc.types if t.actor == actor]):
-            fail(f"type of {actor}", kind, ids)
+            fail("type", kind, ids, f" of {actor!r}")
 
 
 def _fmt(x: float | None, digits: int = 1) -> str:

@@ -297,5 +297,5 @@ def check_ids(sc, actor: str | None, issue: str | None) -> None:  # noqa: ANN001
     for kind, given, ids in (("actor", actor, [a.id for a in sc.actors]), ("issue", issue, [i.id for i in sc.issues])):
         if given is not None and given not in ids:
             hint = did_you_mean(given, ids) or f"; {kind}s: {', '.join(ids)}"
-            typer.echo(f"error: {sc.id} has no {kind} {given!r}{hint}", err=True)
+            typer.echo(f"error: no stance of {actor!r} on {issue!r}: {sc.id} has no {kind} {given!r}{hint}", err=True)
             raise typer.Exit(1)
