@@ -92,6 +92,7 @@ def forecasts_section(scenario: Scenario, run_json: dict[str, Any]) -> list[dict
         entry: dict[str, Any] = {
             "issue": issue.id,
             "name": issue.name,
+            "scale": [issue.scale.min, issue.scale.max],
             "status_quo": scenario.status_quo(issue),
             "models": by_model,
             "spread": None,
@@ -307,8 +308,15 @@ def percent(p: float) -> str:
     return f"{100 * p:.1f}%"
 
 
-def whole(x: float | None) -> str:
-    return "–" if x is None else f"{x:.0f}"
+def digits_for(scale: Sequence[float] | None) -> int:
+    """Decimals that show a forecast legibly on a scale of this width: 0 from 50 points up, then 1, then 2."""
+    width = (scale[1] - scale[0]) if scale else 100.0
+    return 0 if width >= 50 else 1 if width >= 5 else 2
+
+
+def whole(x: float | None, digits: int = 0) -> str:
+    """``x`` with ``digits`` decimals, or ``–`` for no value."""
+    return "–" if x is None else f"{x:.{digits}f}"
 
 
 def verdict_facts(data: dict[str, Any]) -> list[tuple[str, str]]:
@@ -325,7 +333,8 @@ def verdict_facts(data: dict[str, Any]) -> list[tuple[str, str]]:
     if v["veto_players"]:
         rows.append(("Veto players", join_words(v["veto_players"])))
     if v["zone_exists"] and v.get("margin") is not None:
-        rows.append(("Margin", f"each gains at least {max(v['margin'], 0.0):.3f} utility units over no deal"))
+        margin = v["margin"] if abs(v["margin"]) >= 5e-4 else 0.0
+        rows.append(("Margin", f"each gains at least {margin:.3f} utility units over no deal"))
     elif not v["zone_exists"] and v.get("gap") is not None:
         rows.append(("Gap", f"the smallest concession that opens a zone is {v['gap']:.3f} utility units"))
     rows.append(("Who blocks", blockers_text(data)))

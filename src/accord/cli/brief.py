@@ -46,7 +46,7 @@ def brief_table(data: dict[str, Any]) -> tuple:
 
 def print_brief(data: dict[str, Any]) -> None:
     """The brief on one screen."""
-    from accord.brief import model_label, timeline_text, verdict_facts, whole
+    from accord.brief import digits_for, model_label, timeline_text, verdict_facts, whole
     from accord.cli.render import column, console, facts, table, titled
 
     con = console()
@@ -57,8 +57,8 @@ def print_brief(data: dict[str, Any]) -> None:
     forecasts = data["forecasts"]
     models = list(forecasts[0]["models"]) if forecasts else []
     t = table(compact=True)
-    rows = [["*" if f["disagree"] else "", f["name"], whole(f["status_quo"]),
-             *[whole(f["models"][m]) for m in models]] for f in forecasts]
+    rows = [["*" if f["disagree"] else "", f["name"], whole(f["status_quo"], d := digits_for(f.get("scale"))),
+             *[whole(f["models"][m], d) for m in models]] for f in forecasts]
     t.add_column("", width=1, no_wrap=True)
     column(t, "issue")
     column(t, "status quo", numeric=True, values=[r[2] for r in rows])
