@@ -1,6 +1,6 @@
 """Set up a development environment from nothing and run accord or its tests.
 
-    python3 scripts/bootstrap.py run    # venv, install accord, forecast the built-in case
+    python3 scripts/bootstrap.py run    # venv, install accord, brief on the built-in case
     python3 scripts/bootstrap.py test   # venv, every extra, ruff and mypy, browser, whole test suite
 
 Needs only Python 3.11 or newer. The virtual environment lives in ``.venv`` next to
@@ -83,7 +83,7 @@ def main(argv: list[str]) -> int:
     python = ensure_venv()
     if argv[0] == "run":
         install(python, None)
-        return sh(BIN / "accord", "run", *argv[1:], check=False)
+        return sh(BIN / "accord", "brief", *argv[1:], check=False)
     install(python, "test")
     for check in (("ruff", "check", "src", "tests", "benchmarks", "scripts"), ("mypy",)):
         code = sh(python, "-m", *check, check=False)

@@ -10,7 +10,7 @@ import pytest
 SRC = Path(__file__).resolve().parent.parent / "src"
 PACKAGE = SRC / "accord"
 CORE = ("scenario", "models", "agreement", "experiments", "backtest")
-UPPER = ("accord.cli", "accord.web", "accord.store", "accord.report", "accord.runner")
+UPPER = ("accord.cli", "accord.web", "accord.store", "accord.report", "accord.runner", "accord.brief")
 
 
 def module_name(path: Path) -> str:

@@ -131,7 +131,7 @@ def test_sensitivity_errors(cli, args, code, message):
 
 
 def test_progress_bar_only_on_a_terminal_and_only_when_slow(monkeypatch):
-    from accord.cli.mc import LazyProgress
+    from accord.cli.progress import LazyProgress
 
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
     with LazyProgress("x", delay=0.0) as quiet:

@@ -229,3 +229,15 @@ def test_missing_extra_gives_a_one_line_hint(tmp_path):
     assert out.returncode == 1
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and "pip install 'accord[report]'" in lines[0]
+
+
+def test_pdf_header_words_fit_their_columns():
+    from accord.report.static import BOLD_SANS_WIDTH, header_widths
+
+    header = ["Issue", "Status quo", "compromise", "exchange", "expected utility", "median", "Nearest labelled outcome"]
+    size = 7.8
+    cols = header_widths(header, [2.1, 0.75, 1.0, 0.8, 0.8, 0.75, 2.2], 6.7, size)
+    assert sum(cols) == pytest.approx(6.7)
+    for h, w in zip(header, cols, strict=True):
+        longest = max(len(word) for word in h.split())
+        assert longest * size * 1.2 * BOLD_SANS_WIDTH / 72 + 0.1 <= w

@@ -64,3 +64,20 @@ def test_diff_of_stored_runs(store, small, record):
     assert d["analyses"]["demo"][0]["path"] == "score"
     same = diff_runs(store.get_run(a.id), store.get_run(a.id))
     assert same["inputs"]["same"] and same["settings"] == {} and same["results"]["max_abs_delta"] == 0
+
+
+def test_differences_below_noise_are_not_changes():
+    changes = leaf_changes({"a": 0.1 + 0.2, "b": 1.0}, {"a": 0.3, "b": 1.5})
+    assert [c["path"] for c in changes] == ["b"]
+
+
+def test_paths_in_words():
+    import pytest
+
+    pytest.importorskip("fastapi")
+    from accord.scenario.io import load_scenario
+    from accord.web.compare import path_words
+
+    sc = load_scenario("ukraine-2025")
+    assert path_words("levers[0].nash.territory", sc) == "levers › #1 › Nash package › Territory"
+    assert path_words("blockers.us_congress", sc) == "blockers › US Congress"

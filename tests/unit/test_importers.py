@@ -20,7 +20,9 @@ def test_bdm_ec_car_emissions(data_dir):
     np.testing.assert_allclose(arrays.position[:, 0], [4, 7, 4, 4, 10, 10, 10, 7, 4, 7])
     np.testing.assert_allclose(arrays.salience[:, 0], [0.8, 0.4, 0.2, 0.8, 0.6, 0.6, 0.9, 0.1, 1.0, 0.7])
     np.testing.assert_allclose(arrays.capability, [0.08, 0.08, 0.03, 0.16, 0.16, 0.16, 0.16, 0.05, 0.05, 0.08])
-    assert (sc.issues[0].scale.min, sc.issues[0].scale.max) == (0, 100)
+    assert (sc.issues[0].scale.min, sc.issues[0].scale.max) == (4, 10)
+    assert "Scale 4–10 inferred" in sc.issues[0].description
+    assert arrays.status_quo[0] == 7
     assert all("imported from the bdm file" in s.assumption for s in sc.stances)
 
 
@@ -108,3 +110,39 @@ def test_forced_format(tmp_path, data_dir):
     assert len(load_scenario(path, fmt="bdm").actors) == 10
     with pytest.raises(ImportFormatError, match="unknown import format"):
         load_scenario(path, fmt="xml")
+
+
+@pytest.mark.parametrize("n_issues", [1, 2, 3])
+def test_bdm_issue_column_is_read_for_any_number_of_issues(n_issues):
+    lines = ["Actor,Issue,Capability,Position,Salience"]
+    for k in range(n_issues):
+        lines += [f"A,Issue {k},1,{10 + k},0.5", f"B,Issue {k},2,{90 - k},50"]
+    sc = convert("\n".join(lines) + "\n", "bdm", name="many")
+    assert [i.name for i in sc.issues] == [f"Issue {k}" for k in range(n_issues)]
+    assert len(sc.stances) == 2 * n_issues and [a.id for a in sc.actors] == ["A", "B"]
+    assert sc.stance("B", sc.issues[-1].id).position.mid == 90 - (n_issues - 1)
+    assert sc.stance("B", sc.issues[0].id).salience.mid == 0.5
+    assert detect_format("\n".join(lines)) == "bdm"
+
+
+def test_bdm_issue_column_errors_name_the_issue():
+    text = "Actor,Capability,Position,Salience,Issue\nA,1,10,0.5,x\nA,1,20,0.5,x\n"
+    with pytest.raises(ImportFormatError, match="appears twice on issue 'x'"):
+        convert(text, "bdm", name="t")
+    text = "Actor,Capability,Position,Salience,Issue\nA,1,10,0.5,x\nA,2,20,0.5,y\n"
+    with pytest.raises(ImportFormatError, match="one capability"):
+        convert(text, "bdm", name="t")
+
+
+def test_ktab_scales_are_inferred_and_said(data_dir):
+    sc = load_scenario(data_dir / "ktab" / "SOE-Pol-Comp.csv")
+    for issue in sc.issues:
+        positions = [s.position.mid for s in sc.stances if s.issue == issue.id]
+        assert (issue.scale.min, issue.scale.max) == (min(positions), max(positions))
+        assert "inferred" in issue.description
+
+
+def test_import_says_how_the_scale_was_chosen(cli, data_dir):
+    res = cli("import", str(data_dir / "eum" / "ec_car_emissions_1994.csv"))
+    assert res.returncode == 0
+    assert "Scale 4–10 inferred from the lowest and highest positions" in res.stderr

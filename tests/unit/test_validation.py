@@ -264,3 +264,28 @@ def test_agreement_fields_are_validated():
     assert "levers[0].edits[0]: an edit of position needs an `issue`" in text
     assert "levers[0].edits[1]: an edit of no_deal_cost needs an `actor`" in text
     assert "priors of 'alpha'" in text
+
+
+def test_an_invalid_item_is_reported_once_and_references_to_it_are_not(tmp_path):
+    bad = (GOOD.replace("    status_quo: 50\n", "    status_quo: 50\n    colour: red\n")
+           .replace("{id: beta, name: Beta, kind: state, capability: [30, 50]}",
+                    "{id: beta, name: Beta, kind: planet, capability: [30, 50]}")
+           .replace("    salience: 0.9\n", "    salience: 0.9\n    weight: 2\n"))
+    problems = problems_of(bad, tmp_path)
+    assert sorted(p.path for p in problems) == ["actors[1].kind", "issues[0].colour", "stances[0].weight"]
+    assert not any("unknown" in p.message and "refers" in p.message for p in problems)
+
+
+def test_references_to_ids_that_exist_nowhere_are_still_reported(tmp_path):
+    bad = GOOD.replace("    status_quo: 50\n", "    status_quo: 50\n    colour: red\n").replace(
+        "  - actor: beta\n    issue: port", "  - actor: beta\n    issue: harbour")
+    problems = problems_of(bad, tmp_path)
+    assert sorted(p.path for p in problems) == ["issues[0].colour", "stances[1].issue"]
+
+
+def test_a_stance_that_fails_on_one_field_still_gets_its_other_numbers_checked(tmp_path):
+    bad = (GOOD.replace("salience: 0.9", "salience: high").replace("position: [90, 100]", "position: [90, 150]")
+           + "levers:\n  - id: push\n    name: Push\n    assumption: test\n    edits:\n"
+             "      - {field: salience, actor: alpha, issue: port, set: 0.5}\n")
+    problems = problems_of(bad, tmp_path)
+    assert sorted(p.path for p in problems) == ["stances[0].position", "stances[0].salience"]

@@ -80,7 +80,7 @@ def test_date_and_lever_reach_the_agreement_analysis(client, app, csrf):
     assert "levers: US sanctions on Russian energy" in shown and "draws" not in shown
     history = client.get("/runs").text
     cells = re.findall(r'<td class="options">([^<]*)</td>', history)
-    assert f"as of {DATE} · levers: {LEVER}" in cells and "" in cells
+    assert f"as of {DATE} · levers: {LEVER}" in cells and "defaults" in cells
 
 
 def test_type_and_utility_are_applied_and_recorded(client, app, csrf):

@@ -100,6 +100,12 @@ def test_create_fix_run_and_review(live_server, page, artifacts):
         page.click("#compare-button")
     text = page.inner_text("#main")
     assert "ministry / raise" in text and "position" in text
+    lead = page.inner_text("#diff-lead")
+    assert "The verdict" in lead and "Pay raise (%)" in lead and "of the scale" in lead
+    assert page.locator("#main h2").first.inner_text() == "What changed"
+    assert not re.search(r"[+-]\d\.\d+e-1\d", text)
+    if page.locator("#diff-analyses").count():
+        assert "kalai_smorodinsky" not in page.inner_text("#diff-analyses")
     shot(page, artifacts, "06-diff")
 
     page.goto(live_server.url + f"/runs/{second}/report")
@@ -144,3 +150,60 @@ def test_validation_without_javascript(live_server, browser, artifacts):
         assert "needs at least one issue" in page.inner_text("#section-issues")
     finally:
         context.close()
+
+
+def test_the_run_page_shows_progress_from_the_server(live_server, page, artifacts):
+    page.goto(live_server.url + "/builtin/ukraine-2025")
+    for box in page.locator('input[name="models"]').all():
+        if box.get_attribute("value") != "compromise":
+            box.uncheck()
+    for box in page.locator('input[name="analyses"]').all():
+        if box.get_attribute("value") != "uncertainty":
+            box.uncheck()
+    page.fill('input[name="draws"]', "200000")
+    page.fill('input[name="note"]', "many draws, compromise only")
+    page.click("#run-button")
+    seen = []
+    for _ in range(1800):
+        text = page.inner_text("#run-progress") if "/runs/" not in page.url else ""
+        if text and (not seen or seen[-1] != text):
+            seen.append(text)
+        if re.search(r"Uncertainty \(Monte Carlo\): [1-9][\d,]* of 200,000", text):
+            break
+        page.wait_for_timeout(100)
+    assert any(re.search(r"Uncertainty \(Monte Carlo\): [1-9][\d,]* of 200,000", t) for t in seen), seen
+    assert page.locator("#run-progress progress").get_attribute("max") == "200000"
+    shot(page, artifacts, "10-run-progress")
+    page.wait_for_url(re.compile(r"/runs/\d+$"), timeout=300_000)
+    page.wait_for_selector("#chart-forecast .main-svg", timeout=60_000)
+    assert page.inner_text("#run-note") == "Note: many draws, compromise only"
+    with page.expect_download(timeout=300_000) as download:
+        page.click("#download-pdf")
+    path = download.value.path()
+    assert download.value.suggested_filename.endswith(".pdf")
+    with open(path, "rb") as fh:
+        assert fh.read(5) == b"%PDF-"
+    page.click("nav >> text=Run history")
+    row = page.locator("table.runs tbody tr").first.inner_text()
+    assert "many draws, compromise only" in row and "200,000 Monte Carlo draws" in row
+    shot(page, artifacts, "11-history-options")
+    unexpected = [p for p in page.accord_problems if not p.endswith("/report.pdf")]  # a download ends its request
+    assert unexpected == [], unexpected
+
+
+def test_a_run_with_an_error_posted_in_the_background_shows_the_form_again(live_server, page):
+    page.goto(live_server.url + "/builtin/ukraine-2025")
+    page.fill('input[name="seed"]', "-1")
+    page.click("#run-button")
+    page.wait_for_selector(".run-panel .notice.error", timeout=60_000)
+    assert "seed" in page.inner_text(".run-panel .notice.error").lower()
+
+
+def test_progress_endpoint(client):
+    board = client.app.state.progress
+    assert client.get("/progress/nosuchjob123").status_code == 404
+    assert client.get("/progress/bad").status_code == 404
+    board.update("abcdefgh1234", "Uncertainty (Monte Carlo)", 2048, 10000)
+    assert client.get("/progress/abcdefgh1234").json() == {
+        "step": "Uncertainty (Monte Carlo)", "done": 2048, "total": 10000, "finished": False}
+    assert board.reporter("../etc") is None

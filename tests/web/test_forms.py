@@ -186,3 +186,17 @@ def test_problems_land_on_the_nearest_field():
     assert placed.at("actors") == ["needs one"]
     assert [p.path for p in placed.general] == ["levers[0].edits[1].actor", ""]
     assert placed.count == 8
+
+
+def test_the_form_shows_every_field_error_at_once(client, csrf):
+    token = csrf(client.get("/scenarios/new").text)
+    data = new_form(token, salience_b="high")
+    data["stances[1].position"] = "150"
+    bad = client.post("/scenarios/new", data=data)
+    assert bad.status_code == 422
+    html = bad.text
+    for name in ("stances[1].salience", "stances[1].position"):
+        field = re.search(r'<label class="field[^"]*invalid[^"]*">(?:(?!</label>).)*name="'
+                          + re.escape(name) + r'".*?</label>', html, re.S)
+        assert field is not None, name
+    assert "2 problems to fix" in html

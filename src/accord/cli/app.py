@@ -12,11 +12,14 @@ import importlib
 import typer
 
 COMMAND_MODULES = (
+    "brief",
     "run",
     "validate",
     "show",
+    "new",
     "listing",
     "import_",
+    "export",
     "evidence",
     "sources",
     "backtest",
@@ -38,15 +41,21 @@ app = typer.Typer(
 )
 
 
-@app.callback()
-def _root(
-    version: bool = typer.Option(False, "--version", help="Print the version and exit.", is_eager=True),
-) -> None:
-    if version:
+def _print_version(value: bool) -> None:
+    if value:
         from accord import __version__
 
-        typer.echo(__version__)
+        typer.echo(f"accord {__version__}")
         raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", help="Print the version and exit.", is_eager=True, callback=_print_version,
+    ),
+) -> None:
+    """Model and forecast multi-party, multi-issue negotiations."""
 
 
 for _name in COMMAND_MODULES:

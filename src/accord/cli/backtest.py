@@ -8,6 +8,7 @@ from typing import Any
 import typer
 
 from accord.cli.common import echo_json, fmt, handle_errors, parse_settings
+from accord.cli.progress import QUIET_HELP, Pulse
 
 DATASETS = ("deu3",)
 REPORT_HINT = "install accord[report] (matplotlib) to draw errors.png"
@@ -45,6 +46,7 @@ def register(app: typer.Typer) -> None:
             False, "--shrink",
             help="Add the compromise shrunk toward the reference point (weight fitted by CV)."),
         out: Path = typer.Option(None, "--out", help="Folder for predictions.csv and errors.png."),
+        quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     ) -> None:
         """Backtest the models on real negotiations (DEU III: 353 valid issues in 136 EU proposals)."""
@@ -68,7 +70,7 @@ def register(app: typer.Typer) -> None:
         data = load_deu3(path)
         if limit is not None:
             data = data.first_proposals(limit)
-        settings = parse_settings(setting)
+        settings = parse_settings(setting, model)
         names = model or None
         params = {}
         if settings:
@@ -77,11 +79,12 @@ def register(app: typer.Typer) -> None:
             params = {get_model(n).name: resolve_params(get_model(n).name, None, settings)
                       for n in (names or model_names())}
             params.setdefault("compromise", resolve_params("compromise", None, settings))
-        result = backtest_deu3(
-            data, names, capability=capability, council_date=council_date, grouping=grouping, params=params,
-            n_boot=bootstrap, n_folds=folds, levels=sorted(set(level or LEVELS)), seed=seed,
-            shrink=shrink,  # type: ignore[arg-type]
-        )
+        with Pulse(f"backtesting on {data.n_issues} issues", enabled=not (as_json or quiet)):
+            result = backtest_deu3(
+                data, names, capability=capability, council_date=council_date, grouping=grouping, params=params,
+                n_boot=bootstrap, n_folds=folds, levels=sorted(set(level or LEVELS)), seed=seed,
+                shrink=shrink,  # type: ignore[arg-type]
+            )
         report = backtest_to_json(result)
         written: list[Path] = []
         if out is not None:

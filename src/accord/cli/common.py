@@ -15,7 +15,7 @@ import typer
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-SCENARIO_HELP = "A built-in scenario name, a YAML/JSON scenario file, or a BDM/Decide/KTAB file."
+SCENARIO_HELP = "A built-in scenario name, a YAML/JSON scenario file (- for stdin), or a BDM/Decide/KTAB file."
 
 
 def handle_errors(func: F) -> F:
@@ -35,11 +35,24 @@ def handle_errors(func: F) -> F:
 
 
 def load(ref: str | None, fmt: str | None = None):  # noqa: ANN201
-    """The scenario ``ref`` (default: the built-in case)."""
-    from accord.scenario import builtin
-    from accord.scenario.io import load_scenario
+    """The scenario ``ref`` (default: the built-in case; ``-``: a YAML/JSON document on stdin)."""
+    from pathlib import Path
 
-    return load_scenario(ref or builtin.DEFAULT, fmt=fmt)
+    from accord.scenario import builtin
+    from accord.scenario.io import convert, load_scenario, scenario_from_text
+
+    if ref == "-":
+        text = sys.stdin.read()
+        if fmt in ("bdm", "decide", "ktab"):
+            return convert(text, fmt, name="stdin", file="<stdin>")
+        return scenario_from_text(text, file="<stdin>", base_dir=Path.cwd(),
+                                  fmt="json" if text.lstrip().startswith("{") else "yaml")
+    sc = load_scenario(ref or builtin.DEFAULT, fmt=fmt)
+    if ref and (fmt in ("bdm", "decide", "ktab") or Path(ref).suffix.lower() in (".csv", ".tsv", ".txt")):
+        from accord.cli.import_ import say_scales
+
+        say_scales(sc)
+    return sc
 
 
 def echo_json(data: Any) -> None:
@@ -47,16 +60,60 @@ def echo_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False, default=str) + "\n")
 
 
-def parse_settings(items: list[str] | None) -> dict[str, Any]:
-    """``["variant=bdm1994", "rounds=5"]`` -> ``{"variant": "bdm1994", "rounds": 5}`` (values read as YAML scalars)."""
+def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    """`` (did you mean 'x'?)`` for the closest of ``choices`` (case-insensitive), or ``""``."""
+    import difflib
+
+    lowered = {c.lower(): c for c in choices}
+    if word.lower() in lowered:
+        return f" (did you mean {lowered[word.lower()]!r}?)"
+    close = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
+    return f" (did you mean {lowered[close[0]]!r}?)" if close else ""
+
+
+def check_models(models: list[str] | str | None) -> None:
+    """Exit 1 naming the closest registered model when one of ``models`` is unknown."""
+    from accord.errors import AccordError
+    from accord.models.base import get_model, model_names
+
+    for name in [models] if isinstance(models, str) else models or []:
+        try:
+            get_model(name)
+        except AccordError:
+            known = model_names()
+            typer.echo(f"error: no model named {name!r}{did_you_mean(name, known)}; available: "
+                       f"{', '.join(known)}", err=True)
+            raise typer.Exit(1) from None
+
+
+def parse_settings(items: list[str] | None, models: list[str] | str | None = None) -> dict[str, Any]:
+    """``["variant=bdm1994", "rounds=5"]`` -> ``{"variant": "bdm1994", "rounds": 5}`` (values read as YAML scalars).
+
+    Every key must be a parameter of at least one of ``models`` (default: every
+    registered model); an unknown key is a usage error with the closest known key.
+    """
     import yaml
 
+    from accord.models.base import get_model, model_names
+
+    check_models(models)
     out: dict[str, Any] = {}
     for item in items or []:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
             raise typer.BadParameter(f"expected KEY=VALUE, got {item!r}", param_hint="--set")
         out[key.strip()] = yaml.safe_load(value) if value.strip() else ""
+    if out:
+        names = [models] if isinstance(models, str) else list(models or model_names())
+        known = sorted({p for n in names for p in get_model(n).Params.model_fields})
+        for key in out:
+            if key not in known:
+                which = "the models run" if len(names) > 1 else f"model {get_model(names[0]).name}"
+                raise typer.BadParameter(
+                    f"{key!r} is not a parameter of {which}{did_you_mean(key, known)}; "
+                    f"known: {', '.join(known) or 'none'}",
+                    param_hint="--set",
+                )
     return out
 
 
@@ -95,3 +152,16 @@ def chunk_executor(scheduler: str | None, workers: int | None) -> Iterator[Any]:
 def fmt(x: float | None, digits: int = 2) -> str:
     """``x`` with ``digits`` decimals, or "–" when there is no number."""
     return "–" if x is None else f"{x:.{digits}f}"
+
+
+OUT_HELP = "Also write the tables to FILE.csv or FILE.xlsx (one sheet per table; in CSV one file per table)."
+
+
+def write_out(out: Any, tables: list) -> None:
+    """Write ``tables`` to ``out`` (when given) and say where on stderr."""
+    if out is None:
+        return
+    from accord.tables import write_tables
+
+    written = write_tables(out, tables)
+    typer.echo("wrote " + ", ".join(str(p) for p in written), err=True)

@@ -91,10 +91,11 @@ def register(app: typer.Typer) -> None:
         from accord.evidence.coverage import coverage, load_for_coverage
 
         sc, unverified = load_for_coverage(scenario)
+        check_ids(sc, actor, issue)
         if sc.stance(actor, issue) is None:
-            pairs = ", ".join(f"{s.actor} {s.issue}" for s in sc.stances) or "none"
-            typer.echo(f"error: {sc.id} has no stance of actor {actor!r} on issue {issue!r} "
-                       f"(stances: {pairs})", err=True)
+            have = [s.issue for s in sc.stances if s.actor == actor]
+            typer.echo(f"error: {sc.id} has no stance of actor {actor!r} on issue {issue!r}; "
+                       f"{actor} has stances on: {', '.join(have) or 'none'}", err=True)
             raise typer.Exit(1)
         report = coverage(sc, unverified=unverified)
         row = next(r for r in report.stances if r.actor == actor and r.issue == issue)
@@ -287,3 +288,14 @@ def _print_diff(sc, result) -> None:  # noqa: ANN001
             labels = f"{', '.join(m.actor_labels)} / {', '.join(m.issue_labels)}"
             console.print(f"  ¶{m.passage.number} (as {labels})")
             console.print(_indented(_marked(m.passage.text, query_terms), 4))
+
+
+def check_ids(sc, actor: str | None, issue: str | None) -> None:  # noqa: ANN001
+    """Exit 1 with the closest ids when ``actor`` or ``issue`` is not one of the scenario's."""
+    from accord.cli.common import did_you_mean
+
+    for kind, given, ids in (("actor", actor, [a.id for a in sc.actors]), ("issue", issue, [i.id for i in sc.issues])):
+        if given is not None and given not in ids:
+            hint = did_you_mean(given, ids) or f"; {kind}s: {', '.join(ids)}"
+            typer.echo(f"error: no stance of {actor!r} on {issue!r}: {sc.id} has no {kind} {given!r}{hint}", err=True)
+            raise typer.Exit(1)

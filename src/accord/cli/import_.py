@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from accord.cli.common import handle_errors
+from accord.cli.common import handle_errors, load
 
 
 def register(app: typer.Typer) -> None:
@@ -16,11 +16,20 @@ def register(app: typer.Typer) -> None:
         file: Path = typer.Argument(..., help="The file to convert."),
         fmt: str = typer.Option(None, "--format", help="bdm, decide or ktab (detected when absent)."),
         output: Path = typer.Option(None, "-o", "--output", help="Write here (.yaml or .json); default stdout."),
+        into: str = typer.Option(
+            None, "--into",
+            help="Read FILE as a stance sheet (.csv or .xlsx from accord export) and put its stances into this "
+                 "scenario.",
+        ),
     ) -> None:
-        """Convert a file of another tool into an accord scenario."""
+        """Convert a file of another tool into an accord scenario, or read a stance sheet back."""
         from accord.errors import ImportFormatError
         from accord.scenario import io as importers
         from accord.scenario.io import dump_scenario, read_text
+
+        if into is not None or file.suffix.lower() == ".xlsx":
+            _import_sheet(file, into, output)
+            return
 
         if fmt is not None and fmt not in importers.FORMATS:
             raise typer.BadParameter(f"must be one of {', '.join(importers.FORMATS)}, got {fmt!r}",
@@ -30,9 +39,37 @@ def register(app: typer.Typer) -> None:
         if fmt is None:
             raise ImportFormatError(f"{file}: not a BDM CSV, Decide file or KTAB CSV; use --format to force one")
         sc = importers.convert(text, fmt, name=file.stem, file=str(file))
+        say_scales(sc)
         out = dump_scenario(sc, "json" if output is not None and output.suffix == ".json" else "yaml")
         if output is None:
             typer.echo(out, nl=False)
         else:
             output.write_text(out, encoding="utf-8")
             typer.echo(f"wrote {output} ({len(sc.actors)} actors, {len(sc.issues)} issues)", err=True)
+
+
+def say_scales(sc) -> None:  # noqa: ANN001
+    """Tell on stderr how an imported file's scales were chosen (the importers note it in each issue)."""
+    for issue in sc.issues:
+        if issue.description and issue.description.startswith("Scale ") and (
+                "inferred" in issue.description or "assumed" in issue.description):
+            typer.echo(f"note: {issue.name}: {issue.description}", err=True)
+
+
+def _import_sheet(file: Path, into: str | None, output: Path | None) -> None:
+    from accord.errors import AccordError
+    from accord.scenario.files import inline_sources, write_scenario
+    from accord.scenario.io import dump_scenario
+    from accord.tables import apply_stance_table, read_table
+
+    if into is None:
+        raise AccordError(f"{file}: a stance sheet goes into a scenario: add --into SCENARIO")
+    base = load(into)
+    header, rows = read_table(file)
+    sc = apply_stance_table(base, header, rows, name=str(file))
+    if output is None:
+        typer.echo(dump_scenario(inline_sources(sc), "yaml"), nl=False)
+        return
+    written = write_scenario(sc, output)
+    typer.echo(f"wrote {written[0]} ({len(sc.stances)} stances from {file})"
+               + (f" and {len(written) - 1} source text(s) beside it" if len(written) > 1 else ""), err=True)

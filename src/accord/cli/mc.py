@@ -2,76 +2,30 @@
 
 from __future__ import annotations
 
-import sys
-import time
+from pathlib import Path
 from typing import Any
 
 import typer
 
 from accord.cli.common import (
+    OUT_HELP,
     SCENARIO_HELP,
     SCHEDULER_HELP,
     WORKERS_HELP,
     chunk_executor,
     echo_json,
-    fmt,
     handle_errors,
     load,
     parse_settings,
+    write_out,
 )
+from accord.cli.progress import QUIET_HELP, LazyProgress
 
 NOISE_HELP = (
     "Global noise KIND=SIGMA (repeatable): position=5 adds N(0, 5) scale points to every position, "
     "salience=0.1 adds N(0, 0.1) to every salience (both clipped to their bounds), capability=0.2 "
     "multiplies every capability by 1 + N(0, 0.2)."
 )
-
-
-class LazyProgress:
-    """A rich progress bar on stderr that appears only once the work will take over ``delay`` seconds.
-
-    Call it as ``progress(done, total)``; nothing is shown when ``enabled`` is False or
-    stderr is not a terminal. Use as a context manager so the bar is closed.
-    """
-
-    def __init__(self, description: str, enabled: bool = True, delay: float = 1.0) -> None:
-        self.description = description
-        self.enabled = enabled and sys.stderr.isatty()
-        self.delay = delay
-        self.started = time.monotonic()
-        self._bar: Any = None
-        self._task: Any = None
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.enabled:
-            return
-        if self._bar is None:
-            elapsed = time.monotonic() - self.started
-            projected = elapsed * total / done if done else float("inf")
-            if done >= total or (elapsed < self.delay and projected < self.delay):
-                return
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-            self._bar = Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeRemainingColumn(),
-                console=Console(stderr=True),
-                transient=True,
-            )
-            self._bar.start()
-            self._task = self._bar.add_task(self.description, total=total)
-        self._bar.update(self._task, completed=done)
-
-    def __enter__(self) -> LazyProgress:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.stop()
-            self._bar = None
 
 
 def model_params(models: list[str] | None, rounds: int | None, settings: dict[str, Any]) -> dict[str, dict]:
@@ -108,6 +62,8 @@ def register(app: typer.Typer) -> None:
         fmt: str = typer.Option(None, "--format", help="Force the input format: bdm, decide or ktab."),
         scheduler: str = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
         workers: int = typer.Option(None, "--workers", min=1, help=WORKERS_HELP),
+        out: Path = typer.Option(None, "--out", help=OUT_HELP),
+        quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     ) -> None:
         """Sample every range in the scenario and summarise each model's forecasts."""
@@ -120,8 +76,8 @@ def register(app: typer.Typer) -> None:
         except ParameterError as exc:
             raise typer.BadParameter(str(exc), param_hint="--noise") from None
         sc = load(scenario, fmt)
-        params = model_params(model, rounds, parse_settings(setting))
-        with LazyProgress("sampling", enabled=not as_json) as progress:
+        params = model_params(model, rounds, parse_settings(setting, model))
+        with LazyProgress("sampling", enabled=not (as_json or quiet)) as progress:
             kwargs = dict(
                 draws=draws,
                 seed=seed,
@@ -134,58 +90,81 @@ def register(app: typer.Typer) -> None:
             )
             with chunk_executor(scheduler, workers) as executor:
                 result = monte_carlo(sc, list(params), executor=executor, **kwargs)
+        write_out(out, mc_tables(sc, result))
         if as_json:
             echo_json(result.to_json())
             return
         _print(sc, result)
 
 
-def _print(sc, result) -> None:  # noqa: ANN001
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console()
+def mc_tables(sc, result) -> list[tuple]:  # noqa: ANN001
+    """One table per model (issue, id, mean, sd, p10, p50, p90) and one of how often each actor blocks."""
     names = {i.id: i.name for i in sc.issues}
+    cols = ("mean", "sd", "p10", "p50", "p90")
+    tables = [(model, ["issue", "issue_id", *cols], [[names[iid], iid, *[stats[c] for c in cols]]
+                                                    for iid, stats in by_issue.items()])
+              for model, by_issue in result.summary().items()]
+    if result.agreement is not None:
+        ag = result.agreement
+        actors = {a.id: a.name for a in sc.actors}
+        tables.append(("blocks", ["actor", "actor_id", "block_rate"],
+                       [[actors.get(a, a), a, float(r)] for a, r in zip(ag.actor_ids, ag.block_rate, strict=True)]))
+    return tables
+
+
+def _fmt(x: float | None, digits: int = 2) -> str:
+    return "–" if x is None else f"{x:.{digits}f}"
+
+
+def _print(sc, result) -> None:  # noqa: ANN001
+    from accord.cli.render import column, console, model_header, table, titled
+
+    con = console()
+    names = {i.id: i.name for i in sc.issues}
+    actors = {a.id: a.name for a in sc.actors}
     summary = result.summary()
     noise = ", ".join(f"{k}={v:g}" for k, v in result.noise.items()) or "none"
-    console.print(
+    con.print(
         f"{sc.title}: {result.draws:,} draws, seed {result.seed}, {len(result.factors)} uncertain inputs "
-        f"({result.distribution}), noise {noise}, {result.seconds:.1f} s",
-        highlight=False,
+        f"({result.distribution}), noise {noise}, {result.seconds:.1f} s"
     )
+    stats_cols = ("mean", "sd", "p10", "p50", "p90")
     for model, by_issue in summary.items():
-        table = Table(title=f"{model}: forecast over the draws", title_justify="left")
-        table.add_column("issue")
-        for col in ("mean", "sd", "p10", "p50", "p90"):
-            table.add_column(col, justify="right")
-        for iid, stats in by_issue.items():
-            table.add_row(names[iid], *[fmt(stats[c]) for c in ("mean", "sd", "p10", "p50", "p90")])
-        console.print(table)
+        rows = [[names[iid], *[_fmt(stats[c]) for c in stats_cols]] for iid, stats in by_issue.items()]
+        t = table(compact=True)
+        column(t, "issue")
+        for k, col in enumerate(stats_cols):
+            column(t, col, numeric=True, values=[r[1 + k] for r in rows])
+        for row in rows:
+            t.add_row(*row)
+        titled(con, f"{model_header(model)}: forecast over the draws", t)
     if result.agreement is not None:
         ag = result.agreement
         gap = ag.to_json()["gap"]
-        console.print(
+        con.print(
             f"Zone of agreement in {ag.p_zone:.1%} of draws (± {ag.p_zone_se:.1%}), every red line drawn real "
             f"with its credibility; gap to one (utility units): "
-            f"p10 {fmt(gap['p10'], 3)}, median {fmt(gap['p50'], 3)}, p90 {fmt(gap['p90'], 3)}.",
-            highlight=False,
+            f"p10 {_fmt(gap['p10'], 3)}, median {_fmt(gap['p50'], 3)}, p90 {_fmt(gap['p90'], 3)}."
         )
-        console.print("How often each actor blocks a deal:", highlight=False)
-        table = Table()
-        table.add_column("actor")
-        table.add_column("blocks in", justify="right")
+        t = table(compact=True)
+        column(t, "actor")
+        column(t, "blocks in", numeric=True, values=["100.0%"])
         for actor, rate in sorted(zip(ag.actor_ids, ag.block_rate, strict=True), key=lambda t: -t[1]):
-            table.add_row(actor, f"{rate:.1%}")
-        console.print(table)
+            t.add_row(actors.get(actor, actor), f"{rate:.1%}")
+        titled(con, "How often each actor blocks a deal", t)
         lines = ag.to_json().get("red_lines") or []
         if lines:
-            table = Table(title="Red lines: how often held, and how often the one that blocks", title_justify="left")
-            for col in ("actor", "issue", "red line", "held", "pivotal"):
-                table.add_column(col)
+            rows = []
             for r in lines:
                 sign = "≥" if r["bound"] == "at_least" else "≤"
-                table.add_row(r["actor"], r["issue"], f"{sign} {r['value']:g}", f"{r['held']:.0%}",
-                              "–" if r["pivotal"] is None else f"{r['pivotal']:.1%}")
-            console.print(table)
+                rows.append([f"{actors.get(r['actor'], r['actor'])}: {names[r['issue']]} {sign} {r['value']:g}",
+                             f"{r['held']:.0%}", "–" if r["pivotal"] is None else f"{r['pivotal']:.1%}"])
+            t = table(compact=True)
+            column(t, "red line")
+            for k, head in enumerate(("held", "pivotal")):
+                column(t, head, numeric=True, values=[r[1 + k] for r in rows])
+            for row in rows:
+                t.add_row(*row)
+            titled(con, "Red lines: how often held, and how often the one that blocks", t)
     for note in result.notes:
-        console.print(f"note: {note}", highlight=False)
+        con.print(f"note: {note}")

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from accord.cli.common import DB_HELP, SCENARIO_HELP, echo_json, handle_errors, import_extra, load, parse_settings
+from accord.cli.progress import QUIET_HELP, LazyProgress, Pulse
 
 FORMATS = ("html", "pdf", "png")
 
@@ -36,6 +37,7 @@ def register(app: typer.Typer) -> None:
         input_format: str = typer.Option(None, "--input-format", help="Force bdm, decide or ktab input."),
         save: bool = typer.Option(False, "--save", help="Also record the run in the run history."),
         db: str = typer.Option(None, "--db", help=DB_HELP),
+        quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
         as_json: bool = typer.Option(False, "--json", help="Print what was written as JSON."),
     ) -> None:
         """Write a report: verdict, forecasts, figures, uncertainty, and the sources behind every stance."""
@@ -59,20 +61,23 @@ def register(app: typer.Typer) -> None:
             sc = load(scenario, input_format)
             names = [] if no_analyses else (list(analysis) if analysis else None)
             options = _analysis_options(sc, at, lever or [], type_ or [], utility, draws)
-            rep = reports.prepare(sc, models=model or None, rounds=rounds, settings=parse_settings(setting),
-                                  seed=seed, analyses=names, options=options)
+            with LazyProgress("running", enabled=not (as_json or quiet)) as bar:
+                rep = reports.prepare(sc, models=model or None, rounds=rounds,
+                                      settings=parse_settings(setting, model), seed=seed, analyses=names,
+                                      options=options, progress=bar.step)
             if save:
                 stored = import_extra("accord.store").record_run(
                     rep.run, sc, params=rep.meta["params"], seed=seed, analyses=rep.analyses, url=db)
                 rep.meta.update(run_id=stored.id, version=stored.version_number)
         output.parent.mkdir(parents=True, exist_ok=True)
-        if kind == "html":
-            output.write_text(reports.render_html(rep), encoding="utf-8")
-            written = [output]
-        elif kind == "pdf":
-            written = [reports.write_pdf(rep, output)]
-        else:
-            written = reports.write_pngs(rep, output)
+        with Pulse(f"writing the {kind.upper()} report", enabled=not (as_json or quiet)):
+            if kind == "html":
+                output.write_text(reports.render_html(rep), encoding="utf-8")
+                written = [output]
+            elif kind == "pdf":
+                written = [reports.write_pdf(rep, output)]
+            else:
+                written = reports.write_pngs(rep, output)
         if as_json:
             echo_json({"format": kind, "written": [str(p) for p in written], "run_id": rep.meta.get("run_id")})
         else:

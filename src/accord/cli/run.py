@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
-from accord.cli.common import DB_HELP, SCENARIO_HELP, echo_json, handle_errors, import_extra, load, parse_settings
+from accord.cli.common import (
+    DB_HELP,
+    OUT_HELP,
+    SCENARIO_HELP,
+    echo_json,
+    handle_errors,
+    import_extra,
+    load,
+    parse_settings,
+    write_out,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -20,13 +32,14 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(0, "--seed", help="Seed of the random generator the models receive."),
         save: bool = typer.Option(False, "--save/--no-save", help="Store the run in the run history."),
         db: str = typer.Option(None, "--db", help=DB_HELP),
+        out: Path = typer.Option(None, "--out", help=OUT_HELP),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     ) -> None:
         """Forecast the outcome of every issue."""
         from accord.runner import run_models, run_to_json
 
         sc = load(scenario, fmt)
-        settings = parse_settings(setting)
+        settings = parse_settings(setting, model)
         # the exchange model checks how firm its forecast is (models without the parameter ignore it)
         settings.setdefault("fragility_runs", 4)
         result = run_models(sc, model or None, rounds=rounds, settings=settings, seed=seed)
@@ -37,47 +50,60 @@ def register(app: typer.Typer) -> None:
                 timings=result.seconds, url=db,
             )
             typer.echo(f"stored as run {record.id}", err=True)
+        write_out(out, [forecast_table(sc, data)])
         if as_json:
             echo_json(data)
             return
         _print_table(sc, result, data, explain)
 
 
-def _print_table(sc, result, data, explain: bool) -> None:  # noqa: ANN001
-    from rich.console import Console
-    from rich.table import Table
+def forecast_table(sc, data) -> tuple:  # noqa: ANN001
+    """The forecasts as a table: issue, id, status quo, one column per model, the first model's anchor."""
+    models = list(data["models"])
+    rows = []
+    for issue in sc.issues:
+        entries = [data["models"][m]["issues"][issue.id] for m in models]
+        anchor = entries[0].get("anchor") if entries else None
+        rows.append([issue.name, issue.id, issue.status_quo, *[e["forecast"] for e in entries],
+                     f"{anchor['value']:g}: {anchor['label']}" if anchor else None])
+    return "forecasts", ["issue", "issue_id", "status_quo", *models, f"anchor_{models[0]}"], rows
 
+
+def _print_table(sc, result, data, explain: bool) -> None:  # noqa: ANN001
+    from accord.cli.render import column, console, details, hanging, model_header, table, titled
     from accord.scenario.schema import nearest_anchor
 
-    console = Console()
+    con = console()
     models = list(result.results)
-    table = Table(title=f"{sc.title} — forecasts", title_justify="left")
-    table.add_column("issue")
-    table.add_column("status quo", justify="right")
-    for name in models:
-        table.add_column(name, justify="right")
-    table.add_column(f"nearest anchor ({models[0]})")
+    rows = []
+    anchors = []
     for issue in sc.issues:
         values = [data["models"][m]["issues"][issue.id]["forecast"] for m in models]
         first = values[0]
         anchor = nearest_anchor(issue, first) if first is not None else None
-        table.add_row(
-            issue.name,
-            f"{issue.status_quo:.1f}" if issue.status_quo is not None else "–",
-            *[f"{v:.2f}" if v is not None else "–" for v in values],
-            f"{anchor[0]:g}: {anchor[1]}" if anchor else "",
-        )
-    console.print(table)
+        if anchor:
+            anchors.append((f"{issue.name}:", f"{anchor[0]:g}, {anchor[1]}"))
+        rows.append([issue.name, f"{issue.status_quo:.1f}" if issue.status_quo is not None else "–",
+                     *[f"{v:.2f}" if v is not None else "–" for v in values]])
+    t = table(compact=True)
+    column(t, "issue")
+    column(t, "status quo", numeric=True, values=[r[1] for r in rows])
+    for k, name in enumerate(models):
+        column(t, model_header(name), numeric=True, values=[r[2 + k] for r in rows])
+    for row in rows:
+        t.add_row(*row)
+    titled(con, f"{sc.title}: forecasts", t)
+    details(con, f"Nearest labelled point of each forecast ({model_header(models[0])})", anchors)
+    issues = {i.id: i.name for i in sc.issues}
     if explain:
         for name, res in result.results.items():
             notes = (getattr(res, "fragility", None) or {}).get("notes", [])
             if not res.events and not notes:
                 continue
-            console.print(f"\n[bold]{name}[/bold]: what happened")
+            con.print(f"\n{model_header(name)}: what happened", style="bold")
             for event in res.events:
-                console.print(f"  round {event.round}, {event.issue}: {event.text}", highlight=False, soft_wrap=True)
+                hanging(con, f"round {event.round}, {issues.get(event.issue, event.issue)}: {event.text}")
             if notes:
-                console.print(f"\n[bold]{name}[/bold]: how firm the forecast is")
+                con.print(f"\n[bold]{name}[/bold]: how firm the forecast is")
                 for note in notes:
-                    console.print(f"  round {note['round']}, {note['issue']}: {note['text']}", highlight=False,
-                                  soft_wrap=True)
+                    hanging(con, f"round {note['round']}, {issues.get(note['issue'], note['issue'])}: {note['text']}")

@@ -9,11 +9,13 @@ from accord.cli.common import (
     SCHEDULER_HELP,
     WORKERS_HELP,
     chunk_executor,
+    did_you_mean,
     echo_json,
     handle_errors,
     load,
     parse_settings,
 )
+from accord.cli.progress import QUIET_HELP
 
 
 def register(app: typer.Typer) -> None:
@@ -46,10 +48,11 @@ def register(app: typer.Typer) -> None:
         top: int = typer.Option(15, "--top", min=1, help="Rows of the ranked table to print."),
         scheduler: str = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
         workers: int = typer.Option(None, "--workers", min=1, help=WORKERS_HELP),
+        quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     ) -> None:
         """Rank the judgements (ranges) by how much they move one output."""
-        from accord.cli.mc import LazyProgress
+        from accord.cli.progress import LazyProgress
         from accord.experiments.sensitivity import GROUPS, METHODS
         from accord.experiments.sensitivity import sensitivity as run_sensitivity
         from accord.runner import resolve_params
@@ -64,10 +67,15 @@ def register(app: typer.Typer) -> None:
                 f"must be a power of two for Sobol, got {n}; try {lower} or {2 * lower}", param_hint="--n"
             )
         sc = load(scenario, fmt)
-        params = resolve_params(model, rounds, parse_settings(setting)) if output != "agreement" else {}
+        issues = [i.id for i in sc.issues]
+        if output != "agreement" and output not in issues:
+            typer.echo(f"error: output must be an issue id or 'agreement'; {sc.id} has no issue {output!r}"
+                       f"{did_you_mean(output, issues + ['agreement'])} (issues: {', '.join(issues)})", err=True)
+            raise typer.Exit(1)
+        params = resolve_params(model, rounds, parse_settings(setting, model)) if output != "agreement" else {}
         with (
             chunk_executor(scheduler, workers) as executor,
-            LazyProgress("evaluating", enabled=not as_json) as progress,
+            LazyProgress("evaluating", enabled=not (as_json or quiet)) as progress,
         ):
             result = run_sensitivity(
                 sc,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from accord.cli.common import SCENARIO_HELP, handle_errors, load
@@ -14,15 +16,31 @@ def register(app: typer.Typer) -> None:
         scenario: str = typer.Argument(None, help=SCENARIO_HELP + " Default: ukraine-2025."),
         output: str = typer.Option("text", "--format", help="text, yaml or json."),
         input_format: str = typer.Option(None, "--input-format", help="Force bdm, decide or ktab input."),
+        out: Path = typer.Option(
+            None, "--output", "-o",
+            help="Write the YAML/JSON document to this file, the source texts beside it (default: stdout, "
+                 "source texts inline).",
+        ),
     ) -> None:
-        """Summarise a scenario (or write it out as YAML/JSON)."""
+        """Summarise a scenario (or write it out as YAML/JSON that loads where it is written)."""
         if output not in ("text", "yaml", "json"):
             raise typer.BadParameter(f"must be text, yaml or json, got {output!r}", param_hint="--format")
+        if out is not None and output == "text":
+            raise typer.BadParameter("-o writes yaml or json: add --format yaml or --format json", param_hint="-o")
         sc = load(scenario, input_format)
         if output != "text":
+            from accord.scenario.files import inline_sources, write_scenario
             from accord.scenario.io import dump_scenario
 
-            typer.echo(dump_scenario(sc, output), nl=False)
+            if out is not None:
+                written = write_scenario(sc, out, output)
+                typer.echo(f"wrote {written[0]}" + (f" and {len(written) - 1} source text(s) beside it"
+                                                    if len(written) > 1 else ""), err=True)
+                return
+            typer.echo(dump_scenario(inline_sources(sc), output), nl=False)
+            if any(src.file for src in sc.sources):
+                typer.echo("note: the source texts are written inline; with -o FILE they go beside it",
+                           err=True)
             return
         _summary(sc)
 

@@ -15,11 +15,11 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     ) -> None:
         """Check a scenario file: structure, ids, ranges, and every quote against its source."""
+        from accord.cli.common import load
         from accord.errors import AccordError, ScenarioError
-        from accord.scenario.io import load_scenario
 
         try:
-            sc = load_scenario(scenario, fmt=fmt)
+            sc = load(scenario, fmt)
         except ScenarioError as exc:
             if as_json:
                 echo_json({"valid": False, "problems": [p.to_dict() for p in exc.problems]})

@@ -35,6 +35,12 @@ SENSITIVITY = {"method": "morris", "n": 20, "resamples": 30}
 HISTOGRAM_BINS = 40
 
 
+Progress = Callable[[int, int], None]
+PROGRESS_STEPS = 20
+"""When progress is followed, the Monte Carlo runs in chunks of at most 1/20 of the draws (same numbers)."""
+StepProgress = Callable[[str, int, int], None]
+
+
 @dataclass(frozen=True)
 class AnalysisSpec:
     """An analysis the workbench knows how to start.
@@ -48,7 +54,9 @@ class AnalysisSpec:
     module : str
         The module that must be importable for the analysis to be offered.
     run : callable
-        ``run(module, scenario, models, seed, options) -> JSON``, ``options`` an :class:`AnalysisOptions`.
+        ``run(module, scenario, models, seed, options) -> JSON``, ``options`` an
+        :class:`AnalysisOptions`; called with ``progress=`` a ``(done, total)`` callable as
+        well when the caller follows progress.
     """
 
     name: str
@@ -164,7 +172,7 @@ def _call(func: Callable[..., Any], scenario: Scenario, **optional: Any) -> Any:
 
 
 def _agreement(module: Any, scenario: Scenario, models: Sequence[str], seed: int,
-               options: AnalysisOptions) -> dict[str, Any]:
+               options: AnalysisOptions, progress: Progress | None = None) -> dict[str, Any]:
     report = _call(module.analyse_agreement, scenario, seed=seed, utility=options.utility, **options.case())
     data = _to_json(report)
     if isinstance(data, dict) and "verdict" not in data and hasattr(report, "verdict"):
@@ -188,9 +196,12 @@ def _histograms(scenario: Scenario, forecasts: dict[str, np.ndarray]) -> dict[st
 
 
 def _uncertainty(module: Any, scenario: Scenario, models: Sequence[str], seed: int,
-                 options: AnalysisOptions) -> dict[str, Any]:
+                 options: AnalysisOptions, progress: Progress | None = None) -> dict[str, Any]:
+    chunk = {}
+    if progress is not None and hasattr(module, "default_chunk_size"):
+        chunk["chunk_size"] = max(1, min(module.default_chunk_size(scenario), options.draws // PROGRESS_STEPS))
     result = _call(module.monte_carlo, scenario, models=list(models), draws=options.draws, seed=seed,
-                   **options.case())
+                   progress=progress, **chunk, **options.case())
     data = _to_json(result)
     forecasts = getattr(result, "forecasts", None)
     if isinstance(data, dict) and isinstance(forecasts, dict):
@@ -199,10 +210,12 @@ def _uncertainty(module: Any, scenario: Scenario, models: Sequence[str], seed: i
 
 
 def _sensitivity(module: Any, scenario: Scenario, models: Sequence[str], seed: int,
-                 options: AnalysisOptions) -> dict[str, Any]:
+                 options: AnalysisOptions, progress: Progress | None = None) -> dict[str, Any]:
     model = models[0] if models else "compromise"
     outputs: dict[str, Any] = {}
-    for issue in scenario.issues:
+    for k, issue in enumerate(scenario.issues):
+        if progress is not None:
+            progress(k, len(scenario.issues))
         try:
             outputs[issue.id] = _to_json(module.sensitivity(scenario, issue.id, model=model, seed=seed,
                                                             **SENSITIVITY))
@@ -246,6 +259,7 @@ def run_analyses(
     models: Sequence[str] = (),
     seed: int = 0,
     options: AnalysisOptions | None = None,
+    progress: StepProgress | None = None,
 ) -> tuple[dict[str, Any], dict[str, float]]:
     """Run the named analyses; return their JSON and their wall times, by name.
 
@@ -262,6 +276,9 @@ def run_analyses(
     seed : int
     options : AnalysisOptions, optional
         The case and the draws; default :class:`AnalysisOptions` (the scenario as written, 1000 draws).
+    progress : callable, optional
+        Called as ``progress(title, done, total)`` as each analysis starts and, for the Monte
+        Carlo draws and the sensitivity's issues, as it goes.
 
     Returns
     -------
@@ -277,8 +294,15 @@ def run_analyses(
         if spec is None or module is None:
             continue
         start = time.perf_counter()
+        step = None
+        if progress is not None:
+            progress(spec.title, 0, 1)
+
+            def step(done: int, total: int, title: str = spec.title) -> None:
+                progress(title, done, total)
         try:
-            results[name] = jsonable(spec.run(module, scenario, list(models), seed, options))
+            extra = {"progress": step} if step is not None else {}
+            results[name] = jsonable(spec.run(module, scenario, list(models), seed, options, **extra))
         except AccordError as exc:
             results[name] = {"error": str(exc)}
         except Exception as exc:  # an analysis bug must not take the run with it

@@ -47,6 +47,7 @@ def prepare(
     seed: int = 0,
     analyses: Sequence[str] | None = None,
     options: AnalysisOptions | None = None,
+    progress: Any = None,
 ) -> ReportInput:
     """Run the models (and analyses) on ``scenario`` for a report, as ``accord run`` would.
 
@@ -59,7 +60,8 @@ def prepare(
     run = run_to_json(run_models(scenario, list(models) if models else None, rounds=rounds, settings=settings,
                                  seed=seed))
     names = default_analyses() if analyses is None else list(analyses)
-    results, _ = run_analyses(scenario, names, models=list(run["models"]), seed=seed, options=options)
+    results, _ = run_analyses(scenario, names, models=list(run["models"]), seed=seed, options=options,
+                              progress=progress)
     params: dict[str, Any] = {"rounds": rounds, "settings": settings or {}}
     recorded = options.to_json(results) if options is not None else {}
     if recorded:

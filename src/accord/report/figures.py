@@ -364,24 +364,32 @@ def timeline_figure(data: dict[str, Any]) -> Figure | None:
         xs: list[Any] = [dt.date.fromisoformat(str(t["date"])) for t in timeline]
     except (KeyError, ValueError):
         xs = list(range(len(timeline)))
+    snapshots = [(x, t) for x, t in zip(xs, timeline, strict=True) if t.get("kind") == "snapshot" and t.get("label")]
+    key = [f"{k}  {t['date']}  {t['label']}" for k, (_, t) in enumerate(snapshots, start=1)]
     with style():
-        fig = Figure(figsize=(WIDTH, 2.6))
+        fig = Figure(figsize=(WIDTH, 2.6 + 0.16 * len(key)))
         ax = fig.subplots()
         gaps = [t["gap"] for t in timeline]
         ax.plot(xs, gaps, color=INK, lw=1.2)
         for x, t in zip(xs, timeline, strict=True):
             ax.plot([x], [t["gap"]], marker="o", ms=5, ls="",
                     color="#2e7d32" if t.get("zone_exists") else "#8a1c1c")
-            if t.get("kind") == "snapshot" and t.get("label"):
-                ax.annotate(_wrap(str(t["label"]), 18), (x, t["gap"]), textcoords="offset points", xytext=(0, 8),
-                            ha="center", fontsize=6.5, color=MUTED)
+        # Snapshots are numbered at their dates, staggered so close dates do not collide,
+        # and named in a key under the chart.
+        for k, (x, t) in enumerate(snapshots, start=1):
+            ax.annotate(str(k), (x, t["gap"]), textcoords="offset points", xytext=(0, 8 + 9 * ((k - 1) % 3)),
+                        ha="center", fontsize=7, color=INK, weight="bold")
         ax.set_ylabel("gap to a zone (utility)")
-        ax.set_ylim(bottom=0)
+        ax.set_ylim(bottom=0, top=max(max(gaps) * 1.35, 0.05))
         fig.autofmt_xdate()
         handles = [Line2D([], [], color="#2e7d32", marker="o", ls="", label="zone exists"),
                    Line2D([], [], color="#8a1c1c", marker="o", ls="", label="no zone")]
         ax.legend(handles=handles, loc="upper right")
-        fig.tight_layout()
+        if key:
+            fig.text(0.01, 0.01, "\n".join(key), fontsize=6.8, color=MUTED, va="bottom", ha="left")
+            fig.tight_layout(rect=(0, 0.16 * len(key) / (2.6 + 0.16 * len(key)) + 0.01, 1, 1))
+        else:
+            fig.tight_layout()
     return fig
 
 

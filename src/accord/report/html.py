@@ -38,6 +38,7 @@ class Verdict:
     headline: str
     reasons: list[str]
     negative: bool
+    facts: list[tuple[str, str]] = field(default_factory=list)
 
 
 @lru_cache(maxsize=1)
@@ -77,10 +78,24 @@ def _text(value: Any) -> str | None:
     return None
 
 
-def verdict_of(agreement: dict[str, Any] | None) -> Verdict | None:
-    """The agreement analysis's verdict and its reasons, from its JSON, whatever its exact shape."""
+def verdict_of(agreement: dict[str, Any] | None, scenario: Scenario | None = None,
+               uncertainty: dict[str, Any] | None = None) -> Verdict | None:
+    """The agreement analysis's verdict and its reasons, from its JSON, whatever its exact shape.
+
+    With the ``scenario``, the verdict leads with a short headline and labelled facts in
+    names (veto players, P(zone) from the Monte Carlo in ``uncertainty``, who blocks, what
+    would open or widen a zone, the timeline); the analysis's own sentences become the reasons.
+    """
     if not agreement or "error" in agreement:
         return None
+    if scenario is not None:
+        from accord.brief import verdict_block
+
+        block = verdict_block(scenario, agreement, uncertainty)
+        if block is not None:
+            reasons = [agreement["verdict"]] if isinstance(agreement.get("verdict"), str) else []
+            reasons += [r for r in agreement.get("reasons") or [] if isinstance(r, str)]
+            return Verdict(block["headline"], reasons, not block["zone_exists"], block["facts"])
     raw = agreement.get("verdict")
     headline = _text(raw)
     if headline is None:
@@ -265,7 +280,7 @@ def render_html(report: ReportInput) -> str:
     return environment().get_template("report.html.j2").render(
         scenario=scenario, meta={"seed": 0, **report.meta}, models=models, rows=rows, figures=figures,
         sections=sections_for(scenario, report.analyses), stances=stance_views(scenario),
-        verdict=verdict_of(report.analyses.get("agreement")),
+        verdict=verdict_of(report.analyses.get("agreement"), report.scenario, report.analyses.get("uncertainty")),
         findings=key_findings(scenario, rows, report.analyses),
         created=f"{longdate(created.date())}, {created:%H:%M} UTC", css=Markup(css), counts=counts(scenario),
         options=describe_options(recorded_options(report), scenario),

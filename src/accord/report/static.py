@@ -37,12 +37,42 @@ FIGURE_DPI = 180
 LINE = 1.38
 
 
-def _wrap(text: str, size: float, width_in: float, serif: bool = True) -> list[str]:
-    chars = max(10, int(width_in * 72 / (size * (CHAR_WIDTH if serif else 0.56))))
+BOLD_SANS_WIDTH = 0.62
+"""Width of an average bold sans-serif character, as a share of the font size (a safe upper estimate)."""
+
+
+def _wrap(text: str, size: float, width_in: float, serif: bool = True, whole_words: bool = False) -> list[str]:
+    chars = max(3, int(width_in * 72 / (size * (CHAR_WIDTH if serif else 0.56))))
     lines: list[str] = []
     for para in str(text).splitlines() or [""]:
-        lines += textwrap.wrap(para, chars) or [""]
+        lines += textwrap.wrap(para, chars, break_long_words=not whole_words, break_on_hyphens=False) or [""]
     return lines
+
+
+def header_widths(header: Sequence[str], widths: Sequence[float], total: float, size: float) -> list[float]:
+    """Column widths in inches, from relative ``widths``, each wide enough for its header's longest word.
+
+    What a narrow column needs is taken from the others in proportion to their room to spare,
+    so header words never run into the next column.
+    """
+    cols = [w / sum(widths) * total for w in widths]
+    need = [max((len(word) for word in h.split()), default=0) * size * 1.2 * BOLD_SANS_WIDTH / 72 + 0.12
+            for h in header]
+    for _ in range(len(cols)):
+        short = [k for k, (c, n) in enumerate(zip(cols, need, strict=True)) if c < n - 1e-9]
+        if not short:
+            break
+        deficit = sum(need[k] - cols[k] for k in short)
+        spare = {k: cols[k] - need[k] for k in range(len(cols)) if k not in short and cols[k] > need[k]}
+        room = sum(spare.values())
+        if room <= 0:
+            break
+        take = min(deficit, room)
+        for k in short:
+            cols[k] = need[k] if take == deficit else cols[k] + (need[k] - cols[k]) * take / deficit
+        for k, r in spare.items():
+            cols[k] -= take * r / room
+    return cols
 
 
 @dataclass
@@ -172,12 +202,11 @@ class PageWriter:
         """
         self.table_no += 1
         number = self.table_no
-        total = sum(widths)
-        cols = [w / total * self.width for w in widths]
+        cols = header_widths(header, widths, self.width, size)
         step = size * 1.3 / 72
 
         def wrap_row(cells: Sequence[str], bold: bool) -> tuple[list[list[str]], float]:
-            wrapped = [_wrap(c, size * (1.2 if bold else 1.0), w - 0.1, serif=False)
+            wrapped = [_wrap(c, size * (1.2 if bold else 1.0), w - 0.1, serif=False, whole_words=bold)
                        for c, w in zip(cells, cols, strict=True)]
             return wrapped, max(len(w) for w in wrapped) * step + 0.05
 
@@ -302,9 +331,10 @@ def _layout(report: ReportInput, *, first_page: bool = False) -> PageWriter:
     if options:
         w.lines("analysis options: " + " · ".join(options), size=7.5, serif=False, color=figs.MUTED)
     w.space(0.15)
-    verdict = verdict_of(report.analyses.get("agreement"))
+    verdict = verdict_of(report.analyses.get("agreement"), sc, report.analyses.get("uncertainty"))
     if verdict is not None:
-        w.box(verdict.headline, verdict.reasons, verdict.negative)
+        w.box(verdict.headline, [f"{label}: {text}" for label, text in verdict.facts] or verdict.reasons,
+              verdict.negative)
     w.heading("Key findings")
     w.bullets(key_findings(sc, rows, report.analyses))
     w.heading("Forecast")

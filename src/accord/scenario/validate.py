@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -191,6 +191,8 @@ def validate_document(
         out.add(("schema_version",), f"this accord reads schema version {s.SCHEMA_VERSION}, got {version}")
 
     parsed: dict[str, list[tuple[int, Any]]] = {}
+    broken: dict[str, set[Any]] = {section: set() for section in _SECTIONS}
+    salvage: list[tuple[int, dict[str, Any]]] = []
     for section, model in _SECTIONS.items():
         raw = data.get(section, [])
         if raw is None:
@@ -210,6 +212,10 @@ def validate_document(
             obj = _parse_item(model, item, (section, idx), out)
             if obj is not None:
                 items.append((idx, obj))
+            elif isinstance(item, dict):
+                broken[section].add(_item_key(section, item))
+                if section == "stances":
+                    salvage.append((idx, item))
         parsed[section] = items
 
     for section in ("actors", "issues"):
@@ -219,8 +225,8 @@ def validate_document(
     sources = parsed["sources"]
     actors = parsed["actors"]
     issues = parsed["issues"]
-    source_ids = set(_unique(((i, x.id) for i, x in sources), "sources", "source", out))
-    actor_ids = set(_unique(((i, x.id) for i, x in actors), "actors", "actor", out))
+    source_ids = set(_unique(((i, x.id) for i, x in sources), "sources", "source", out)) | broken["sources"]
+    actor_ids = set(_unique(((i, x.id) for i, x in actors), "actors", "actor", out)) | broken["actors"]
     issue_by_id: dict[str, s.Issue] = {}
     for _, x in issues:
         issue_by_id.setdefault(x.id, x)
@@ -260,7 +266,8 @@ def validate_document(
                 _check_range(out, ("issues", idx, "options", k), v, sc.min, sc.max, "option")
     for idx, actor in actors:
         for k, req in enumerate(actor.requires):
-            _check_requirement(out, ("actors", idx, "requires", k), req, issue_by_id, texts, source_ids)
+            _check_requirement(out, ("actors", idx, "requires", k), req, issue_by_id, texts, source_ids,
+                               broken["issues"])
     if header is not None:
         _check_range(out, ("hold_probability",), header.hold_probability, 0, 1, "hold_probability")
 
@@ -270,7 +277,7 @@ def validate_document(
         if st.actor not in actor_ids:
             out.add(path + ("actor",), f"refers to unknown actor {st.actor!r}")
         issue = issue_by_id.get(st.issue)
-        if issue is None:
+        if issue is None and st.issue not in broken["issues"]:
             out.add(path + ("issue",), f"refers to unknown issue {st.issue!r}")
         pair = (st.actor, st.issue)
         if pair in seen_pairs:
@@ -283,10 +290,15 @@ def validate_document(
         _check_quotes(out, path, st.evidence, texts, source_ids)
         _check_red_line(out, path + ("red_line",), st.red_line, issue, texts, source_ids)
 
+    for idx, item in salvage:
+        _check_broken_stance(out, ("stances", idx), item, issue_by_id)
+
+    known_pairs = set(seen_pairs) | broken["stances"]
+    known_issues = set(issue_by_id) | broken["issues"]
     for section in ("levers", "timeline"):
         for idx, item in parsed[section]:
             for k, edit in enumerate(item.edits):
-                _check_edit(out, (section, idx, "edits", k), edit, actor_ids, issue_by_id, seen_pairs)
+                _check_edit(out, (section, idx, "edits", k), edit, actor_ids, known_issues, known_pairs, issue_by_id)
             _check_quotes(out, (section, idx), item.evidence, texts, source_ids)
     _unique(((i, x.id) for i, x in parsed["levers"]), "levers", "lever", out)
     dates = [x.date for _, x in parsed["timeline"]]
@@ -309,8 +321,9 @@ def validate_document(
             spath = path + ("stances", k)
             issue = issue_by_id.get(ts.issue)
             if issue is None:
-                out.add(spath + ("issue",), f"refers to unknown issue {ts.issue!r}")
-            elif (typ.actor, ts.issue) not in seen_pairs and (ts.position is None or ts.salience is None):
+                if ts.issue not in broken["issues"]:
+                    out.add(spath + ("issue",), f"refers to unknown issue {ts.issue!r}")
+            elif (typ.actor, ts.issue) not in known_pairs and (ts.position is None or ts.salience is None):
                 out.add(spath, f"{typ.actor!r} has no base stance on {ts.issue!r}: give position and salience")
             _check_stance_values(out, spath, ts, issue)
             if not ts.evidence and not ts.assumption and ts.red_line is None:
@@ -363,13 +376,13 @@ def _check_red_line(out: _Collector, path: Path, line: s.RedLine | None, issue: 
 
 
 def _check_requirement(out: _Collector, path: Path, req: s.Requirement, issues: Mapping[str, s.Issue],
-                       texts: Mapping[str, str], source_ids: set[str]) -> None:
+                       texts: Mapping[str, str], source_ids: set[str], broken: Iterable[str] = ()) -> None:
     if req.at_least_k > len(req.of):
         out.add(path + ("at_least_k",), f"at_least_k is {req.at_least_k} but the requirement lists only "
                                          f"{len(req.of)} condition(s)")
     for k, cond in enumerate(req.of):
         issue = issues.get(cond.issue)
-        if issue is None:
+        if issue is None and cond.issue not in set(broken):
             out.add(path + ("of", k, "issue"), f"refers to unknown issue {cond.issue!r}")
         _check_bounds(out, path + ("of", k), cond.at_least, cond.at_most, issue)
     if not req.evidence and not req.assumption:
@@ -377,12 +390,46 @@ def _check_requirement(out: _Collector, path: Path, req: s.Requirement, issues: 
     _check_quotes(out, path, req.evidence, texts, source_ids)
 
 
-def _check_edit(out: _Collector, path: Path, edit: s.Edit, actor_ids: set[str], issues: Mapping[str, s.Issue],
-                stances: Mapping[tuple[str, str], int]) -> None:
+def _check_broken_stance(out: _Collector, path: Path, item: Mapping[str, Any],
+                         issues: Mapping[str, s.Issue]) -> None:
+    """Range checks on the numbers of a stance that failed to parse for another field, so none waits a round."""
+    try:
+        s.Stance.model_validate(item)
+    except ValidationError as exc:
+        bad = {err["loc"][0] for err in exc.errors() if err["loc"]}
+    else:
+        return
+    values: dict[str, Uncertain] = {}
+    for key in ("position", "salience", "expects"):
+        if key in bad or item.get(key) is None:
+            continue
+        try:
+            values[key] = Uncertain.parse(item[key])
+        except (TypeError, ValueError):
+            continue
+    _check_range(out, path + ("salience",), values.get("salience"), 0.0, 1.0, "salience")
+    issue_id = item.get("issue")
+    issue = issues.get(issue_id) if isinstance(issue_id, str) else None
+    if issue is not None and issue.scale.min < issue.scale.max:
+        lo, hi = issue.scale.min, issue.scale.max
+        _check_range(out, path + ("position",), values.get("position"), lo, hi, f"position on {issue.id!r}")
+        _check_range(out, path + ("expects",), values.get("expects"), lo, hi, f"expects on {issue.id!r}")
+
+
+def _item_key(section: str, item: Mapping[str, Any]) -> Any:
+    """What other items use to refer to an item that failed to parse: its id, or a stance's (actor, issue)."""
+    if section == "stances":
+        return (item.get("actor"), item.get("issue"))
+    key = item.get("id")
+    return key if isinstance(key, str) else None
+
+
+def _check_edit(out: _Collector, path: Path, edit: s.Edit, actor_ids: set[str], issues: Collection[str],
+                stances: Collection[tuple[str, str]], issue_by_id: Mapping[str, s.Issue] | None = None) -> None:
     needs_actor = edit.field in ("position", "salience", "expects", "capability", "no_deal_cost", "red_line")
     needs_issue = edit.field in ("position", "salience", "expects", "red_line")
     if edit.field == "red_line":
-        _check_bounds(out, path, edit.at_least, edit.at_most, issues.get(edit.issue or ""))
+        _check_bounds(out, path, edit.at_least, edit.at_most, (issue_by_id or {}).get(edit.issue or ""))
         _check_range(out, path + ("credibility",), edit.credibility, 0, 1, "credibility")
     if needs_actor and edit.actor is None:
         out.add(path, f"an edit of {edit.field} needs an `actor`")

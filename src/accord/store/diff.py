@@ -29,6 +29,8 @@ SECTIONS: dict[str, Callable[[dict[str, Any]], str]] = {
     "types": lambda x: f"{x['actor']} / {x['id']}",
 }
 MAX_LEAF_CHANGES = 200
+NOISE = 1e-9
+"""Numbers closer than this are the same: differences below it are rounding, not change."""
 
 
 def _dump(scenario: Scenario) -> dict[str, Any]:
@@ -111,13 +113,14 @@ def diff_results(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     return {"models": out, "max_abs_delta": largest}
 
 
-IGNORED_LEAVES = frozenset({"seconds"})
+IGNORED_LEAVES = frozenset({"seconds", "timings"})
 
 
 def leaf_changes(old: Any, new: Any, path: str = "", limit: int = MAX_LEAF_CHANGES) -> list[dict[str, Any]]:
     """Paths where two JSON values differ, with old, new and (for numbers) delta; at most ``limit``.
 
-    Wall times (keys named ``seconds``) are not compared.
+    Wall times (keys named ``seconds`` or ``timings``) are not compared, nor numbers that differ by less
+    than :data:`NOISE`.
     """
     out: list[dict[str, Any]] = []
 
@@ -136,7 +139,10 @@ def leaf_changes(old: Any, new: Any, path: str = "", limit: int = MAX_LEAF_CHANG
             for i, (x, y) in enumerate(zip(a, b, strict=True)):
                 walk(x, y, f"{p}[{i}]")
         elif a != b:
-            out.append({"path": p, "old": a, "new": b, "delta": _delta(a, b)})
+            delta = _delta(a, b)
+            if delta is not None and abs(delta) < NOISE:
+                return
+            out.append({"path": p, "old": a, "new": b, "delta": delta})
 
     walk(old, new, path)
     return out

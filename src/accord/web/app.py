@@ -30,6 +30,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from accord import __version__
+from accord.brief import model_label
 from accord.errors import AccordError, CSRFError, ImportFormatError, RunFormError, ScenarioError
 from accord.models.base import describe_params, get_model, model_names
 from accord.report import from_record, render_html
@@ -42,7 +43,8 @@ from accord.report.jsonview import render as render_json
 from accord.scenario import builtin
 from accord.scenario import io as importers
 from accord.store import Store, diff_runs, open_store, scenario_document
-from accord.web import forms, services
+from accord.store.diff import NOISE
+from accord.web import compare, forms, services
 from accord.web.security import (
     CSRF,
     MAX_BODY,
@@ -101,6 +103,9 @@ def create_app(
     templates.env.globals.update(fmt=fmt, render_json=render_json, longdate=longdate, version=__version__,
                                  analysis_title=analysis_title, SINGULAR=forms.SINGULAR, Row=forms.Row,
                                  agreement_rows=agreement_rows, agreement_rest=agreement_rest)
+
+    board = services.ProgressBoard()
+    app.state.progress = board
 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> Response:
         context.update(csrf_token=csrf.token_for(request))
@@ -171,6 +176,13 @@ def create_app(
                             headers={"Cache-Control": "public, max-age=86400"})
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    @app.get("/progress/{job}", include_in_schema=False)
+    def progress(job: str) -> Response:
+        entry = board.get(job) if board.valid(job) else None
+        if entry is None:
+            return JSONResponse({"step": None}, status_code=404)
+        return JSONResponse(entry, headers={"Cache-Control": "no-store"})
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, Any]:
@@ -344,7 +356,10 @@ def create_app(
         data = diff_runs(old, new)
         spans = {i.id: (i.scale.max - i.scale.min) for i in new.version.scenario().issues}
         spans.update({i.id: (i.scale.max - i.scale.min) for i in old.version.scenario().issues if i.id not in spans})
-        return page(request, "diff.html", diff=data, old=old, new=new, spans=spans, bar=diff_bar)
+        sc = new.version.scenario()
+        return page(request, "diff.html", diff=data, old=old, new=new, spans=spans, bar=diff_bar,
+                    lead=compare.lead(old, new, data["results"], sc), words=lambda p: compare.path_words(p, sc),
+                    noise=NOISE, model_label=model_label, issue_names={i.id: i.name for i in sc.issues})
 
     @app.get("/runs/{run_id}", response_class=HTMLResponse)
     def run_page(request: Request, run_id: str) -> Response:
@@ -355,7 +370,7 @@ def create_app(
             request, "run.html", record=record, scenario=sc, rows=rows, models=list(record.results["models"]),
             rounds_models=models_with_rounds(record.results), stances=stance_views(sc),
             options=describe_options(record.params.get("analysis_options"), sc),
-            verdict=verdict_of(record.analyses.get("agreement")),
+            verdict=verdict_of(record.analyses.get("agreement"), sc, record.analyses.get("uncertainty")),
             chart={"scenario": chart_scenario(sc), "run": record.results,
                    "analyses": chart_analyses(record.analyses)},
             others=store.list_runs(limit=30),
@@ -373,6 +388,23 @@ def create_app(
         if request.query_params.get("download"):
             headers["Content-Disposition"] = f'attachment; filename="accord-run-{record.id}.html"'
         return HTMLResponse(html, headers=headers)
+
+    @app.get("/runs/{run_id}/report.pdf")
+    async def run_report_pdf(run_id: str) -> Response:
+        import tempfile
+
+        from accord.report import write_pdf
+
+        record = get_run(run_id)
+
+        def render() -> bytes:
+            with tempfile.TemporaryDirectory() as folder:
+                path = write_pdf(from_record(record), Path(folder) / "report.pdf")
+                return path.read_bytes()
+
+        pdf = await run_in_threadpool(render)
+        return Response(pdf, media_type="application/pdf",
+                        headers={"Content-Disposition": f'attachment; filename="accord-run-{record.id}.pdf"'})
 
     app.add_middleware(BodyLimitMiddleware, limit=max_body)
     if token:
@@ -427,7 +459,7 @@ def _scenario_routes(app: FastAPI, kind: str, store: Store, scenario_page: Any, 
                   "types": {key.removeprefix(TYPE_FIELD): value for key, value in form.multi_items()
                             if key.startswith(TYPE_FIELD) and isinstance(value, str)},
                   "utility": _text(form.get("utility")) or "linear",
-                  "draws": _text(form.get("draws")) or str(UNCERTAINTY_DRAWS)}
+                  "draws": _text(form.get("draws")) or str(UNCERTAINTY_DRAWS), "note": _text(form.get("note"))}
         try:
             unknown = [m for m in models if m not in known]
             if unknown:
@@ -441,12 +473,21 @@ def _scenario_routes(app: FastAPI, kind: str, store: Store, scenario_page: Any, 
                          maximum=services.MAX_DRAWS, field="draws")
             options = services.analysis_options(loaded.scenario, at=values["at"], levers=values["levers"],
                                                 types=values["types"], utility=values["utility"], draws=draws)
+            job = form.get("job")
+            reporter = request.app.state.progress.reporter(job if isinstance(job, str) else None)
+            note = _text(form.get("note")).strip()[:MAX_NOTE] or None
             record = await run_in_threadpool(services.run_and_record, store, loaded, models=models, rounds=rounds,
-                                             settings=settings, seed=seed, analyses=analyses, options=options)
+                                             settings=settings, seed=seed, analyses=analyses, options=options,
+                                             progress=reporter, note=note)
+            if reporter is not None:
+                request.app.state.progress.update(job, "Done", 1, 1, finished=True)
         except AccordError as exc:
             return scenario_page(request, loaded, 400, run_error=str(exc), form_values=values,
                                  run_error_field=getattr(exc, "field", None))
         return RedirectResponse(f"/runs/{record.id}", status_code=303)
+
+
+MAX_NOTE = 2000
 
 
 def _text(value: Any) -> str:

@@ -9,8 +9,9 @@ inline: a ``file:`` reference is reported as a problem, never read.
 from __future__ import annotations
 
 import re
+import threading
 import time
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -239,7 +240,59 @@ def analysis_options(scenario: Scenario, *, at: str, levers: Sequence[str], type
 
 def recorded_options(runs: Sequence[RunSummary]) -> dict[int, list[str]]:
     """The analysis options of stored runs that differ from the defaults, in words, by run id."""
-    return {run.id: describe_options(run.params.get("analysis_options"), changed_only=True) for run in runs}
+    return {run.id: run_settings(run.params) for run in runs}
+
+
+def run_settings(params: Mapping[str, Any] | None) -> list[str]:
+    """What a run was asked for beyond the models and the seed, in words: rounds, parameters, analysis options."""
+    params = params or {}
+    out = []
+    if params.get("rounds"):
+        out.append(f"{params['rounds']} rounds")
+    out += [f"{k}={v}" for k, v in (params.get("settings") or {}).items()]
+    out += describe_options(params.get("analysis_options"), changed_only=True)
+    return out or ["defaults"]
+
+
+class ProgressBoard:
+    """Where each run under way stands, by job id, for the run page to poll.
+
+    Keeps at most ``limit`` jobs (the oldest are dropped) and forgets a job ``ttl``
+    seconds after its last update. Safe to use from several threads.
+    """
+
+    JOB = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+    def __init__(self, limit: int = 256, ttl: float = 600.0) -> None:
+        self.limit = limit
+        self.ttl = ttl
+        self._jobs: dict[str, dict[str, Any]] = {}
+        self._lock = threading.Lock()
+
+    def valid(self, job: Any) -> bool:
+        return isinstance(job, str) and bool(self.JOB.fullmatch(job))
+
+    def update(self, job: str, step: str, done: int, total: int, finished: bool = False) -> None:
+        now = time.monotonic()
+        with self._lock:
+            self._jobs.pop(job, None)
+            self._jobs[job] = {"step": step, "done": int(done), "total": int(total), "finished": finished,
+                               "at": now}
+            for key in [k for k, v in self._jobs.items() if now - v["at"] > self.ttl]:
+                del self._jobs[key]
+            while len(self._jobs) > self.limit:
+                del self._jobs[next(iter(self._jobs))]
+
+    def get(self, job: str) -> dict[str, Any] | None:
+        with self._lock:
+            entry = self._jobs.get(job)
+            return None if entry is None else {k: v for k, v in entry.items() if k != "at"}
+
+    def reporter(self, job: str | None) -> Callable[[str, int, int], None] | None:
+        """A ``progress(step, done, total)`` callable that posts to this board, or None without a job."""
+        if not job or not self.valid(job):
+            return None
+        return lambda step, done, total: self.update(job, step, done, total)
 
 
 def run_and_record(
@@ -252,16 +305,26 @@ def run_and_record(
     seed: int,
     analyses: list[str],
     options: AnalysisOptions | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    note: str | None = None,
 ) -> RunRecord:
     """Run the models (as ``accord run`` does) and the analyses, and record the run with its version.
+
+    ``progress(step, done, total)``, when given, hears of each step as it goes; ``note`` is
+    stored with the run.
 
     The analysis options that affect the analyses run are recorded in the run's
     parameters as ``analysis_options``.
     """
     scenario = loaded.scenario
     started = time.perf_counter()
+    if progress is not None:
+        progress("Running the models", 0, 1)
     run = run_to_json(run_models(scenario, models or None, rounds=rounds, settings=settings, seed=seed))
-    results, seconds = run_analyses(scenario, analyses, models=list(run["models"]), seed=seed, options=options)
+    results, seconds = run_analyses(scenario, analyses, models=list(run["models"]), seed=seed, options=options,
+                                    progress=progress)
+    if progress is not None:
+        progress("Saving the run", 1, 1)
     params: dict[str, Any] = {"rounds": rounds, "settings": settings}
     recorded = options.to_json(results) if options is not None else {}
     if recorded:
@@ -269,5 +332,5 @@ def run_and_record(
     return store.record(
         run, scenario, params=params, seed=seed, analyses=results,
         timings={"analyses": seconds}, seconds=time.perf_counter() - started, origin="web",
-        version_origin="builtin" if loaded.kind == "builtin" else None,
+        version_origin="builtin" if loaded.kind == "builtin" else None, note=note or None,
     )

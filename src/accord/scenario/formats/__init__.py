@@ -37,7 +37,8 @@ def detect_format(text: str) -> str | None:
     except csv.Error:
         return None
     head = [c.strip().lower() for c in parsed[0]]
-    if head[:4] == ["actor", "capability", "position", "salience"]:
+    if head[:4] == ["actor", "capability", "position", "salience"] or (
+            {"actor", "capability", "position", "salience", "issue"} <= set(head)):
         return "bdm"
     if len(lines) > 1:
         second = [c.strip().lower() for c in parsed[1]]

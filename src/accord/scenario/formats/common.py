@@ -9,7 +9,7 @@ import re
 
 from accord.errors import ImportFormatError
 
-__all__ = ["assumption", "is_int", "number", "read_rows", "scale_for", "slug"]
+__all__ = ["assumption", "is_int", "number", "read_rows", "scale_for", "scale_note", "slug"]
 
 
 def read_rows(text: str, delimiter: str = ",", quotechar: str = '"') -> list[list[str]]:
@@ -43,5 +43,21 @@ def assumption(fmt: str, name: str) -> str:
 
 
 def scale_for(values: list[float]) -> dict:
-    lo, hi = min([0.0, *values]), max([100.0, *values])
-    return {"min": lo, "max": hi}
+    """The scale of data that give none: from the lowest to the highest value.
+
+    When every value is the same, the scale is 0–100 widened to hold it. The issue's
+    ``description`` (see :func:`scale_note`) says how the scale was chosen.
+    """
+    lo, hi = min(values, default=0.0), max(values, default=0.0)
+    if lo < hi:
+        return {"min": lo, "max": hi}
+    return {"min": min(0.0, lo), "max": max(100.0, hi)}
+
+
+def scale_note(scale: dict, values: list[float]) -> str:
+    """One sentence saying how :func:`scale_for` chose ``scale``."""
+    span = f"{scale['min']:g}–{scale['max']:g}"
+    if values and min(values) < max(values):
+        return (f"Scale {span} inferred from the lowest and highest positions in the file; "
+                "edit the issue's scale if the data use a wider one.")
+    return f"Scale {span} assumed: the positions in the file do not span a range."

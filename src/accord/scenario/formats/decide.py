@@ -12,7 +12,7 @@ import math
 from typing import Any
 
 from accord.errors import ImportFormatError
-from accord.scenario.formats.common import assumption, number, read_rows, scale_for, slug
+from accord.scenario.formats.common import assumption, number, read_rows, scale_for, scale_note, slug
 
 __all__ = ["read"]
 
@@ -85,6 +85,7 @@ def read(text: str, name: str) -> dict:
                               "anchors": {p: (label or f"{p:g}") for p, label in points[issue_id]}}
         else:
             entry["scale"] = scale_for(values)
+            entry["description"] = scale_note(entry["scale"], values)
     return {
         "id": slug(name),
         "title": f"{name} (imported Decide file)",

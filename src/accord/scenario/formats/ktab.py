@@ -7,9 +7,10 @@ Description, Power and a Position, Salience pair per dimension (salience 0–100
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from accord.errors import ImportFormatError
-from accord.scenario.formats.common import assumption, is_int, number, read_rows, slug
+from accord.scenario.formats.common import assumption, is_int, number, read_rows, scale_for, scale_note, slug
 
 __all__ = ["read"]
 
@@ -32,7 +33,8 @@ def read(text: str, name: str) -> dict:
         label = re.sub(r"\s*(position|pstn)\s*", " ", label, flags=re.I).strip()
         label = f"Dimension {label or d + 1}" if not label or label.isdigit() else label
         dims.append((slug(label), label))
-    actors, stances = [], []
+    actors: list[dict[str, Any]] = []
+    stances: list[dict[str, Any]] = []
     for k, row in enumerate(body, start=3):
         cells = [c.strip() for c in row]
         while cells and cells[-1] == "":
@@ -51,6 +53,11 @@ def read(text: str, name: str) -> dict:
         "title": first[0] or name,
         "description": first[1] or None,
         "actors": actors,
-        "issues": [{"id": i, "name": label, "scale": {"min": 0, "max": 100}} for i, label in dims],
+        "issues": [_issue(i, label, [st["position"] for st in stances if st["issue"] == i]) for i, label in dims],
         "stances": stances,
     }
+
+
+def _issue(issue_id: str, label: str, positions: list[float]) -> dict:
+    scale = scale_for(positions)
+    return {"id": issue_id, "name": label, "scale": scale, "description": scale_note(scale, positions)}

@@ -86,10 +86,79 @@
     if (first) { gotoLine(editor, parseInt(first, 10)); }
   }
 
+  function newJob() {
+    if (window.crypto && window.crypto.randomUUID) { return window.crypto.randomUUID(); }
+    return "job-" + Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 12);
+  }
+
+  function describe(entry) {
+    if (!entry.total || entry.total <= 1) { return entry.step + "…"; }
+    return entry.step + ": " + entry.done.toLocaleString("en") + " of " + entry.total.toLocaleString("en");
+  }
+
+  function followProgress(form) {
+    var box = document.getElementById("run-progress");
+    var field = form.querySelector('input[name="job"]');
+    if (!box || !field) { return null; }
+    var job = newJob();
+    field.value = job;
+    var stopped = false;
+    var inFlight = Promise.resolve();
+    var bar = box.querySelector("progress");
+    var text = box.querySelector(".step");
+    function poll() {
+      if (stopped) { return; }
+      inFlight = fetch(form.dataset.progress + encodeURIComponent(job), { cache: "no-store" })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (entry) {
+          if (entry && entry.step && !stopped) {
+            box.hidden = false;
+            text.textContent = describe(entry);
+            bar.max = Math.max(entry.total, 1);
+            bar.value = Math.min(entry.done, bar.max);
+            if (entry.finished) { stopped = true; }
+          }
+          if (!stopped) { window.setTimeout(poll, 300); }
+        })
+        .catch(function () { if (!stopped) { window.setTimeout(poll, 1000); } });
+    }
+    window.setTimeout(poll, 200);
+    // Stop polling; the promise settles once no request of this page is under way.
+    return function () {
+      stopped = true;
+      return inFlight.catch(function () { return null; });
+    };
+  }
+
+  // A run posted in the background, so that the page stays live to show its progress; the
+  // answer replaces the page as a plain form post would (the run page, or the form with errors).
+  function submitInBackground(form, stop) {
+    fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+      .then(function (response) {
+        return response.text().then(function (html) {
+          return stop().then(function () {
+            if (response.redirected) {
+              window.location.assign(response.url);
+            } else {
+              document.open();
+              document.write(html);
+              document.close();
+            }
+          });
+        });
+      })
+      .catch(function () { stop().then(function () { form.submit(); }); });
+  }
+
   function setupBusy() {
     document.querySelectorAll("form[data-busy]").forEach(function (form) {
-      form.addEventListener("submit", function () {
+      form.addEventListener("submit", function (event) {
         var button = form.querySelector("button[type=submit]");
+        var stop = form.dataset.progress && window.fetch && window.FormData ? followProgress(form) : null;
+        if (stop) {
+          event.preventDefault();
+          submitInBackground(form, stop);
+        }
         if (button) {
           window.setTimeout(function () { button.disabled = true; button.textContent = form.dataset.busy; }, 0);
         }

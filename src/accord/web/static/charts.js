@@ -57,8 +57,8 @@
         text.push(m + " forecast: " + e.forecast.toFixed(2) + (e.anchor ? "<br>nearest: " + e.anchor.value + ": " + e.anchor.label : ""));
       });
       traces.push({ type: "scatter", mode: "markers", name: "forecast: " + m, x: x, y: y, text: text, hoverinfo: "text",
-                    marker: { symbol: SYMBOLS[k % SYMBOLS.length], size: 26, color: sc.model_colours[k % sc.model_colours.length],
-                              line: { width: 3, color: sc.model_colours[k % sc.model_colours.length] } } });
+                    marker: { symbol: SYMBOLS[k % SYMBOLS.length] + "-open", size: 18, color: sc.model_colours[k % sc.model_colours.length],
+                              line: { width: 2.5, color: sc.model_colours[k % sc.model_colours.length] } } });
     });
     Plotly.newPlot(el, traces, layout({
       height: 170 + 46 * names.length, margin: { l: 220, r: 20, t: 70, b: 50 },
@@ -75,20 +75,25 @@
     var byId = {};
     sc.actors.forEach(function (a) { byId[a.id] = a; });
     var rounds = entry.rounds || [];
-    var xs = rounds.map(function (_, r) { return r; });
+    var start = {};
+    (issue ? issue.stances : []).forEach(function (s) { start[s.actor] = s.position; });
+    // Round 0 is where each actor starts (its stance); round r is its position after round r.
+    var xs = [0].concat(rounds.map(function (_, r) { return r + 1; }));
     var traces = (entry.actors || []).map(function (actor, a) {
       var info = byId[actor] || { name: actor, colour: "#616e7c" };
-      return { type: "scatter", mode: "lines+markers", name: info.short || info.name, x: xs,
-               y: rounds.map(function (row) { return row[a]; }), line: { color: info.colour, width: 2 }, marker: { size: 5 } };
+      var ys = [start[actor] !== undefined ? start[actor] : null].concat(rounds.map(function (row) { return row[a]; }));
+      return { type: "scatter", mode: "lines+markers", name: info.short || info.name, x: xs, y: ys,
+               line: { color: info.colour, width: 2 }, marker: { size: 5 } };
     });
     if (entry.trajectory) {
-      traces.push({ type: "scatter", mode: "lines", name: "forecast", x: entry.trajectory.map(function (_, r) { return r; }),
+      traces.push({ type: "scatter", mode: "lines", name: "forecast", x: entry.trajectory.map(function (_, r) { return r + 1; }),
                     y: entry.trajectory, line: { color: "#111827", width: 3, dash: "dash" } });
     }
     Plotly.react(el, traces, layout({
-      height: 400, margin: { l: 60, r: 20, t: 40, b: 50 },
-      xaxis: { title: { text: "round" }, dtick: 1, gridcolor: "#eef0f2" },
-      yaxis: { title: { text: issue ? issue.name : issueId }, range: issue ? [issue.min, issue.max] : undefined, gridcolor: "#eef0f2" }
+      height: 400, margin: { l: 70, r: 20, t: 40, b: 50 },
+      xaxis: { title: { text: "round (0: starting positions)" }, dtick: 1, gridcolor: "#eef0f2" },
+      yaxis: { title: { text: issue ? issue.name : issueId, standoff: 8 }, automargin: true,
+               range: issue ? [issue.min, issue.max] : undefined, gridcolor: "#eef0f2" }
     }), CONFIG);
   }
 
