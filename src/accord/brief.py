@@ -18,7 +18,7 @@ from importlib import resources
 from typing import Any
 
 from accord.backtest.run import packaged_track_record
-from accord.runner import finite_or_none, run_models, run_to_json
+from accord.runner import run_models, run_to_json
 from accord.scenario.schema import Scenario
 
 DISAGREE_SHARE = 0.2
@@ -253,7 +253,8 @@ def build_brief(
         ``sqrt(p (1 - p) / draws)``.
     """
     from accord.agreement import analyse_agreement
-    from accord.experiments.montecarlo import monte_carlo
+    from accord.experiments.agreement import agreement_probability
+    from accord.scenario.case import Case
 
     seconds: dict[str, float] = {}
     start = time.perf_counter()
@@ -261,28 +262,19 @@ def build_brief(
     run_json = run_to_json(run)
     seconds["models"] = time.perf_counter() - start
 
+    case = Case.resolve(scenario)
+    probability = None
+    if draws and any(issue.veto for issue in scenario.issues):
+        start = time.perf_counter()
+        probability = agreement_probability(case, draws, seed=seed)
+        seconds["p_zone"] = time.perf_counter() - start
     start = time.perf_counter()
-    agreement = analyse_agreement(scenario, with_types=False).to_json()
+    agreement = analyse_agreement(case, with_types=False, probability=probability).to_json()
     seconds["agreement"] = time.perf_counter() - start
-
     p_zone = agreement.get("p_zone")
     p_zone_se = agreement.get("p_zone_se")
     n_draws = agreement.get("draws")
     block_rates: dict[str, float] = {}
-    if p_zone is None and draws and agreement:
-        start = time.perf_counter()
-        mc = monte_carlo(scenario, [], draws=draws, seed=seed, agreement=True)
-        seconds["monte_carlo"] = time.perf_counter() - start
-        if mc.agreement is not None:
-            p_zone = finite_or_none(mc.agreement.p_zone)
-            n_draws = mc.draws
-            if p_zone is not None:
-                p_zone_se = math.sqrt(p_zone * (1 - p_zone) / mc.draws)
-            names = {a.id: a.name for a in scenario.actors}
-            block_rates = {names.get(a, a): float(r)
-                           for a, r in zip(mc.agreement.actor_ids, mc.agreement.block_rate, strict=True)}
-    elif p_zone is not None and p_zone_se is None and n_draws:
-        p_zone_se = math.sqrt(p_zone * (1 - p_zone) / n_draws)
 
     return {
         "scenario": scenario.id,
@@ -292,7 +284,7 @@ def build_brief(
         "p_zone_se": p_zone_se,
         "draws": n_draws,
         "block_rates": block_rates,
-        "pivotal": agreement.get("pivotal"),
+        "pivotal": named_pivotal(scenario, agreement),
         "conflict": conflict_section(scenario, agreement),
         "openings": openings_section(scenario, agreement),
         "forecasts": forecasts_section(scenario, run_json),
@@ -341,7 +333,7 @@ def verdict_facts(data: dict[str, Any]) -> list[tuple[str, str]]:
     rows.append(("Who blocks", blockers_text(data)))
     rows.append(("To open" if not v["zone_exists"] else "To widen", openings_text(data)))
     if data.get("pivotal"):
-        rows.append(("Pivotal", pivotal_text(data["pivotal"])))
+        rows.append(("Blocks alone", pivotal_text(data["pivotal"])))
     return rows
 
 
@@ -350,8 +342,13 @@ def blockers_text(data: dict[str, Any]) -> str:
     conflict = data.get("conflict") or []
     parts = []
     for c in conflict[:4]:
-        if "bound" in c:
-            parts.append(f"{c['actor_name']} on {c['issue_name']} ({c['bound']} {plain(c.get('value'))})")
+        if c.get("bound") in ("at_least", "at_most"):
+            sign = "≥" if c["bound"] == "at_least" else "≤"
+            parts.append(f"{c['actor_name']}: {c['issue_name']} {sign} {plain(c.get('value'))}")
+        elif c.get("bound") == "surplus":
+            parts.append(f"{c['actor_name']} accepts nothing worth less than no deal")
+        elif c.get("bound") == "requires":
+            parts.append(f"{c['actor_name']}'s requirement (at least {plain(c.get('value'))} condition(s))")
         else:
             on = join_words(c.get("issue_names", [])[:2]) or "the package as a whole"
             parts.append(f"{c['actor_name']}, short {c['gap']:.3f}, on {on}")
@@ -379,9 +376,17 @@ def openings_text(data: dict[str, Any]) -> str:
         return "nothing found among the scenario's levers and single position shifts"
     o = openings[0]
     if "changes" in o:
-        moves = [f"{c['actor_name']} {c.get('bound', '')} on {c['issue_name']} {plain(c.get('from'))} → "
-                 f"{plain(c.get('to'))}".replace("  ", " ") for c in o["changes"]]
-        text = "; ".join(moves) or "no change of red line"
+        moves = []
+        for c in o["changes"]:
+            if c.get("bound") == "surplus":
+                moves.append(f"{c['actor_name']} accepts {abs(c.get('to') or 0):.3f} less than no deal")
+            else:
+                sign = "≥" if c.get("bound") == "at_least" else "≤"
+                moves.append(f"{c['actor_name']}: {c['issue_name']} {sign} "
+                             f"{c.get('from', 0):.0f} → {c.get('to', 0):.0f}")
+        text = "; ".join(moves) or "a lever alone"
+        if o.get("p_posture") is not None:
+            text += f" (chance all are postures {o['p_posture']:.2f})"
         if o.get("lever_names"):
             text += " with " + " + ".join(o["lever_names"])
         return text
@@ -395,10 +400,24 @@ def openings_text(data: dict[str, Any]) -> str:
     return f"{o['actor_name']} moves on {o['issue_name']} from {o['from']:.0f} to {o['to']:.0f}"
 
 
+def named_pivotal(scenario: Scenario, agreement: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """Each red line's pivotality from the agreement JSON, with the actor's and issue's names."""
+    names = {a.id: a.name for a in scenario.actors}
+    inames = {i.id: i.name for i in scenario.issues}
+    return [{**p, "actor_name": names.get(p["actor"], p["actor"]), "issue_name": inames.get(p["issue"], p["issue"])}
+            for p in agreement.get("pivotal") or []] or None
+
+
 def pivotal_text(pivotal: Any) -> str:
-    if isinstance(pivotal, list):
-        return ", ".join(str(p.get("name", p.get("actor", p)) if isinstance(p, dict) else p) for p in pivotal[:4])
-    return str(pivotal)
+    """The red lines that most often block alone, with how often."""
+    if not isinstance(pivotal, list):
+        return str(pivotal)
+    top = sorted((p for p in pivotal if isinstance(p, dict) and p.get("share")), key=lambda p: -p["share"])[:3]
+    if not top:
+        return "no single red line blocks alone in any draw"
+    return "; ".join(f"{p.get('actor_name', p['actor'])}: {p.get('issue_name', p['issue'])} "
+                     f"{'≥' if p['bound'] == 'at_least' else '≤'} {plain(p['value'])} in {percent(p['share'])}"
+                     for p in top) + " of the draws"
 
 
 def timeline_text(tl: dict[str, Any]) -> str:
@@ -442,7 +461,7 @@ def verdict_block(scenario: Scenario, agreement: dict[str, Any] | None,
     data = {
         "verdict": verdict_section(scenario, agreement, p_zone),
         "p_zone": p_zone, "p_zone_se": se, "draws": draws, "block_rates": block_rates,
-        "pivotal": agreement.get("pivotal"),
+        "pivotal": named_pivotal(scenario, agreement),
         "conflict": conflict_section(scenario, agreement),
         "openings": openings_section(scenario, agreement),
         "timeline": timeline_section(agreement),

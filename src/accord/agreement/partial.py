@@ -35,6 +35,12 @@ class PartialDeals:
         Subsets examined.
     lps : int
         Linear programs solved to decide them (the rest were decided by certificates).
+    complete : bool
+        False when the search stopped at its budget of programs before deciding every
+        subset of the size it had reached (:attr:`stopped_at` issues); nothing is then
+        reported about smaller deals.
+    stopped_at : int or None
+        The subset size being searched when the budget ran out.
     """
 
     size: int
@@ -42,6 +48,8 @@ class PartialDeals:
     n_feasible: int
     subsets_checked: int
     lps: int
+    complete: bool = True
+    stopped_at: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -49,6 +57,8 @@ class PartialDeals:
             "n_feasible": self.n_feasible,
             "subsets_checked": self.subsets_checked,
             "lps": self.lps,
+            "complete": self.complete,
+            "stopped_at": self.stopped_at,
             "deals": [d.to_json() for d in self.deals],
         }
 
@@ -155,7 +165,12 @@ def _certified_empty(problem: Problem, B: np.ndarray, VB: np.ndarray, lams: Sequ
     return out
 
 
-def partial_deals(problem: Problem, *, limit: int = 5, detail: bool = True) -> PartialDeals:
+#: Programs the partial-deal search may solve before it stops and says so.
+MAX_PROGRAMS = 400
+
+
+def partial_deals(problem: Problem, *, limit: int = 5, detail: bool = True,
+                  max_programs: int = MAX_PROGRAMS) -> PartialDeals:
     """The largest proper subsets of issues that have a zone of agreement (see the module notes).
 
     Parameters
@@ -212,6 +227,8 @@ def partial_deals(problem: Problem, *, limit: int = 5, detail: bool = True) -> P
             rest = np.flatnonzero(status == 0)
             if not len(rest):
                 break
+            if lps >= max_programs:
+                return PartialDeals(0, (), 0, checked, lps, complete=False, stopped_at=size)
             s = rest[0]
             deal = Deal(problem, B[s].astype(bool))
             rel = deal.relax()

@@ -86,7 +86,7 @@ def _pivotal_lines(problem: Problem, arrays: AgreementArrays, held: np.ndarray, 
 
     Two issues with contradicting red lines cannot both be resolved by dropping one line;
     with one, only the lines on that issue that resolve it are tried; with none, the lines
-    are tried only if dropping all of them opens a zone.
+    are searched by halves (:func:`_pivotal_by_halves`).
     """
     n_r = arrays.n_red_lines
     issues = np.flatnonzero(conflicts)
@@ -103,9 +103,7 @@ def _pivotal_lines(problem: Problem, arrays: AgreementArrays, held: np.ndarray, 
             if lo <= hi + 1e-12:
                 candidates.append(r)
     else:
-        if not _feasible(problem, np.zeros(n_r, dtype=bool)):
-            return []
-        candidates = list(held)
+        return _pivotal_by_halves(problem, [int(r) for r in held], n_r, known_feasible=False)
     out = []
     for r in candidates:
         keep = np.ones(n_r, dtype=bool)
@@ -113,6 +111,27 @@ def _pivotal_lines(problem: Problem, arrays: AgreementArrays, held: np.ndarray, 
         if _feasible(problem, keep):
             out.append(int(r))
     return out
+
+
+def _pivotal_by_halves(problem: Problem, group: list[int], n_r: int, known_feasible: bool) -> list[int]:
+    """The lines of ``group`` whose removal alone opens a zone, by splitting the group in halves.
+
+    Dropping a set of lines and still finding no zone rules out every line of the set
+    (dropping one of them keeps more limits), so only sets whose removal opens a zone are
+    split further: a few programs when few lines are pivotal, instead of one per line.
+    """
+    if not group:
+        return []
+    if len(group) > 1 or not known_feasible:
+        keep = np.ones(n_r, dtype=bool)
+        keep[group] = False
+        if not _feasible(problem, keep):
+            return []
+    if len(group) == 1:
+        return group
+    half = len(group) // 2
+    return (_pivotal_by_halves(problem, group[:half], n_r, False)
+            + _pivotal_by_halves(problem, group[half:], n_r, False))
 
 
 def pivotal_lines(arrays: AgreementArrays, zone: np.ndarray, utility: Utility = "linear") -> np.ndarray:

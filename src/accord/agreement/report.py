@@ -232,6 +232,9 @@ class AgreementReport:
                     f"Partial deals: {self.partial.n_feasible} deal(s) on {self.partial.size} of "
                     f"{len(sc.issues)} issues have a zone, e.g. one on {issues}."
                 )
+            elif not self.partial.complete:
+                out.append(f"The search for partial deals stopped after {self.partial.lps} programs, among deals on "
+                           f"{self.partial.stopped_at} of {len(sc.issues)} issues, before finding one with a zone.")
             else:
                 out.append("No partial deal, on any subset of the issues, has a zone of agreement either.")
         if self.levers_ranked:
