@@ -8,6 +8,8 @@ anything wrong with the input, never a bare parser exception.
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -20,10 +22,49 @@ from accord.scenario.formats import FORMATS, detect_format, read_format
 from accord.scenario.schema import Scenario
 from accord.scenario.validate import Path as DocPath
 from accord.scenario.validate import path_str, validate_document
+from accord.scenario.values import TooLarge
 
 MAX_SCENARIO_BYTES = 20 * 1024 * 1024
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
 MAX_YAML_NODES = 500_000
+MAX_DIGITS = 400
+
+_FLOAT_12 = re.compile(
+    r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"
+)
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML 1.1 safe loading, with three differences that keep every problem located.
+
+    Dates stay text (the schema checks them, so ``2025-13-45`` is reported with its
+    line); ``6e1`` is a number as in YAML 1.2 and JSON; integers longer than
+    ``MAX_DIGITS`` digits and floats beyond the float range become :class:`TooLarge`,
+    which the schema refuses with the field's path.
+    """
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+    def construct_yaml_int(self, node: yaml.Node) -> int | TooLarge:
+        text = str(self.construct_scalar(node))
+        if sum(c.isdigit() for c in text) > MAX_DIGITS:
+            return TooLarge(text)
+        return super().construct_yaml_int(node)
+
+    def construct_yaml_float(self, node: yaml.Node) -> float | TooLarge:
+        text = str(self.construct_scalar(node))
+        value = super().construct_yaml_float(node)
+        if math.isinf(value) and "inf" not in text.lower():
+            return TooLarge(text)
+        return value
+
+
+_Loader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT_12, list("-+0123456789"))
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+_Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_yaml_float)
 
 
 def read_text(path: Path, *, limit: int = MAX_SCENARIO_BYTES, what: str = "file") -> str:
@@ -70,7 +111,7 @@ def parse_yaml(text: str, file: str | None = None) -> tuple[Any, dict[DocPath, i
     """
     loader = None
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _Loader(text)
         node = loader.get_single_node()
         if node is None:
             return None, {}
@@ -94,6 +135,63 @@ def parse_yaml(text: str, file: str | None = None) -> tuple[Any, dict[DocPath, i
     finally:
         if loader is not None:
             loader.dispose()
+    return data, lines
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def _json_int(text: str) -> int | TooLarge:
+    return TooLarge(text) if len(text.lstrip("-")) > MAX_DIGITS else int(text)
+
+
+def _json_float(text: str) -> float | TooLarge:
+    value = float(text)
+    return TooLarge(text) if math.isinf(value) else value
+
+
+def parse_json(text: str, file: str | None = None) -> tuple[Any, dict[DocPath, int]]:
+    """Parse JSON strictly, returning the data and the line of every value.
+
+    Duplicate keys are refused with their line; ``NaN`` and ``Infinity`` are read as
+    floats and numbers too large for a float as :class:`~accord.scenario.values.TooLarge`,
+    so that the schema refuses them with their path and line.
+
+    Raises
+    ------
+    ScenarioError
+        On malformed JSON or a duplicate key.
+    """
+    try:
+        data = json.loads(text, object_pairs_hook=_json_object, parse_int=_json_int, parse_float=_json_float)
+    except json.JSONDecodeError as exc:
+        raise ScenarioError([Problem("", f"malformed JSON: {exc.msg}", file, exc.lineno)]) from None
+    except RecursionError:
+        raise ScenarioError([Problem("", "malformed JSON: nested too deeply", file)]) from None
+    except _DuplicateKey as exc:
+        try:
+            parse_yaml(text, file)
+        except ScenarioError as located:
+            duplicates = [p for p in located.problems if p.message.startswith("duplicate key")]
+            if duplicates:
+                raise ScenarioError(duplicates) from None
+        raise ScenarioError([Problem("", f"duplicate key {exc.key!r}", file)]) from None
+    try:
+        _, lines = parse_yaml(text, file)
+    except ScenarioError:
+        lines = {}
     return data, lines
 
 
@@ -165,16 +263,7 @@ def scenario_from_text(text: str, *, file: str | None = None, base_dir: Path | N
                        fmt: str = "yaml") -> Scenario:
     """Parse and validate scenario text in ``fmt`` (``yaml`` or ``json``)."""
     if fmt == "json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ScenarioError([Problem("", f"malformed JSON: {exc.msg}", file, exc.lineno)]) from None
-        except RecursionError:
-            raise ScenarioError([Problem("", "malformed JSON: nested too deeply", file)]) from None
-        try:
-            _, lines = parse_yaml(text, file)
-        except ScenarioError:
-            lines = {}
+        data, lines = parse_json(text, file)
     else:
         data, lines = parse_yaml(text, file)
     return scenario_from_data(data, file=file, lines=lines, base_dir=base_dir)

@@ -92,7 +92,7 @@ def _pydantic_message(err: Mapping[str, Any]) -> str:
         return "is not a known field"
     if kind == "string_pattern_mismatch":
         return f"must be a non-empty id without control characters or surrounding spaces, got {value!r}"
-    if kind in ("uncertain", "range_order", "finite"):
+    if kind in ("uncertain", "range_order", "finite", "id_chars"):
         return err["msg"]
     if kind.startswith("literal_error"):
         return f"{err['msg'][0].lower()}{err['msg'][1:]}, got {value!r}"
@@ -191,6 +191,7 @@ def validate_document(
         out.add(("schema_version",), f"this accord reads schema version {s.SCHEMA_VERSION}, got {version}")
 
     parsed: dict[str, list[tuple[int, Any]]] = {}
+    broken: dict[str, list[dict]] = {section: [] for section in _SECTIONS}
     for section, model in _SECTIONS.items():
         raw = data.get(section, [])
         if raw is None:
@@ -210,6 +211,8 @@ def validate_document(
             obj = _parse_item(model, item, (section, idx), out)
             if obj is not None:
                 items.append((idx, obj))
+            elif isinstance(item, dict):
+                broken[section].append(item)
         parsed[section] = items
 
     for section in ("actors", "issues"):
@@ -221,6 +224,10 @@ def validate_document(
     issues = parsed["issues"]
     source_ids = set(_unique(((i, x.id) for i, x in sources), "sources", "source", out))
     actor_ids = set(_unique(((i, x.id) for i, x in actors), "actors", "actor", out))
+    broken_actors = {item["id"] for item in broken["actors"] if isinstance(item.get("id"), str)}
+    broken_issues = {item["id"] for item in broken["issues"] if isinstance(item.get("id"), str)}
+    broken_pairs = {(item["actor"], item["issue"]) for item in broken["stances"]
+                    if isinstance(item.get("actor"), str) and isinstance(item.get("issue"), str)}
     issue_by_id: dict[str, s.Issue] = {}
     for _, x in issues:
         issue_by_id.setdefault(x.id, x)
@@ -248,7 +255,7 @@ def validate_document(
         _check_range(out, ("issues", idx, "status_quo"), issue.status_quo, sc.min, sc.max, "status_quo")
         _check_range(out, ("issues", idx, "hold_probability"), issue.hold_probability, 0, 1, "hold_probability")
         for k, v in enumerate(issue.veto):
-            if v not in actor_ids:
+            if v not in actor_ids and v not in broken_actors:
                 out.add(("issues", idx, "veto", k), f"refers to unknown actor {v!r}")
     if header is not None:
         _check_range(out, ("hold_probability",), header.hold_probability, 0, 1, "hold_probability")
@@ -256,10 +263,10 @@ def validate_document(
     seen_pairs: dict[tuple[str, str], int] = {}
     for idx, st in parsed["stances"]:
         path: Path = ("stances", idx)
-        if st.actor not in actor_ids:
+        if st.actor not in actor_ids and st.actor not in broken_actors:
             out.add(path + ("actor",), f"refers to unknown actor {st.actor!r}")
         issue = issue_by_id.get(st.issue)
-        if issue is None:
+        if issue is None and st.issue not in broken_issues:
             out.add(path + ("issue",), f"refers to unknown issue {st.issue!r}")
         pair = (st.actor, st.issue)
         if pair in seen_pairs:
@@ -274,7 +281,8 @@ def validate_document(
     for section in ("levers", "timeline"):
         for idx, item in parsed[section]:
             for k, edit in enumerate(item.edits):
-                _check_edit(out, (section, idx, "edits", k), edit, actor_ids, issue_by_id, seen_pairs)
+                if not _refers_to_broken(edit, broken_actors, broken_issues, broken_pairs):
+                    _check_edit(out, (section, idx, "edits", k), edit, actor_ids, issue_by_id, seen_pairs)
             _check_quotes(out, (section, idx), item.evidence, texts, source_ids)
     _unique(((i, x.id) for i, x in parsed["levers"]), "levers", "lever", out)
     dates = [x.date for _, x in parsed["timeline"]]
@@ -285,7 +293,7 @@ def validate_document(
     type_keys: dict[tuple[str, str], int] = {}
     for idx, typ in parsed["types"]:
         path = ("types", idx)
-        if typ.actor not in actor_ids:
+        if typ.actor not in actor_ids and typ.actor not in broken_actors:
             out.add(path + ("actor",), f"refers to unknown actor {typ.actor!r}")
         key = (typ.actor, typ.id)
         if key in type_keys:
@@ -297,7 +305,10 @@ def validate_document(
             spath = path + ("stances", k)
             issue = issue_by_id.get(ts.issue)
             if issue is None:
-                out.add(spath + ("issue",), f"refers to unknown issue {ts.issue!r}")
+                if ts.issue not in broken_issues:
+                    out.add(spath + ("issue",), f"refers to unknown issue {ts.issue!r}")
+            elif (typ.actor, ts.issue) in broken_pairs or typ.actor in broken_actors:
+                pass
             elif (typ.actor, ts.issue) not in seen_pairs and (ts.position is None or ts.salience is None):
                 out.add(spath, f"{typ.actor!r} has no base stance on {ts.issue!r}: give position and salience")
             _check_stance_values(out, spath, ts, issue)
@@ -325,6 +336,11 @@ def _check_stance_values(out: _Collector, path: Path, st: s.Stance | s.TypeStanc
         lo, hi = issue.scale.min, issue.scale.max
         _check_range(out, path + ("position",), st.position, lo, hi, f"position on {issue.id!r}")
         _check_range(out, path + ("expects",), st.expects, lo, hi, f"expects on {issue.id!r}")
+
+
+def _refers_to_broken(edit: s.Edit, actors: set, issues: set, pairs: set) -> bool:
+    """Whether ``edit`` names an actor, issue or stance that was already reported as malformed."""
+    return edit.actor in actors or edit.issue in issues or (edit.actor, edit.issue) in pairs
 
 
 def _check_edit(out: _Collector, path: Path, edit: s.Edit, actor_ids: set[str], issues: Mapping[str, s.Issue],
