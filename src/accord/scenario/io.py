@@ -22,10 +22,12 @@ from accord.scenario.formats import FORMATS, detect_format, read_format
 from accord.scenario.schema import Scenario
 from accord.scenario.validate import Path as DocPath
 from accord.scenario.validate import path_str, validate_document
+from accord.scenario.limits import LIMITS
 from accord.scenario.values import TooLarge
 
-MAX_SCENARIO_BYTES = 20 * 1024 * 1024
-MAX_SOURCE_BYTES = 20 * 1024 * 1024
+MIB = 1024 * 1024
+MAX_SCENARIO_BYTES = 20 * MIB
+MAX_SOURCE_BYTES = 20 * MIB
 MAX_YAML_NODES = 500_000
 MAX_DIGITS = 400
 
@@ -67,9 +69,13 @@ _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 _Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_yaml_float)
 
 
-def read_text(path: Path, *, limit: int = MAX_SCENARIO_BYTES, what: str = "file") -> str:
-    """The UTF-8 text of ``path``; a readable :class:`ScenarioError` if missing, too large or not UTF-8."""
+def read_text(path: Path, *, limit: int | None = None, what: str = "file") -> str:
+    """The UTF-8 text of ``path``; a readable :class:`ScenarioError` if missing, too large or not UTF-8.
+
+    ``limit`` is in bytes; by default the file limit of :mod:`accord.scenario.limits`.
+    """
     name = str(path)
+    limit = limit if limit is not None else max_file_bytes()
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -79,14 +85,18 @@ def read_text(path: Path, *, limit: int = MAX_SCENARIO_BYTES, what: str = "file"
     if path.is_dir():
         raise ScenarioError([Problem("", f"{what} is a directory, not a file", name)])
     if size > limit:
-        raise ScenarioError(
-            [Problem("", f"{what} is {size / 1e6:.1f} MB, larger than the {limit / 1e6:.0f} MB limit", name)]
-        )
+        raise ScenarioError([Problem("", f"{what} is {size / MIB:.1f} MiB, larger than the {limit / MIB:g} MiB limit; "
+                                         f"set {LIMITS['file'].env} to raise it", name)])
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise ScenarioError([Problem("", f"cannot read {what}: {exc.strerror}", name)]) from None
     return decode_utf8(raw, name)
+
+
+def max_file_bytes() -> int:
+    """The largest scenario or imported file read, in bytes (``ACCORD_MAX_FILE_MIB``, default 20 MiB)."""
+    return LIMITS["file"].value * MIB
 
 
 def decode_utf8(raw: bytes, name: str | None = None) -> str:
@@ -237,8 +247,13 @@ def scenario_from_data(
     file: str | None = None,
     lines: Mapping[DocPath, int] | None = None,
     base_dir: Path | None = None,
+    require_data: bool = True,
 ) -> Scenario:
-    """Validate parsed data into a :class:`Scenario`; source ``file`` entries resolve against ``base_dir``."""
+    """Validate parsed data into a :class:`Scenario`; source ``file`` entries resolve against ``base_dir``.
+
+    ``require_data=False`` accepts a draft without the stances a forecast needs (see
+    :func:`accord.scenario.validate.validate_document`).
+    """
 
     def load_source(ref: str, _path: DocPath) -> str | None:
         if base_dir is None:
@@ -248,11 +263,12 @@ def scenario_from_data(
         if root != target and root not in target.parents:
             raise ValueError(f"source file {ref!r} lies outside the scenario's folder")
         try:
-            return read_text(target, limit=MAX_SOURCE_BYTES, what="source file")
+            return read_text(target, limit=max(MAX_SOURCE_BYTES, max_file_bytes()), what="source file")
         except ScenarioError as exc:
             raise ValueError("; ".join(p.message for p in exc.problems) + f" ({ref})") from None
 
-    scenario, problems = validate_document(data, file=file, lines=lines, load_source_text=load_source)
+    scenario, problems = validate_document(data, file=file, lines=lines, load_source_text=load_source,
+                                           require_data=require_data)
     if problems:
         raise ScenarioError(problems, source=file)
     assert scenario is not None
@@ -260,16 +276,16 @@ def scenario_from_data(
 
 
 def scenario_from_text(text: str, *, file: str | None = None, base_dir: Path | None = None,
-                       fmt: str = "yaml") -> Scenario:
+                       fmt: str = "yaml", require_data: bool = True) -> Scenario:
     """Parse and validate scenario text in ``fmt`` (``yaml`` or ``json``)."""
     if fmt == "json":
         data, lines = parse_json(text, file)
     else:
         data, lines = parse_yaml(text, file)
-    return scenario_from_data(data, file=file, lines=lines, base_dir=base_dir)
+    return scenario_from_data(data, file=file, lines=lines, base_dir=base_dir, require_data=require_data)
 
 
-def load_scenario(ref: str | Path, fmt: str | None = None) -> Scenario:
+def load_scenario(ref: str | Path, fmt: str | None = None, *, require_data: bool = True) -> Scenario:
     """Load a scenario from a built-in name, a YAML/JSON file, or a BDM/Decide/KTAB file.
 
     Parameters
@@ -278,11 +294,14 @@ def load_scenario(ref: str | Path, fmt: str | None = None) -> Scenario:
         ``"ukraine-2025"`` (see :func:`accord.scenario.builtin.names`) or a path.
     fmt : {"bdm", "decide", "ktab"}, optional
         Force a foreign format instead of detecting it.
+    require_data : bool, default True
+        False accepts a draft without the stances a forecast needs.
     """
     ref_str = str(ref)
     if fmt is None and ref_str in builtin.names() and not Path(ref_str).exists():
         path = builtin.path(ref_str)
-        return scenario_from_text(read_text(path), file=f"{ref_str}/scenario.yaml", base_dir=path.parent)
+        return scenario_from_text(read_text(path), file=f"{ref_str}/scenario.yaml", base_dir=path.parent,
+                                  require_data=require_data)
     path = Path(ref_str)
     if not path.exists() and not path.suffix:
         known = ", ".join(builtin.names()) or "none"
@@ -291,14 +310,15 @@ def load_scenario(ref: str | Path, fmt: str | None = None) -> Scenario:
     if fmt is not None:
         return convert(text, fmt, name=path.stem, file=str(path))
     if path.suffix.lower() == ".json":
-        return scenario_from_text(text, file=str(path), base_dir=path.parent, fmt="json")
+        return scenario_from_text(text, file=str(path), base_dir=path.parent, fmt="json",
+                                  require_data=require_data)
     if path.suffix.lower() in (".yaml", ".yml"):
-        return scenario_from_text(text, file=str(path), base_dir=path.parent)
+        return scenario_from_text(text, file=str(path), base_dir=path.parent, require_data=require_data)
     detected = detect_format(text)
     if detected is not None:
         return convert(text, detected, name=path.stem, file=str(path))
     try:
-        return scenario_from_text(text, file=str(path), base_dir=path.parent)
+        return scenario_from_text(text, file=str(path), base_dir=path.parent, require_data=require_data)
     except ScenarioError as exc:
         if path.suffix.lower() in (".csv", ".tsv", ".txt"):
             raise ImportFormatError(
@@ -318,12 +338,13 @@ def convert(text: str, fmt: str, *, name: str = "imported", file: str | None = N
         invalid scenario.
     """
     where = file or name
+    lines: dict[DocPath, int] = {}
     try:
-        data = read_format(text, fmt, name)
+        data = read_format(text, fmt, name, lines)
     except ImportFormatError as exc:
         raise ImportFormatError(f"{where}: {exc}") from None
     try:
-        return scenario_from_data(data, file=where)
+        return scenario_from_data(data, file=where, lines=lines)
     except ScenarioError as exc:
         raise ImportFormatError(f"{where}: the {fmt} file converts to an invalid scenario:\n{exc}") from None
 

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from accord.errors import Problem
 from accord.scenario import schema as s
+from accord.scenario.limits import check_count
 from accord.scenario.values import Uncertain
 
 Path = tuple[str | int, ...]
@@ -151,6 +152,7 @@ def validate_document(
     file: str | None = None,
     lines: Mapping[Path, int] | None = None,
     load_source_text: Callable[[str, Path], str | None] | None = None,
+    require_data: bool = True,
 ) -> tuple[s.Scenario | None, list[Problem]]:
     """Validate a parsed scenario document.
 
@@ -165,6 +167,10 @@ def validate_document(
     load_source_text : callable, optional
         ``(file_reference, path) -> text or None``: reads a source's ``file``; it
         reports its own problems by raising ``ValueError`` with a message.
+    require_data : bool, default True
+        Also refuse a scenario no model can forecast from: no stances, an issue nobody
+        holds a stance on, or an issue whose capabilities or saliences are all zero.
+        False accepts such a scenario as work in progress (adding sources to a draft).
 
     Returns
     -------
@@ -189,6 +195,14 @@ def validate_document(
     version = data.get("schema_version", s.SCHEMA_VERSION)
     if isinstance(version, int) and version > s.SCHEMA_VERSION:
         out.add(("schema_version",), f"this accord reads schema version {s.SCHEMA_VERSION}, got {version}")
+
+    for section in ("actors", "issues", "stances"):
+        raw = data.get(section)
+        message = check_count(section, len(raw), "the scenario has") if isinstance(raw, list) else None
+        if message is not None:
+            out.add((section,), message)
+    if out.problems and any("set ACCORD_MAX_" in p.message for p in out.problems):
+        return None, out.problems
 
     parsed: dict[str, list[tuple[int, Any]]] = {}
     broken: dict[str, list[dict]] = {section: [] for section in _SECTIONS}
@@ -278,11 +292,18 @@ def validate_document(
             out.add(path + ("evidence",), "a stance needs evidence (source quotes) or an `assumption`")
         _check_quotes(out, path, st.evidence, texts, source_ids)
 
+    if require_data and not out.problems:
+        _check_degenerate(out, data, actors, issues, parsed["stances"])
+
+    stance_by_pair = {(st.actor, st.issue): st for _, st in parsed["stances"]}
+    capability = {a.id: a for _, a in actors}
     for section in ("levers", "timeline"):
         for idx, item in parsed[section]:
             for k, edit in enumerate(item.edits):
                 if not _refers_to_broken(edit, broken_actors, broken_issues, broken_pairs):
-                    _check_edit(out, (section, idx, "edits", k), edit, actor_ids, issue_by_id, seen_pairs)
+                    epath = (section, idx, "edits", k)
+                    if _check_edit(out, epath, edit, actor_ids, issue_by_id, seen_pairs):
+                        _check_edit_result(out, epath, edit, header, capability, issue_by_id, stance_by_pair)
             _check_quotes(out, (section, idx), item.evidence, texts, source_ids)
     _unique(((i, x.id) for i, x in parsed["levers"]), "levers", "lever", out)
     dates = [x.date for _, x in parsed["timeline"]]
@@ -338,13 +359,91 @@ def _check_stance_values(out: _Collector, path: Path, st: s.Stance | s.TypeStanc
         _check_range(out, path + ("expects",), st.expects, lo, hi, f"expects on {issue.id!r}")
 
 
+def _check_degenerate(out: _Collector, data: Mapping[str, Any], actors: list[tuple[int, s.Actor]],
+                      issues: list[tuple[int, s.Issue]], stances: list[tuple[int, s.Stance]]) -> None:
+    """Refuse a scenario no model can weigh: no stances, an issue without any, or one whose weights are all zero."""
+    if not stances:
+        out.add(("stances",), "the scenario has no stances: without them there is nothing to forecast")
+        return
+    cap = {a.id: a.capability for _, a in actors}
+    by_issue: dict[str, list[s.Stance]] = {}
+    for _, st in stances:
+        by_issue.setdefault(st.issue, []).append(st)
+    for idx, issue in issues:
+        held = by_issue.get(issue.id, [])
+        if not held:
+            out.add(("issues", idx), f"no actor has a stance on {issue.id!r}: give it stances or remove it")
+            continue
+        if all(cap[st.actor].high == 0 for st in held):
+            out.add(("issues", idx), f"every actor with a stance on {issue.id!r} has capability 0: "
+                                     "there is no power to weigh")
+        elif all(st.salience.high == 0 for st in held):
+            out.add(("issues", idx), f"every stance on {issue.id!r} has salience 0: nobody cares about it")
+        elif all(cap[st.actor].high * st.salience.high == 0 for st in held):
+            out.add(("issues", idx), f"every actor with a stance on {issue.id!r} has capability 0 or salience 0: "
+                                     "there is no weight to forecast with")
+
+
+_EDIT_BOUNDS: dict[str, tuple[float, float | None]] = {
+    "salience": (0.0, 1.0),
+    "capability": (0.0, None),
+    "no_deal_cost": (0.0, None),
+    "hold_probability": (0.0, 1.0),
+}
+
+
+def _check_edit_result(out: _Collector, path: Path, edit: s.Edit, header: s.Scenario | None,
+                       actors: Mapping[str, s.Actor], issues: Mapping[str, s.Issue],
+                       stances: Mapping[tuple[str, str], s.Stance]) -> None:
+    """Report an edit whose result leaves the field's scale (a position off the issue's scale, a salience above 1)."""
+    field = edit.field
+    issue = issues.get(edit.issue) if edit.issue is not None else None
+    base: Uncertain | None = None
+    if field in ("position", "salience", "expects"):
+        st = stances.get((edit.actor, edit.issue))
+        if st is None or issue is None:
+            return
+        base = getattr(st, field) if field != "expects" or st.expects is not None else None
+        if base is None:
+            base = Uncertain(s.Scenario.status_quo(header, issue)) if header is not None else None
+        bounds: tuple[float, float | None] = (
+            (issue.scale.min, issue.scale.max) if field != "salience" else _EDIT_BOUNDS[field]
+        )
+    elif field in ("capability", "no_deal_cost"):
+        actor = actors.get(edit.actor) if edit.actor is not None else None
+        if actor is None:
+            return
+        base = getattr(actor, field)
+        bounds = _EDIT_BOUNDS[field]
+    else:
+        base = issue.hold_probability if issue is not None else (header.hold_probability if header else None)
+        bounds = _EDIT_BOUNDS[field]
+    if base is None or (field in ("position", "expects") and not issue.scale.min < issue.scale.max):
+        return
+    op, value = edit.operation
+    if op == "set":
+        result = value
+    elif op == "add":
+        result = Uncertain(base.low + value.low, base.high + value.high)
+    else:
+        corners = [b * v for b in (base.low, base.high) for v in (value.low, value.high)]
+        result = Uncertain(min(corners), max(corners))
+    lo, hi = bounds
+    if result.low < lo or (hi is not None and result.high > hi):
+        where = f"the scale of {issue.id!r}" if field in ("position", "expects") else f"the range of {field}"
+        span = f"{lo:g} to {hi:g}" if hi is not None else f"at least {lo:g}"
+        out.add(path + (op,), f"this edit makes {field} {result}, outside {where} ({span})")
+
+
 def _refers_to_broken(edit: s.Edit, actors: set, issues: set, pairs: set) -> bool:
     """Whether ``edit`` names an actor, issue or stance that was already reported as malformed."""
     return edit.actor in actors or edit.issue in issues or (edit.actor, edit.issue) in pairs
 
 
 def _check_edit(out: _Collector, path: Path, edit: s.Edit, actor_ids: set[str], issues: Mapping[str, s.Issue],
-                stances: Mapping[tuple[str, str], int]) -> None:
+                stances: Mapping[tuple[str, str], int]) -> bool:
+    """Report an edit that names the wrong things; True when it names the right ones."""
+    before = len(out.problems)
     needs_actor = edit.field in ("position", "salience", "expects", "capability", "no_deal_cost")
     needs_issue = edit.field in ("position", "salience", "expects")
     if needs_actor and edit.actor is None:
@@ -362,3 +461,4 @@ def _check_edit(out: _Collector, path: Path, edit: s.Edit, actor_ids: set[str], 
     if (needs_issue and edit.actor in actor_ids and edit.issue in issues
             and (edit.actor, edit.issue) not in stances):
         out.add(path, f"{edit.actor!r} has no stance on {edit.issue!r} to edit")
+    return len(out.problems) == before
