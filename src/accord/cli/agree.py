@@ -6,7 +6,7 @@ from typing import Any
 
 import typer
 
-from accord.cli.common import SCENARIO_HELP, echo_json, handle_errors, load
+from accord.cli.common import SCENARIO_HELP, echo_json, handle_errors, load, rich_text
 
 
 def register(app: typer.Typer) -> None:
@@ -46,15 +46,15 @@ def _print(report: Any) -> None:
 
     sc = report.scenario
     deal = report.deal
-    names = {a.id: a.name for a in sc.actors}
+    names = {a.id: rich_text(a.name) for a in sc.actors}
     console = Console()
-    console.print(report.verdict, style="bold", highlight=False)
+    console.print(rich_text(report.verdict), style="bold", highlight=False)
     for reason in report.reasons:
-        console.print(f"  • {reason}", highlight=False)
+        console.print(f"  • {rich_text(reason)}", highlight=False)
 
     def anchor(issue_id: str, value: float) -> str:
         a = nearest_anchor(sc.issue(issue_id), value)
-        return f"{a[0]:g}: {a[1]}" if a else ""
+        return f"{a[0]:g}: {rich_text(a[1])}" if a else ""
 
     table = Table(title="Comprehensive deal", title_justify="left")
     table.add_column("issue")
@@ -68,7 +68,7 @@ def _print(report: Any) -> None:
         table.add_column("relaxed package", justify="right")
         table.add_column("nearest anchor")
     for issue in sc.issues:
-        row = [issue.name, _fmt(sc.status_quo(issue))]
+        row = [rich_text(issue.name), _fmt(sc.status_quo(issue))]
         if deal.zone_exists:
             lo, hi = deal.zone[issue.id]
             x = deal.nash[issue.id]
@@ -83,7 +83,7 @@ def _print(report: Any) -> None:
         table = Table(title="Blockers (their part of the gap, in utility units)", title_justify="left")
         for col in ("actor", "gap", "extra no-deal cost", "binding issues (loss)", "position shift that closes it"):
             table.add_column(col)
-        inames = {i.id: i.name for i in sc.issues}
+        inames = {i.id: rich_text(i.name) for i in sc.issues}
         for b in deal.blockers:
             shifts = [t for t in b.binding if t.shift_to is not None]
             best = min(shifts, key=lambda t: t.shift or 0.0) if shifts else None
@@ -105,7 +105,7 @@ def _print(report: Any) -> None:
         table.add_column("veto players")
         table.add_column("margin", justify="right")
         for d in report.partial.deals:
-            table.add_row(", ".join(d.issues), ", ".join(d.veto), _fmt(d.margin, 3))
+            table.add_row(rich_text(", ".join(d.issues)), rich_text(", ".join(d.veto)), _fmt(d.margin, 3))
         console.print(table)
 
     if report.levers_ranked:
@@ -147,6 +147,6 @@ def _print(report: Any) -> None:
         for v in at.verdicts:
             table.add_row(v.name, f"{v.prior:.2f}", "yes" if v.zone_exists else "no", f"{v.gap:.3f}")
         console.print(table)
-        inames = {i.id: i.name for i in sc.issues}
+        inames = {i.id: rich_text(i.name) for i in sc.issues}
         for p in at.proposals:
             console.print(f"  probe: {p.describe(inames)}", highlight=False)

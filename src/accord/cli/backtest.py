@@ -7,7 +7,12 @@ from typing import Any
 
 import typer
 
-from accord.cli.common import echo_json, handle_errors, parse_settings
+from accord.cli.common import (
+    MAX_SEED,
+    echo_json,
+    handle_errors,
+    parse_settings,
+)
 
 DATASETS = ("deu3",)
 REPORT_HINT = "install accord[report] (matplotlib) to draw errors.png"
@@ -37,7 +42,8 @@ def register(app: typer.Typer) -> None:
         folds: int = typer.Option(10, "--folds", min=2, help="Cross-validation folds, grouped by proposal."),
         level: float = typer.Option(
             0.9, "--level", min=0.01, max=0.99, help="Coverage of the prediction intervals."),
-        seed: int = typer.Option(0, "--seed", help="Seed of the models, the folds and the bootstrap."),
+        seed: int = typer.Option(0, "--seed", min=0, max=MAX_SEED,
+                                 help="Seed of the models, the folds and the bootstrap."),
         shrink: bool = typer.Option(
             False, "--shrink",
             help="Add the compromise shrunk toward the reference point (weight fitted by CV)."),

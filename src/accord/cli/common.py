@@ -17,6 +17,61 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 SCENARIO_HELP = "A built-in scenario name, a YAML/JSON scenario file, or a BDM/Decide/KTAB file."
 
+MAX_SEED = 2**63 - 1
+"""The largest seed: seeds are stored as signed 64-bit integers."""
+SEED_HELP = f"Seed of the random generator, 0 to {MAX_SEED} (2**63 - 1); the same seed gives the same numbers."
+MAX_ROUNDS = 10_000
+MAX_WORKERS = 256
+
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def safe_text(text: object) -> str:
+    """``text`` made safe to print on a terminal: control, format and bidi characters shown as ``\\uXXXX``.
+
+    Escape sequences (``ESC [ ...``), right-to-left overrides and zero-width characters
+    in a scenario's names would otherwise reach the terminal raw. Tabs and newlines are kept.
+    """
+    import unicodedata
+
+    out = []
+    for ch in str(text):
+        if ch in "\n\t" or unicodedata.category(ch) not in _UNSAFE_CATEGORIES:
+            out.append(ch)
+        else:
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+    return "".join(out)
+
+
+def rich_text(text: object) -> str:
+    """``text`` for a rich console or table cell: :func:`safe_text`, with rich's ``[markup]`` escaped."""
+    from rich.markup import escape
+
+    return escape(safe_text(text))
+
+
+def keep_result(data: Any, stem: str = "accord-run") -> str:
+    """Write ``data`` as JSON to a new file (current folder, else the temporary folder); return its path.
+
+    Used when a computed result could not be stored, so that it is never lost.
+    """
+    import datetime as dt
+    import tempfile
+    from pathlib import Path
+
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False, default=str) + "\n"
+    for folder in (Path.cwd(), Path(tempfile.gettempdir())):
+        try:
+            fd, name = tempfile.mkstemp(prefix=f"{stem}-{stamp}-", suffix=".json", dir=folder)
+            with open(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            return name
+        except OSError:
+            continue
+    raise OSError("no folder to keep the result in")
+
 
 def handle_errors(func: F) -> F:
     """Run a command; print accord's own errors as messages on stderr and exit 1."""
@@ -28,7 +83,11 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except AccordError as exc:
-            typer.echo(f"error: {exc}", err=True)
+            typer.echo(f"error: {safe_text(exc)}", err=True)
+            raise typer.Exit(1) from None
+        except MemoryError:
+            typer.echo("error: out of memory; the scenario or the options ask for more work than this "
+                       "machine can hold (see the limits in the scenario format documentation)", err=True)
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]

@@ -18,13 +18,15 @@ def register(app: typer.Typer) -> None:
         output: Path = typer.Option(None, "-o", "--output", help="Write here (.yaml or .json); default stdout."),
     ) -> None:
         """Convert a file of another tool into an accord scenario."""
-        from accord.errors import ImportFormatError
+        from accord.errors import AccordError, ImportFormatError
         from accord.scenario import io as importers
         from accord.scenario.io import dump_scenario, read_text
 
         if fmt is not None and fmt not in importers.FORMATS:
             raise typer.BadParameter(f"must be one of {', '.join(importers.FORMATS)}, got {fmt!r}",
                                      param_hint="--format")
+        if output is not None and output.is_dir():
+            raise AccordError(f"-o {output} is a folder; give a file name ending in .yaml or .json")
         text = read_text(file)
         fmt = fmt or importers.detect_format(text)
         if fmt is None:
@@ -34,5 +36,26 @@ def register(app: typer.Typer) -> None:
         if output is None:
             typer.echo(out, nl=False)
         else:
-            output.write_text(out, encoding="utf-8")
+            _write(output, out)
             typer.echo(f"wrote {output} ({len(sc.actors)} actors, {len(sc.issues)} issues)", err=True)
+
+
+def _write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file, creating missing folders; an AccordError on failure."""
+    import os
+    import tempfile
+
+    from accord.errors import AccordError
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        try:
+            with open(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    except OSError as exc:
+        raise AccordError(f"cannot write {path}: {exc.strerror or exc}") from None

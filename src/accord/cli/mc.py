@@ -9,14 +9,19 @@ from typing import Any
 import typer
 
 from accord.cli.common import (
+    MAX_ROUNDS,
+    MAX_SEED,
+    MAX_WORKERS,
     SCENARIO_HELP,
     SCHEDULER_HELP,
+    SEED_HELP,
     WORKERS_HELP,
     chunk_executor,
     echo_json,
     handle_errors,
     load,
     parse_settings,
+    rich_text,
 )
 
 NOISE_HELP = (
@@ -73,6 +78,20 @@ class LazyProgress:
             self._bar = None
 
 
+MAX_DRAWS = 100_000_000
+
+
+def check_draw_cells(draws: int, actors: int, issues: int) -> None:
+    """Refuse, before any work, a Monte Carlo run whose draws × actors × issues exceed the limit."""
+    from accord.errors import ParameterError
+    from accord.scenario.limits import check_count
+
+    message = check_count("draw_cells", draws * actors * issues,
+                          f"{draws:,} draws of {actors:,} actors on {issues:,} issues make")
+    if message is not None:
+        raise ParameterError(message + " (or lower --draws)")
+
+
 def model_params(models: list[str] | None, rounds: int | None, settings: dict[str, Any]) -> dict[str, dict]:
     """Parameters by model from ``--rounds`` and ``--set`` (as ``accord run`` reads them)."""
     from accord.models.base import get_model, model_names
@@ -88,10 +107,11 @@ def register(app: typer.Typer) -> None:
     def mc(
         scenario: str = typer.Argument(None, help=SCENARIO_HELP + " Default: ukraine-2025."),
         model: list[str] = typer.Option(None, "--model", "-m", help="Model to run (repeatable). Default: all."),
-        draws: int = typer.Option(10_000, "--draws", "-n", min=1, help="Number of draws."),
-        seed: int = typer.Option(0, "--seed", min=0, help="Random seed; the same seed gives the same numbers."),
+        draws: int = typer.Option(10_000, "--draws", "-n", min=1, max=MAX_DRAWS, help="Number of draws."),
+        seed: int = typer.Option(0, "--seed", min=0, max=MAX_SEED, help=SEED_HELP),
         chunk_size: int = typer.Option(
-            None, "--chunk-size", min=1, help="Draws evaluated at once (rounded up to whole blocks of 1024)."
+            None, "--chunk-size", min=1, max=MAX_DRAWS,
+            help="Draws evaluated at once (rounded up to whole blocks of 1024).",
         ),
         noise: list[str] = typer.Option(None, "--noise", help=NOISE_HELP),
         agreement: bool = typer.Option(
@@ -99,11 +119,12 @@ def register(app: typer.Typer) -> None:
             "--agreement/--no-agreement",
             help="Sample the agreement analysis too. Default: when the scenario has veto players.",
         ),
-        rounds: int = typer.Option(None, "--rounds", min=1, help="Rounds (or iterations) for dynamic models."),
+        rounds: int = typer.Option(None, "--rounds", min=1, max=MAX_ROUNDS,
+                                   help="Rounds (or iterations) for dynamic models."),
         setting: list[str] = typer.Option(None, "--set", help="Model parameter KEY=VALUE (repeatable)."),
         fmt: str = typer.Option(None, "--format", help="Force the input format: bdm, decide or ktab."),
         scheduler: str = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
-        workers: int = typer.Option(None, "--workers", min=1, help=WORKERS_HELP),
+        workers: int = typer.Option(None, "--workers", min=1, max=MAX_WORKERS, help=WORKERS_HELP),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     ) -> None:
         """Sample every range in the scenario and summarise each model's forecasts."""
@@ -115,6 +136,7 @@ def register(app: typer.Typer) -> None:
         except ParameterError as exc:
             raise typer.BadParameter(str(exc), param_hint="--noise") from None
         sc = load(scenario, fmt)
+        check_draw_cells(draws, len(sc.actors), len(sc.issues))
         params = model_params(model, rounds, parse_settings(setting))
         with LazyProgress("sampling", enabled=not as_json) as progress:
             kwargs = dict(
@@ -143,11 +165,11 @@ def _print(sc, result) -> None:  # noqa: ANN001
     from rich.table import Table
 
     console = Console()
-    names = {i.id: i.name for i in sc.issues}
+    names = {i.id: rich_text(i.name) for i in sc.issues}
     summary = result.summary()
     noise = ", ".join(f"{k}={v:g}" for k, v in result.noise.items()) or "none"
     console.print(
-        f"{sc.title}: {result.draws:,} draws, seed {result.seed}, {len(result.factors)} uncertain inputs "
+        f"{rich_text(sc.title)}: {result.draws:,} draws, seed {result.seed}, {len(result.factors)} uncertain inputs "
         f"({result.distribution}), noise {noise}, {result.seconds:.1f} s",
         highlight=False,
     )
@@ -172,7 +194,7 @@ def _print(sc, result) -> None:  # noqa: ANN001
         table.add_column("actor")
         table.add_column("blocks in", justify="right")
         for actor, rate in sorted(zip(ag.actor_ids, ag.block_rate, strict=True), key=lambda t: -t[1]):
-            table.add_row(actor, f"{rate:.1%}")
+            table.add_row(rich_text(actor), f"{rate:.1%}")
         console.print(table)
     for note in result.notes:
         console.print(f"note: {note}", highlight=False)

@@ -6,7 +6,17 @@ from pathlib import Path
 
 import typer
 
-from accord.cli.common import DB_HELP, SCENARIO_HELP, echo_json, handle_errors, import_extra, load, parse_settings
+from accord.cli.common import (
+    DB_HELP,
+    MAX_ROUNDS,
+    MAX_SEED,
+    SCENARIO_HELP,
+    echo_json,
+    handle_errors,
+    import_extra,
+    load,
+    parse_settings,
+)
 
 FORMATS = ("html", "pdf", "png")
 
@@ -22,9 +32,10 @@ def register(app: typer.Typer) -> None:
                                 help="html, pdf or png. Default: from the output's suffix, else html."),
         run_id: str = typer.Option(None, "--run", help="Report a stored run (id or 'latest') instead of running."),
         model: list[str] = typer.Option(None, "--model", "-m", help="Model to run (repeatable). Default: all."),
-        rounds: int = typer.Option(None, "--rounds", min=1, help="Rounds (or iterations) for dynamic models."),
+        rounds: int = typer.Option(None, "--rounds", min=1, max=MAX_ROUNDS,
+                                   help="Rounds (or iterations) for dynamic models."),
         setting: list[str] = typer.Option(None, "--set", help="Model parameter KEY=VALUE (repeatable)."),
-        seed: int = typer.Option(0, "--seed", min=0, help="Random seed for models and analyses."),
+        seed: int = typer.Option(0, "--seed", min=0, max=MAX_SEED, help="Random seed for models and analyses."),
         analysis: list[str] = typer.Option(None, "--analysis", "-a",
                                            help="Analysis to include (repeatable). Default: every one available."),
         no_analyses: bool = typer.Option(False, "--no-analyses", help="Include no analysis, only the models."),

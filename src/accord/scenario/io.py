@@ -19,10 +19,10 @@ import yaml
 from accord.errors import AccordError, ImportFormatError, Problem, ScenarioError
 from accord.scenario import builtin
 from accord.scenario.formats import FORMATS, detect_format, read_format
+from accord.scenario.limits import LIMITS
 from accord.scenario.schema import Scenario
 from accord.scenario.validate import Path as DocPath
 from accord.scenario.validate import path_str, validate_document
-from accord.scenario.limits import LIMITS
 from accord.scenario.values import TooLarge
 
 MIB = 1024 * 1024

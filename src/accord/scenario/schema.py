@@ -19,7 +19,6 @@ import unicodedata
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
-
 from pydantic_core import PydanticCustomError
 
 from accord.scenario.values import Finite, FiniteKey, Uncertain

@@ -82,9 +82,8 @@ class Uncertain:
                 )
             lo, hi = finite_float(value[0]), finite_float(value[1])
             if lo > hi:
-                raise PydanticCustomError(
-                    "range_order", "range low must not exceed high, got [{lo}, {hi}]", {"lo": f"{lo:g}", "hi": f"{hi:g}"}
-                )
+                raise PydanticCustomError("range_order", "range low must not exceed high, got [{lo}, {hi}]",
+                                          {"lo": f"{lo:g}", "hi": f"{hi:g}"})
             return cls(lo, hi)
         raise PydanticCustomError(
             "uncertain", "must be a number or a [low, high] range, got {v}", {"v": _short(value)}
