@@ -136,12 +136,17 @@ def parse_yaml(text: str, file: str | None = None) -> tuple[Any, dict[DocPath, i
         line = mark.line + 1 if mark is not None else None
         what = exc.problem or exc.context or "invalid YAML"
         raise ScenarioError([Problem("", f"malformed YAML: {what}", file, line)]) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise ScenarioError([Problem("", f"malformed YAML: character U+{exc.character:04X} is not allowed "
+                                         "(a control character)" if isinstance(exc.character, int)
+                                     else f"malformed YAML: {exc.reason}", file, line)]) from None
     except yaml.YAMLError as exc:
         raise ScenarioError([Problem("", f"malformed YAML: {exc}", file)]) from None
     except (ValueError, TypeError, OverflowError) as exc:
         raise ScenarioError([Problem("", f"malformed YAML value: {exc}", file)]) from None
     except RecursionError:
-        raise ScenarioError([Problem("", "malformed YAML: nested too deeply", file)]) from None
+        raise ScenarioError([Problem("", "malformed YAML: nested too deeply", file, _deep_line(text))]) from None
     finally:
         if loader is not None:
             loader.dispose()
@@ -189,7 +194,7 @@ def parse_json(text: str, file: str | None = None) -> tuple[Any, dict[DocPath, i
     except json.JSONDecodeError as exc:
         raise ScenarioError([Problem("", f"malformed JSON: {exc.msg}", file, exc.lineno)]) from None
     except RecursionError:
-        raise ScenarioError([Problem("", "malformed JSON: nested too deeply", file)]) from None
+        raise ScenarioError([Problem("", "malformed JSON: nested too deeply", file, _deep_line(text))]) from None
     except _DuplicateKey as exc:
         try:
             parse_yaml(text, file)
@@ -205,11 +210,31 @@ def parse_json(text: str, file: str | None = None) -> tuple[Any, dict[DocPath, i
     return data, lines
 
 
+def _deep_line(text: str, depth: int = 200) -> int | None:
+    """The line where brackets first nest ``depth`` deep (quoted text ignored), or None."""
+    level, quote, line = 0, "", 1
+    for ch in text:
+        if ch == "\n":
+            line += 1
+        elif quote:
+            quote = "" if ch == quote else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "[{":
+            level += 1
+            if level >= depth:
+                return line
+        elif ch in "]}":
+            level -= 1
+    return None
+
+
 def _index_nodes(node: yaml.Node, path: DocPath, lines: dict[DocPath, int], problems: list[Problem],
                  file: str | None, count: list[int]) -> None:
     count[0] += 1
     if count[0] > MAX_YAML_NODES:
-        raise ScenarioError([Problem("", f"document has more than {MAX_YAML_NODES:,} nodes", file)])
+        raise ScenarioError([Problem("", f"document has more than {MAX_YAML_NODES:,} nodes (aliases expanded)",
+                                     file, node.start_mark.line + 1)])
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
@@ -322,7 +347,7 @@ def load_scenario(ref: str | Path, fmt: str | None = None, *, require_data: bool
     except ScenarioError as exc:
         if path.suffix.lower() in (".csv", ".tsv", ".txt"):
             raise ImportFormatError(
-                f"{path}: not a recognised format (expected a BDM CSV, a Decide file or a KTAB CSV); "
+                f"{path}: line 1: not a recognised format (expected a BDM CSV, a Decide file or a KTAB CSV); "
                 "use --format bdm|decide|ktab to force one"
             ) from exc
         raise

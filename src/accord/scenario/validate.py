@@ -180,10 +180,11 @@ def validate_document(
     """
     out = _Collector(file, lines or {})
     if data is None or data == {} or data == []:
-        out.add((), "the scenario is empty")
+        out.problems.append(Problem("", "the scenario is empty", file, out.line_of(()) or 1))
         return None, out.problems
     if not isinstance(data, dict):
-        out.add((), f"a scenario must be a mapping of fields, got {type(data).__name__}")
+        out.problems.append(Problem("", f"a scenario must be a mapping of fields, got {type(data).__name__}", file,
+                                    out.line_of(()) or 1))
         return None, out.problems
 
     for key in data:
