@@ -10,9 +10,12 @@ import re
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+import typer
+from click.testing import CliRunner
 
-from accord.cli.app import app
+from accord.cli.app import app as typer_app
+
+app = typer.main.get_command(typer_app)
 
 BAD = Path(__file__).parent / "data" / "bad"
 FILES = sorted(p for p in BAD.iterdir() if p.name != "README.md")

@@ -36,7 +36,7 @@ _FLOAT_12 = re.compile(
 )
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """YAML 1.1 safe loading, with three differences that keep every problem located.
 
     Dates stay text (the schema checks them, so ``2025-13-45`` is reported with its
