@@ -30,7 +30,9 @@ def register(app: typer.Typer) -> None:
         text = read_text(file)
         fmt = fmt or importers.detect_format(text)
         if fmt is None:
-            raise ImportFormatError(f"{file}: line 1: not a BDM CSV, Decide file or KTAB CSV; use --format to force one")
+            raise ImportFormatError(
+                f"{file}: line 1: not a BDM CSV, Decide file or KTAB CSV; use --format to force one"
+            )
         sc = importers.convert(text, fmt, name=file.stem, file=str(file))
         out = dump_scenario(sc, "json" if output is not None and output.suffix == ".json" else "yaml")
         if output is None:
