@@ -139,13 +139,57 @@ WORKERS_HELP = "Run chunks on a local Dask cluster of N processes (needs accord[
 
 @contextlib.contextmanager
 def chunk_executor(scheduler: str | None, workers: int | None) -> Iterator[Any]:
-    """The Dask executor asked for by ``--scheduler``/``--workers``, or None to run chunks in this process."""
+    """The Dask executor asked for by ``--scheduler``/``--workers``, or None to run chunks in this process.
+
+    Shutting a local cluster down is quiet: the workers and the scheduler may log a
+    closed connection (``CommClosedError``) while they stop, which says nothing about
+    the results, so Dask's log messages are silenced for the shutdown (and, in the
+    worker processes, below the critical level); errors of the work itself still
+    reach the command as exceptions.
+    """
     if scheduler is not None and workers is not None:
         raise typer.BadParameter("give --scheduler or --workers, not both", param_hint="--workers")
     if scheduler is None and workers is None:
         yield None
         return
+    import os
+    import warnings
+
     from accord.experiments.executors import DaskExecutor
 
-    with DaskExecutor(scheduler=scheduler, workers=workers) as executor:
+    executor = DaskExecutor(scheduler=scheduler, workers=workers)
+    saved = {k: os.environ.get(k) for k in _WORKER_LOGGING}
+    os.environ.update(_WORKER_LOGGING)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r"Port \d+ is already in use", category=UserWarning)
+            executor.__enter__()
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    try:
         yield executor
+    finally:
+        with _quiet_logs("distributed", "tornado", "asyncio"):
+            executor.close()
+
+
+_WORKER_LOGGING = {"DASK_LOGGING__DISTRIBUTED": "critical", "DASK_LOGGING__TORNADO": "critical"}
+
+
+@contextlib.contextmanager
+def _quiet_logs(*names: str) -> Iterator[None]:
+    import logging
+
+    loggers = [logging.getLogger(n) for n in names]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, levels, strict=True):
+            lg.setLevel(level)
