@@ -36,10 +36,11 @@ def register(app: typer.Typer) -> None:
             "proposal", "--grouping", help="One scenario per proposal (its issues together) or per issue."),
         setting: list[str] = typer.Option(None, "--set", help="Model parameter KEY=VALUE (repeatable)."),
         limit: int = typer.Option(
-            None, "--limit", min=1, help="Use only the first N proposals (a quick check)."),
+            None, "--limit", min=1, max=1_000_000, help="Use only the first N proposals (a quick check)."),
         bootstrap: int = typer.Option(
-            2000, "--bootstrap", min=0, help="Bootstrap resamples of proposals (0: none)."),
-        folds: int = typer.Option(10, "--folds", min=2, help="Cross-validation folds, grouped by proposal."),
+            2000, "--bootstrap", min=0, max=1_000_000, help="Bootstrap resamples of proposals (0: none)."),
+        folds: int = typer.Option(10, "--folds", min=2, max=10_000,
+                                  help="Cross-validation folds, grouped by proposal."),
         level: float = typer.Option(
             0.9, "--level", min=0.01, max=0.99, help="Coverage of the prediction intervals."),
         seed: int = typer.Option(0, "--seed", min=0, max=MAX_SEED,
