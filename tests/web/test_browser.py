@@ -144,3 +144,16 @@ def test_validation_without_javascript(live_server, browser, artifacts):
         assert "needs at least one issue" in page.inner_text("#section-issues")
     finally:
         context.close()
+
+
+def test_the_editor_keeps_a_text_over_the_size_limit(live_server, page):
+    page.goto(live_server.url + "/scenarios/new?tab=yaml")
+    editor = page.locator("#yaml-editor")
+    big = "id: big\ntitle: Big\ndescription: |\n" + ("  " + "x" * 98 + "\n") * 60_000
+    page.evaluate("text => { document.getElementById('yaml-editor').value = text; }", big)
+    page.click("#save-yaml")
+    note = page.locator("#yaml-size-error")
+    note.wait_for(state="visible")
+    assert "larger than the 5 MiB" in note.inner_text() and "still in the editor" in note.inner_text()
+    assert page.url.endswith("/scenarios/new?tab=yaml")
+    assert len(editor.input_value()) == len(big)
