@@ -145,3 +145,48 @@ def test_names_are_made_safe_for_the_terminal(tmp_path: Path):
     assert result.exit_code == 0
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout and "\u202e" not in result.stdout
     assert "\\x1b]0;owned\\x07\\u202e" in result.stdout and "[bold]x" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", "--seed", "-1"], "--seed"),
+        (["run", "--save", "--seed", "9" * 26], "--seed"),
+        (["mc", "--seed", str(2**63)], "--seed"),
+        (["run", "--rounds", "99999999999"], "--rounds"),
+        (["mc", "--workers", "100000"], "--workers"),
+    ],
+)
+def test_arguments_out_of_range_are_usage_errors(args, message):
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_runs_show_with_an_id_out_of_range(tmp_path: Path):
+    result = CliRunner().invoke(app, ["runs", "show", "9" * 23, "--db", str(tmp_path / "h.db")])
+    assert result.exit_code == 1 and "run ids are whole numbers from 1 to 2,147,483,647" in result.stderr
+
+
+def test_a_run_that_cannot_be_stored_is_kept(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    bdm = tmp_path / "case.csv"
+    bdm.write_text("Actor,Capability,Position,Salience\nA,1,10,0.8\nB,2,90,0.4\n", encoding="utf-8")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    result = CliRunner().invoke(app, ["run", str(bdm), "-m", "median", "--save", "--json", "--seed", str(2**63 - 1),
+                                      "--db", str(blocker / "h.db")])
+    assert result.exit_code == 1 and "the run was computed but could not be stored" in result.stderr
+    kept = Path(result.stderr.rsplit("kept in ", 1)[1].strip())
+    import json
+
+    assert json.loads(kept.read_text())["run"] == json.loads(result.stdout)
+
+
+def test_import_output_into_a_missing_folder_or_onto_a_folder(tmp_path: Path):
+    bdm = tmp_path / "case.csv"
+    bdm.write_text("Actor,Capability,Position,Salience\nA,1,10,0.8\nB,2,90,0.4\n", encoding="utf-8")
+    target = tmp_path / "new" / "deeper" / "case.yaml"
+    assert CliRunner().invoke(app, ["import", str(bdm), "-o", str(target)]).exit_code == 0
+    assert target.exists()
+    onto = CliRunner().invoke(app, ["import", str(bdm), "-o", str(tmp_path / "new")])
+    assert onto.exit_code == 1 and "is a folder" in onto.stderr

@@ -61,7 +61,7 @@ def keep_result(data: Any, stem: str = "accord-run") -> str:
     from pathlib import Path
 
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
-    text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False, default=str) + "\n"
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
     for folder in (Path.cwd(), Path(tempfile.gettempdir())):
         try:
             fd, name = tempfile.mkstemp(prefix=f"{stem}-{stamp}-", suffix=".json", dir=folder)

@@ -14,8 +14,10 @@ from accord.cli.common import (
     echo_json,
     handle_errors,
     import_extra,
+    keep_result,
     load,
     parse_settings,
+    safe_text,
 )
 
 FORMATS = ("html", "pdf", "png")
@@ -55,6 +57,7 @@ def register(app: typer.Typer) -> None:
         if kind not in FORMATS:
             raise typer.BadParameter(f"must be one of {', '.join(FORMATS)}, got {kind!r}", param_hint="--format")
         output = output or Path(f"report.{kind}")
+        unsaved: Exception | None = None
         reports = import_extra("accord.report")
         if run_id is not None:
             if scenario is not None:
@@ -74,9 +77,13 @@ def register(app: typer.Typer) -> None:
             rep = reports.prepare(sc, models=model or None, rounds=rounds, settings=parse_settings(setting),
                                   seed=seed, analyses=names, options=options)
             if save:
-                stored = import_extra("accord.store").record_run(
-                    rep.run, sc, params=rep.meta["params"], seed=seed, analyses=rep.analyses, url=db)
-                rep.meta.update(run_id=stored.id, version=stored.version_number)
+                store_mod = import_extra("accord.store")
+                try:
+                    stored = store_mod.record_run(
+                        rep.run, sc, params=rep.meta["params"], seed=seed, analyses=rep.analyses, url=db)
+                    rep.meta.update(run_id=stored.id, version=stored.version_number)
+                except Exception as exc:  # noqa: BLE001 - the computed run is kept whatever went wrong
+                    unsaved = exc
         output.parent.mkdir(parents=True, exist_ok=True)
         if kind == "html":
             output.write_text(reports.render_html(rep), encoding="utf-8")
@@ -90,6 +97,12 @@ def register(app: typer.Typer) -> None:
         else:
             for p in written:
                 typer.echo(f"wrote {p}", err=True)
+        if unsaved is not None:
+            kept = keep_result({"run": rep.run, "analyses": rep.analyses, "seed": seed,
+                                "params": rep.meta["params"]})
+            typer.echo(f"error: the run was computed but could not be stored ({safe_text(unsaved)}); "
+                       f"the report was written and the results are kept in {kept}", err=True)
+            raise typer.Exit(1)
 
 
 def _analysis_options(sc, at, levers, types, utility, draws):  # noqa: ANN001, ANN202
