@@ -190,3 +190,36 @@ def test_import_output_into_a_missing_folder_or_onto_a_folder(tmp_path: Path):
     assert target.exists()
     onto = CliRunner().invoke(app, ["import", str(bdm), "-o", str(tmp_path / "new")])
     assert onto.exit_code == 1 and "is a folder" in onto.stderr
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".html", ".md"])
+def test_a_pdf_under_another_name_is_read_as_a_pdf(tmp_path: Path, data_dir: Path, suffix: str):
+    from accord.evidence.extract import extract_file
+
+    renamed = tmp_path / f"commission{suffix}"
+    renamed.write_bytes((data_dir / "evidence" / "commission.pdf").read_bytes())
+    extracted = extract_file(renamed)
+    assert extracted.format == "pdf" and "%PDF" not in extracted.text
+
+
+def test_a_source_file_is_never_left_half_written(tmp_path: Path, monkeypatch):
+    import os
+
+    from accord.evidence import sources_add
+
+    target = tmp_path / "s.txt"
+
+    def broken(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "link", broken)
+    monkeypatch.setattr(os, "replace", broken)
+    with pytest.raises(OSError):
+        sources_add._write_new(target, "text " * 1000)
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.undo()
+    sources_add._write_new(target, "text")
+    assert target.read_text() == "text" and [p.name for p in tmp_path.iterdir()] == ["s.txt"]
+    with pytest.raises(FileExistsError):
+        sources_add._write_new(target, "other")
+    assert target.read_text() == "text" and [p.name for p in tmp_path.iterdir()] == ["s.txt"]
