@@ -22,11 +22,11 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     ) -> None:
         """Say whether a deal every veto player prefers to no deal exists, and why."""
-        from accord.agreement import analyse_agreement
-
         if utility not in ("linear", "quadratic"):
             raise typer.BadParameter(f"must be linear or quadratic, got {utility!r}", param_hint="--utility")
         sc = load(scenario, fmt)
+        from accord.agreement import analyse_agreement
+
         report = analyse_agreement(sc, at=at, levers=lever or (), types=type_ or None, utility=utility)
         if as_json:
             echo_json(report.to_json())

@@ -128,6 +128,8 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     ) -> None:
         """Sample every range in the scenario and summarise each model's forecasts."""
+        sc = load(scenario, fmt)
+        check_draw_cells(draws, len(sc.actors), len(sc.issues))
         from accord.errors import ParameterError
         from accord.experiments.montecarlo import monte_carlo, parse_noise
 
@@ -135,8 +137,6 @@ def register(app: typer.Typer) -> None:
             sigma = parse_noise(noise)
         except ParameterError as exc:
             raise typer.BadParameter(str(exc), param_hint="--noise") from None
-        sc = load(scenario, fmt)
-        check_draw_cells(draws, len(sc.actors), len(sc.issues))
         params = model_params(model, rounds, parse_settings(setting))
         with LazyProgress("sampling", enabled=not as_json) as progress:
             kwargs = dict(

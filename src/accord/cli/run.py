@@ -38,11 +38,11 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     ) -> None:
         """Forecast the outcome of every issue."""
-        from accord.runner import run_models, run_to_json
-
         settings = parse_settings(setting)
         store = import_extra("accord.store") if save else None
         sc = load(scenario, fmt)
+        from accord.runner import run_models, run_to_json
+
         result = run_models(sc, model or None, rounds=rounds, settings=settings, seed=seed)
         data = run_to_json(result)
         failed = None
