@@ -151,7 +151,7 @@ def create_app(
         if path == "/scenarios/new" or path.endswith("/edit"):
             problem = Problem("", f"{exc}: nothing was saved. The text is still in the editor; make it smaller "
                                   "(for example, move long source texts into files) and save again.")
-            response = editor_page(request, action=path, title="Scenario too large", state=blank_state(),
+            response = editor_page(request, action=path, title="Request too large", state=blank_state(),
                                    yaml_text="", yaml_problems=[problem], tab="yaml", status=413,
                                    restore_draft=True)
         else:
