@@ -197,12 +197,14 @@ def validate_document(
     if isinstance(version, int) and version > s.SCHEMA_VERSION:
         out.add(("schema_version",), f"this accord reads schema version {s.SCHEMA_VERSION}, got {version}")
 
+    over_limit = False
     for section in ("actors", "issues", "stances"):
         raw = data.get(section)
         message = check_count(section, len(raw), "the scenario has") if isinstance(raw, list) else None
         if message is not None:
             out.add((section,), message)
-    if out.problems and any("set ACCORD_MAX_" in p.message for p in out.problems):
+            over_limit = True
+    if over_limit:
         return None, out.problems
 
     parsed: dict[str, list[tuple[int, Any]]] = {}
@@ -294,7 +296,7 @@ def validate_document(
         _check_quotes(out, path, st.evidence, texts, source_ids)
 
     if require_data and not out.problems:
-        _check_degenerate(out, data, actors, issues, parsed["stances"])
+        _check_degenerate(out, actors, issues, parsed["stances"])
 
     stance_by_pair = {(st.actor, st.issue): st for _, st in parsed["stances"]}
     capability = {a.id: a for _, a in actors}
@@ -360,8 +362,8 @@ def _check_stance_values(out: _Collector, path: Path, st: s.Stance | s.TypeStanc
         _check_range(out, path + ("expects",), st.expects, lo, hi, f"expects on {issue.id!r}")
 
 
-def _check_degenerate(out: _Collector, data: Mapping[str, Any], actors: list[tuple[int, s.Actor]],
-                      issues: list[tuple[int, s.Issue]], stances: list[tuple[int, s.Stance]]) -> None:
+def _check_degenerate(out: _Collector, actors: list[tuple[int, s.Actor]], issues: list[tuple[int, s.Issue]],
+                      stances: list[tuple[int, s.Stance]]) -> None:
     """Refuse a scenario no model can weigh: no stances, an issue without any, or one whose weights are all zero."""
     if not stances:
         out.add(("stances",), "the scenario has no stances: without them there is nothing to forecast")
