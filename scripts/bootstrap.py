@@ -10,7 +10,11 @@ and stops when either fails. For the browser tests the ``test`` step
 looks for Chromium (``ACCORD_CHROMIUM`` or ``chromium`` on the PATH) and, when it is
 missing and this user may use apt-get, installs Debian's ``chromium`` package;
 otherwise the browser tests are skipped with a message, unless
-``ACCORD_REQUIRE_BROWSER=1`` makes them mandatory.
+``ACCORD_REQUIRE_BROWSER=1`` makes them mandatory. Likewise for PostgreSQL: the store
+tests start a disposable server from the PostgreSQL binaries (``initdb``, ``pg_ctl``),
+and the ``test`` step installs Debian's ``postgresql`` package when they are missing;
+without them the PostgreSQL half of the store tests skips, unless
+``ACCORD_REQUIRE_POSTGRES=1`` makes it mandatory.
 """
 
 from __future__ import annotations
@@ -56,19 +60,42 @@ def find_chromium() -> str | None:
     return None
 
 
+def apt_install(package: str) -> bool:
+    """Install a Debian package when this user may use apt-get; whether it was installed."""
+    apt = shutil.which("apt-get")
+    is_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    if not (apt and is_root):
+        return False
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    return subprocess.run([apt, "update", "-q"], env=env).returncode == 0 and subprocess.run(
+        [apt, "install", "-y", "-q", "--no-install-recommends", package], env=env
+    ).returncode == 0
+
+
+def find_postgres() -> str | None:
+    found = shutil.which("pg_ctl")
+    if found:
+        return found
+    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
+    return str(versions[-1]) if versions else None
+
+
+def ensure_postgres() -> None:
+    if os.environ.get("ACCORD_TEST_POSTGRES_URL") or find_postgres():
+        return
+    print("PostgreSQL not found: installing Debian's postgresql package for the store tests", flush=True)
+    if apt_install("postgresql") and find_postgres():
+        return
+    print("PostgreSQL is not available: the PostgreSQL store tests will be skipped. To run them, install "
+          "Debian's 'postgresql' package or set ACCORD_TEST_POSTGRES_URL.", flush=True)
+
+
 def ensure_chromium() -> None:
     if find_chromium():
         return
-    apt = shutil.which("apt-get")
-    is_root = hasattr(os, "geteuid") and os.geteuid() == 0
-    if apt and is_root:
-        print("Chromium not found: installing Debian's chromium package for the browser tests", flush=True)
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        ok = subprocess.run([apt, "update", "-q"], env=env).returncode == 0 and subprocess.run(
-            [apt, "install", "-y", "-q", "--no-install-recommends", "chromium"], env=env
-        ).returncode == 0
-        if ok and find_chromium():
-            return
+    print("Chromium not found: installing Debian's chromium package for the browser tests", flush=True)
+    if apt_install("chromium") and find_chromium():
+        return
     print("Chromium is not available: browser tests will be skipped. To run them, install Debian's "
           "'chromium' package or set ACCORD_CHROMIUM to a Chromium binary.", flush=True)
 
@@ -90,6 +117,7 @@ def main(argv: list[str]) -> int:
         if code:
             return code
     ensure_chromium()
+    ensure_postgres()
     code = sh(python, "-m", "pytest", *argv[1:], check=False)
     return code
 

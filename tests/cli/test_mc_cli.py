@@ -179,3 +179,18 @@ def test_mc_samples_the_agreement_analysis_when_there_are_veto_players(cli, tmp_
     sens = cli("sensitivity", str(path), "--output", "agreement", "--method", "morris", "--n", "10", "--json")
     assert sens.returncode == 0, sens.stderr
     assert json.loads(sens.stdout)["model"] is None
+
+
+@pytest.mark.slow
+def test_a_local_cluster_shuts_down_quietly():
+    pytest.importorskip("dask.distributed")
+    import subprocess
+    import sys
+
+    args = [sys.executable, "-m", "accord", "mc", "--workers", "2", "--draws", "2000", "-m", "median", "--json"]
+    procs = [subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    for proc in procs:
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+        assert json.loads(out)["draws"] == 2000
+        assert "Traceback" not in err and "CommClosedError" not in err and "Port 8787" not in err, err

@@ -37,7 +37,7 @@ def cases(draw, max_issues=3):
     }
     for a in actors:
         for i in issues:
-            if draw(st.booleans()) or i == issues[0]:
+            if draw(st.booleans()) or i == issues[0] or a == actors[0]:
                 stance = {"actor": a, "issue": i, "position": draw(st.integers(0, 100)),
                           "salience": draw(st.sampled_from([0.1, 0.3, 0.5, 0.8, 1.0])), "assumption": "h"}
                 if draw(st.booleans()):

@@ -1,10 +1,23 @@
-"""Fixtures for the run-history tests: a fresh SQLite database and a small scenario."""
+"""Fixtures for the run-history tests: a fresh database on each backend, and a small scenario.
+
+Every test that takes ``db_url`` (or ``store``) runs twice: on SQLite and on PostgreSQL.
+The PostgreSQL server is started once per session (see :mod:`pgserver`); when none can
+be started the PostgreSQL half skips with the reason, unless ``ACCORD_REQUIRE_POSTGRES=1``
+(set by CI) makes that an error.
+"""
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+import pgserver  # noqa: E402
+
+BACKENDS = ("sqlite", "postgresql")
 
 pytest.importorskip("sqlalchemy", reason="the run history needs: pip install 'accord[store]'")
 
@@ -44,8 +57,34 @@ def small():
     return scenario_from_text(SMALL)
 
 
+@pytest.fixture(scope="session")
+def postgres_server():
+    """The session's PostgreSQL server, or a skip (an error under ACCORD_REQUIRE_POSTGRES=1)."""
+    try:
+        server = pgserver.start()
+    except pgserver.Unavailable as exc:
+        if os.environ.get("ACCORD_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL is required (ACCORD_REQUIRE_POSTGRES=1) but unavailable: {exc}")
+        pytest.skip(f"PostgreSQL tests need a server: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
+def db_url(backend: str, tmp_path: Path, request) -> str:
+    """A new, empty run-history database on ``backend``."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'history.db'}"
+    return request.getfixturevalue("postgres_server").new_database()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'history.db'}"
 
 

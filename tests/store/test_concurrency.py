@@ -1,15 +1,13 @@
-"""Runs are written in one transaction, and runs from several processes at once all land."""
+"""Runs are written in one transaction, and runs from several processes at once all land (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import textwrap
 import time
-from pathlib import Path
 
 import pytest
 
@@ -58,20 +56,36 @@ KILLED = textwrap.dedent(
 )
 
 
-def _counts(path: Path) -> tuple[int, int, int]:
-    with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        return tuple(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                     for t in ("runs", "scenario_versions", "scenarios"))
+def _counts(url: str) -> tuple[int, int, int]:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            if engine.dialect.name == "sqlite":
+                assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+            return tuple(conn.execute(text(f"SELECT count(*) FROM {t}")).scalar()
+                         for t in ("runs", "scenario_versions", "scenarios"))
+    finally:
+        engine.dispose()
 
 
-def test_parallel_processes_all_land(tmp_path, small_text):
-    path = tmp_path / "shared.db"
-    url = f"sqlite:///{path}"
+def _column(url: str, query: str) -> list:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return [row[0] for row in conn.execute(text(query))]
+    finally:
+        engine.dispose()
+
+
+def test_parallel_processes_all_land(db_url, small_text):
     workers, per_worker = 6, 8
     start = time.time() + 2.0
     procs = [
-        subprocess.Popen([sys.executable, "-c", WORKER, url, str(w), str(per_worker), str(start), small_text],
+        subprocess.Popen([sys.executable, "-c", WORKER, db_url, str(w), str(per_worker), str(start), small_text],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for w in range(workers)
     ]
@@ -81,28 +95,25 @@ def test_parallel_processes_all_land(tmp_path, small_text):
         if p.returncode != 0:
             failures.append(err[-2000:])
     assert not failures, failures
-    runs, versions, scenarios = _counts(path)
+    runs, versions, scenarios = _counts(db_url)
     assert runs == workers * per_worker
     assert scenarios == 1
     assert versions == 1 + workers // 2
-    with sqlite3.connect(path) as conn:
-        notes = {row[0] for row in conn.execute("SELECT note FROM runs")}
-        numbers = sorted(row[0] for row in conn.execute("SELECT number FROM scenario_versions"))
+    notes = set(_column(db_url, "SELECT note FROM runs"))
+    numbers = sorted(_column(db_url, "SELECT number FROM scenario_versions"))
     assert notes == {f"{w}-{k}" for w in range(workers) for k in range(per_worker)}
     assert numbers == list(range(1, versions + 1))
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
-def test_a_run_killed_half_way_leaves_nothing(tmp_path, small_text, small):
+def test_a_run_killed_before_its_commit_leaves_nothing(db_url, tmp_path, small_text, small):
     from accord.store import open_store
 
-    path = tmp_path / "killed.db"
-    url = f"sqlite:///{path}"
-    open_store(url).close()
+    open_store(db_url).close()
     marker = tmp_path / "marker"
     errors = tmp_path / "stderr.txt"
     with errors.open("wb") as err:
-        proc = subprocess.Popen([sys.executable, "-c", KILLED, url, str(marker), small_text],
+        proc = subprocess.Popen([sys.executable, "-c", KILLED, db_url, str(marker), small_text],
                                 stdout=subprocess.DEVNULL, stderr=err)
     try:
         deadline = time.time() + 120
@@ -110,16 +121,21 @@ def test_a_run_killed_half_way_leaves_nothing(tmp_path, small_text, small):
             assert proc.poll() is None, errors.read_text()[-2000:]
             assert time.time() < deadline, "the writer never reached its commit"
             time.sleep(0.05)
+        assert marker.read_text() == "written, not committed"
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    assert _counts(path) == (0, 0, 0)
+    assert proc.returncode == -signal.SIGKILL
+    deadline = time.time() + 30
+    while _counts(db_url) != (0, 0, 0) and time.time() < deadline:
+        time.sleep(0.2)
+    assert _counts(db_url) == (0, 0, 0)
     from accord.runner import run_models, run_to_json
 
-    with open_store(url) as store:
+    with open_store(db_url) as store:
         rec = store.record(run_to_json(run_models(small)), small)
     assert rec.version_number == 1
-    assert _counts(path) == (1, 1, 1)
+    assert _counts(db_url) == (1, 1, 1)

@@ -1,28 +1,17 @@
-"""The run history on PostgreSQL (set ACCORD_TEST_POSTGRES_URL to a disposable database to run these)."""
+"""The run history on PostgreSQL: versions, 64-bit seeds and parallel writers (the server the suite starts)."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
 
 import pytest
 
-URL = os.environ.get("ACCORD_TEST_POSTGRES_URL")
-pytestmark = pytest.mark.skipif(not URL, reason="set ACCORD_TEST_POSTGRES_URL to a disposable PostgreSQL database")
-
 
 @pytest.fixture
-def pg_url():
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(URL)
-    with engine.begin() as conn:
-        for table in ("runs", "scenario_versions", "scenarios", "alembic_version"):
-            conn.execute(text(f"DROP TABLE IF EXISTS {table} CASCADE"))
-    engine.dispose()
-    return URL
+def pg_url(postgres_server):
+    return postgres_server.new_database()
 
 
 def test_record_read_and_version(pg_url, small):
@@ -36,6 +25,8 @@ def test_record_read_and_version(pg_url, small):
         assert store.get_run(a.id).results["scenario"] == "small"
         assert diff_runs(store.get_run(a.id), store.get_run(b.id))["inputs"]["stances"]["removed"] == ["a / x"]
         assert [s.runs for s in store.list_scenarios()] == [2]
+        big = store.record(run_to_json(run_models(small)), small, seed=2**63 - 1)
+        assert store.get_run(big.id).seed == 2**63 - 1
 
 
 WORKER = """

@@ -108,9 +108,12 @@ def test_schema_is_migrated_and_matches_the_models(db_url, store):
     open_store(db_url).close()
 
 
-def test_sqlite_runs_in_wal_mode(tmp_path, store, small, record):
-    record(small)
-    path = store.engine.url.database
+def test_sqlite_runs_in_wal_mode(sqlite_url, small):
+    from accord.runner import run_models, run_to_json
+
+    with open_store(sqlite_url) as store:
+        store.record(run_to_json(run_models(small)), small)
+        path = store.engine.url.database
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

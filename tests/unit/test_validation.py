@@ -199,7 +199,8 @@ def test_huge_file_is_refused_without_reading_it(tmp_path):
         fh.truncate(100 * 1024 * 1024)
     with pytest.raises(ScenarioError) as info:
         load_scenario(path)
-    assert "larger than" in info.value.problems[0].message and "104.9 MB" in info.value.problems[0].message
+    assert "larger than" in info.value.problems[0].message and "100.0 MiB" in info.value.problems[0].message
+    assert "20 MiB limit" in info.value.problems[0].message and "ACCORD_MAX_FILE_MIB" in info.value.problems[0].message
 
 
 def test_missing_file(tmp_path):

@@ -207,3 +207,16 @@ def test_progress_endpoint(client):
     assert client.get("/progress/abcdefgh1234").json() == {
         "step": "Uncertainty (Monte Carlo)", "done": 2048, "total": 10000, "finished": False}
     assert board.reporter("../etc") is None
+
+
+def test_the_editor_keeps_a_text_over_the_size_limit(live_server, page):
+    page.goto(live_server.url + "/scenarios/new?tab=yaml")
+    editor = page.locator("#yaml-editor")
+    big = "id: big\ntitle: Big\ndescription: |\n" + ("  " + "x" * 98 + "\n") * 60_000
+    page.evaluate("text => { document.getElementById('yaml-editor').value = text; }", big)
+    page.click("#save-yaml")
+    note = page.locator("#yaml-size-error")
+    note.wait_for(state="visible")
+    assert "larger than the 5 MiB" in note.inner_text() and "still in the editor" in note.inner_text()
+    assert page.url.endswith("/scenarios/new?tab=yaml")
+    assert len(editor.input_value()) == len(big)

@@ -7,7 +7,13 @@ from typing import Any
 
 import typer
 
-from accord.cli.common import echo_json, fmt, handle_errors, parse_settings
+from accord.cli.common import (
+    MAX_SEED,
+    echo_json,
+    fmt,
+    handle_errors,
+    parse_settings,
+)
 from accord.cli.progress import QUIET_HELP, Pulse
 
 DATASETS = ("deu3",)
@@ -34,14 +40,16 @@ def register(app: typer.Typer) -> None:
             "proposal", "--grouping", help="One scenario per proposal (its issues together) or per issue."),
         setting: list[str] = typer.Option(None, "--set", help="Model parameter KEY=VALUE (repeatable)."),
         limit: int = typer.Option(
-            None, "--limit", min=1, help="Use only the first N proposals (a quick check)."),
+            None, "--limit", min=1, max=1_000_000, help="Use only the first N proposals (a quick check)."),
         bootstrap: int = typer.Option(
-            2000, "--bootstrap", min=0, help="Bootstrap resamples of proposals (0: none)."),
-        folds: int = typer.Option(10, "--folds", min=2, help="Cross-validation folds, grouped by proposal."),
+            2000, "--bootstrap", min=0, max=1_000_000, help="Bootstrap resamples of proposals (0: none)."),
+        folds: int = typer.Option(10, "--folds", min=2, max=10_000,
+                                  help="Cross-validation folds, grouped by proposal."),
         level: list[float] = typer.Option(
             None, "--level", min=0.01, max=0.99,
             help="Coverage of the prediction intervals (repeatable; default 0.8 and 0.9)."),
-        seed: int = typer.Option(0, "--seed", help="Seed of the models, the folds and the bootstrap."),
+        seed: int = typer.Option(0, "--seed", min=0, max=MAX_SEED,
+                                 help="Seed of the models, the folds and the bootstrap."),
         shrink: bool = typer.Option(
             False, "--shrink",
             help="Add the compromise shrunk toward the reference point (weight fitted by CV)."),

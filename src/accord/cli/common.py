@@ -17,6 +17,61 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 SCENARIO_HELP = "A built-in scenario name, a YAML/JSON scenario file (- for stdin), or a BDM/Decide/KTAB file."
 
+MAX_SEED = 2**63 - 1
+"""The largest seed: seeds are stored as signed 64-bit integers."""
+SEED_HELP = f"Seed of the random generator, 0 to {MAX_SEED} (2**63 - 1); the same seed gives the same numbers."
+MAX_ROUNDS = 10_000
+MAX_WORKERS = 256
+
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def safe_text(text: object) -> str:
+    """``text`` made safe to print on a terminal: control, format and bidi characters shown as ``\\uXXXX``.
+
+    Escape sequences (``ESC [ ...``), right-to-left overrides and zero-width characters
+    in a scenario's names would otherwise reach the terminal raw. Tabs and newlines are kept.
+    """
+    import unicodedata
+
+    out = []
+    for ch in str(text):
+        if ch in "\n\t" or unicodedata.category(ch) not in _UNSAFE_CATEGORIES:
+            out.append(ch)
+        else:
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+    return "".join(out)
+
+
+def rich_text(text: object) -> str:
+    """``text`` for a rich console or table cell: :func:`safe_text`, with rich's ``[markup]`` escaped."""
+    from rich.markup import escape
+
+    return escape(safe_text(text))
+
+
+def keep_result(data: Any, stem: str = "accord-run") -> str:
+    """Write ``data`` as JSON to a new file (current folder, else the temporary folder); return its path.
+
+    Used when a computed result could not be stored, so that it is never lost.
+    """
+    import datetime as dt
+    import tempfile
+    from pathlib import Path
+
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n"
+    for folder in (Path.cwd(), Path(tempfile.gettempdir())):
+        try:
+            fd, name = tempfile.mkstemp(prefix=f"{stem}-{stamp}-", suffix=".json", dir=folder)
+            with open(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            return name
+        except OSError:
+            continue
+    raise OSError("no folder to keep the result in")
+
 
 def handle_errors(func: F) -> F:
     """Run a command; print accord's own errors as messages on stderr and exit 1."""
@@ -28,7 +83,11 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except AccordError as exc:
-            typer.echo(f"error: {exc}", err=True)
+            typer.echo(f"error: {safe_text(exc)}", err=True)
+            raise typer.Exit(1) from None
+        except MemoryError:
+            typer.echo("error: out of memory; the scenario or the options ask for more work than this "
+                       "machine can hold (see the limits in the scenario format documentation)", err=True)
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
@@ -137,16 +196,61 @@ WORKERS_HELP = "Run chunks on a local Dask cluster of N processes (needs accord[
 
 @contextlib.contextmanager
 def chunk_executor(scheduler: str | None, workers: int | None) -> Iterator[Any]:
-    """The Dask executor asked for by ``--scheduler``/``--workers``, or None to run chunks in this process."""
+    """The Dask executor asked for by ``--scheduler``/``--workers``, or None to run chunks in this process.
+
+    Shutting a local cluster down is quiet: the workers and the scheduler may log a
+    closed connection (``CommClosedError``) while they stop, which says nothing about
+    the results, so Dask's log messages are silenced for the shutdown (and, in the
+    worker processes, below the critical level); errors of the work itself still
+    reach the command as exceptions.
+    """
     if scheduler is not None and workers is not None:
         raise typer.BadParameter("give --scheduler or --workers, not both", param_hint="--workers")
     if scheduler is None and workers is None:
         yield None
         return
+    import os
+    import warnings
+
     from accord.experiments.executors import DaskExecutor
 
-    with DaskExecutor(scheduler=scheduler, workers=workers) as executor:
+    executor = DaskExecutor(scheduler=scheduler, workers=workers)
+    saved = {k: os.environ.get(k) for k in _WORKER_LOGGING}
+    os.environ.update(_WORKER_LOGGING)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r"Port \d+ is already in use", category=UserWarning)
+            executor.__enter__()
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    try:
         yield executor
+    finally:
+        with _quiet_logs("distributed", "tornado", "asyncio"):
+            executor.close()
+
+
+_WORKER_LOGGING = {"DASK_LOGGING__DISTRIBUTED": "critical", "DASK_LOGGING__TORNADO": "critical"}
+
+
+@contextlib.contextmanager
+def _quiet_logs(*names: str) -> Iterator[None]:
+    import logging
+
+    loggers = [logging.getLogger(n) for n in names]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, levels, strict=True):
+            lg.setLevel(level)
+
 
 
 def fmt(x: float | None, digits: int = 2) -> str:

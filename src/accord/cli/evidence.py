@@ -62,7 +62,7 @@ def register(app: typer.Typer) -> None:
     def coverage_cmd(
         scenario: str = typer.Argument(None, help=SCENARIO_HELP + " Default: ukraine-2025."),
         strict: bool = typer.Option(False, "--strict", help="Exit 1 when a stance has no support at all."),
-        show: int = typer.Option(3, "--show", min=0, help="Supporting passages listed per stance."),
+        show: int = typer.Option(3, "--show", min=0, max=1000, help="Supporting passages listed per stance."),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     ) -> None:
         """For each stance: do its quotes verify (and where), and how many other passages support it."""
@@ -84,7 +84,7 @@ def register(app: typer.Typer) -> None:
         scenario: str = typer.Argument(..., help=SCENARIO_HELP),
         actor: str = typer.Argument(..., help="Actor id."),
         issue: str = typer.Argument(..., help="Issue id."),
-        show: int = typer.Option(5, "--show", min=0, help="Supporting passages to list."),
+        show: int = typer.Option(5, "--show", min=0, max=1000, help="Supporting passages to list."),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     ) -> None:
         """One stance's numbers next to the passages they rest on."""

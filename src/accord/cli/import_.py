@@ -23,7 +23,7 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Convert a file of another tool into an accord scenario, or read a stance sheet back."""
-        from accord.errors import ImportFormatError
+        from accord.errors import AccordError, ImportFormatError
         from accord.scenario import io as importers
         from accord.scenario.io import dump_scenario, read_text
 
@@ -34,17 +34,21 @@ def register(app: typer.Typer) -> None:
         if fmt is not None and fmt not in importers.FORMATS:
             raise typer.BadParameter(f"must be one of {', '.join(importers.FORMATS)}, got {fmt!r}",
                                      param_hint="--format")
+        if output is not None and output.is_dir():
+            raise AccordError(f"-o {output} is a folder; give a file name ending in .yaml or .json")
         text = read_text(file)
         fmt = fmt or importers.detect_format(text)
         if fmt is None:
-            raise ImportFormatError(f"{file}: not a BDM CSV, Decide file or KTAB CSV; use --format to force one")
+            raise ImportFormatError(
+                f"{file}: line 1: not a BDM CSV, Decide file or KTAB CSV; use --format to force one"
+            )
         sc = importers.convert(text, fmt, name=file.stem, file=str(file))
         say_scales(sc)
         out = dump_scenario(sc, "json" if output is not None and output.suffix == ".json" else "yaml")
         if output is None:
             typer.echo(out, nl=False)
         else:
-            output.write_text(out, encoding="utf-8")
+            _write(output, out)
             typer.echo(f"wrote {output} ({len(sc.actors)} actors, {len(sc.issues)} issues)", err=True)
 
 
@@ -73,3 +77,24 @@ def _import_sheet(file: Path, into: str | None, output: Path | None) -> None:
     written = write_scenario(sc, output)
     typer.echo(f"wrote {written[0]} ({len(sc.stances)} stances from {file})"
                + (f" and {len(written) - 1} source text(s) beside it" if len(written) > 1 else ""), err=True)
+
+
+def _write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file, creating missing folders; an AccordError on failure."""
+    import os
+    import tempfile
+
+    from accord.errors import AccordError
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        try:
+            with open(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    except OSError as exc:
+        raise AccordError(f"cannot write {path}: {exc.strerror or exc}") from None

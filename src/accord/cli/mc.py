@@ -8,9 +8,13 @@ from typing import Any
 import typer
 
 from accord.cli.common import (
+    MAX_ROUNDS,
+    MAX_SEED,
+    MAX_WORKERS,
     OUT_HELP,
     SCENARIO_HELP,
     SCHEDULER_HELP,
+    SEED_HELP,
     WORKERS_HELP,
     chunk_executor,
     echo_json,
@@ -28,6 +32,20 @@ NOISE_HELP = (
 )
 
 
+MAX_DRAWS = 100_000_000
+
+
+def check_draw_cells(draws: int, actors: int, issues: int) -> None:
+    """Refuse, before any work, a Monte Carlo run whose draws × actors × issues exceed the limit."""
+    from accord.errors import ParameterError
+    from accord.scenario.limits import check_count
+
+    message = check_count("draw_cells", draws * actors * issues,
+                          f"{draws:,} draws of {actors:,} actors on {issues:,} issues make")
+    if message is not None:
+        raise ParameterError(message + " (or lower --draws)")
+
+
 def model_params(models: list[str] | None, rounds: int | None, settings: dict[str, Any]) -> dict[str, dict]:
     """Parameters by model from ``--rounds`` and ``--set`` (as ``accord run`` reads them)."""
     from accord.models.base import get_model, model_names
@@ -43,10 +61,11 @@ def register(app: typer.Typer) -> None:
     def mc(
         scenario: str = typer.Argument(None, help=SCENARIO_HELP + " Default: ukraine-2025."),
         model: list[str] = typer.Option(None, "--model", "-m", help="Model to run (repeatable). Default: all."),
-        draws: int = typer.Option(10_000, "--draws", "-n", min=1, help="Number of draws."),
-        seed: int = typer.Option(0, "--seed", min=0, help="Random seed; the same seed gives the same numbers."),
+        draws: int = typer.Option(10_000, "--draws", "-n", min=1, max=MAX_DRAWS, help="Number of draws."),
+        seed: int = typer.Option(0, "--seed", min=0, max=MAX_SEED, help=SEED_HELP),
         chunk_size: int = typer.Option(
-            None, "--chunk-size", min=1, help="Draws evaluated at once (rounded up to whole blocks of 1024)."
+            None, "--chunk-size", min=1, max=MAX_DRAWS,
+            help="Draws evaluated at once (rounded up to whole blocks of 1024).",
         ),
         noise: list[str] = typer.Option(None, "--noise", help=NOISE_HELP),
         agreement: bool = typer.Option(
@@ -57,16 +76,19 @@ def register(app: typer.Typer) -> None:
         pivotal: bool = typer.Option(
             False, "--pivotal", help="Also find, in each draw without a zone, the red lines that alone block one.",
         ),
-        rounds: int = typer.Option(None, "--rounds", min=1, help="Rounds (or iterations) for dynamic models."),
+        rounds: int = typer.Option(None, "--rounds", min=1, max=MAX_ROUNDS,
+                                   help="Rounds (or iterations) for dynamic models."),
         setting: list[str] = typer.Option(None, "--set", help="Model parameter KEY=VALUE (repeatable)."),
         fmt: str = typer.Option(None, "--format", help="Force the input format: bdm, decide or ktab."),
         scheduler: str = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
-        workers: int = typer.Option(None, "--workers", min=1, help=WORKERS_HELP),
+        workers: int = typer.Option(None, "--workers", min=1, max=MAX_WORKERS, help=WORKERS_HELP),
         out: Path = typer.Option(None, "--out", help=OUT_HELP),
         quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     ) -> None:
         """Sample every range in the scenario and summarise each model's forecasts."""
+        sc = load(scenario, fmt)
+        check_draw_cells(draws, len(sc.actors), len(sc.issues))
         from accord.errors import ParameterError
         from accord.experiments.factors import parse_noise
         from accord.experiments.montecarlo import monte_carlo
@@ -75,7 +97,6 @@ def register(app: typer.Typer) -> None:
             sigma = parse_noise(noise)
         except ParameterError as exc:
             raise typer.BadParameter(str(exc), param_hint="--noise") from None
-        sc = load(scenario, fmt)
         params = model_params(model, rounds, parse_settings(setting, model))
         with LazyProgress("sampling", enabled=not (as_json or quiet)) as progress:
             kwargs = dict(

@@ -6,7 +6,19 @@ from pathlib import Path
 
 import typer
 
-from accord.cli.common import DB_HELP, SCENARIO_HELP, echo_json, handle_errors, import_extra, load, parse_settings
+from accord.cli.common import (
+    DB_HELP,
+    MAX_ROUNDS,
+    MAX_SEED,
+    SCENARIO_HELP,
+    echo_json,
+    handle_errors,
+    import_extra,
+    keep_result,
+    load,
+    parse_settings,
+    safe_text,
+)
 from accord.cli.progress import QUIET_HELP, LazyProgress, Pulse
 
 FORMATS = ("html", "pdf", "png")
@@ -23,9 +35,10 @@ def register(app: typer.Typer) -> None:
                                 help="html, pdf or png. Default: from the output's suffix, else html."),
         run_id: str = typer.Option(None, "--run", help="Report a stored run (id or 'latest') instead of running."),
         model: list[str] = typer.Option(None, "--model", "-m", help="Model to run (repeatable). Default: all."),
-        rounds: int = typer.Option(None, "--rounds", min=1, help="Rounds (or iterations) for dynamic models."),
+        rounds: int = typer.Option(None, "--rounds", min=1, max=MAX_ROUNDS,
+                                   help="Rounds (or iterations) for dynamic models."),
         setting: list[str] = typer.Option(None, "--set", help="Model parameter KEY=VALUE (repeatable)."),
-        seed: int = typer.Option(0, "--seed", min=0, help="Random seed for models and analyses."),
+        seed: int = typer.Option(0, "--seed", min=0, max=MAX_SEED, help="Random seed for models and analyses."),
         analysis: list[str] = typer.Option(None, "--analysis", "-a",
                                            help="Analysis to include (repeatable). Default: every one available."),
         no_analyses: bool = typer.Option(False, "--no-analyses", help="Include no analysis, only the models."),
@@ -33,7 +46,8 @@ def register(app: typer.Typer) -> None:
         lever: list[str] = typer.Option(None, "--lever", help="Apply a lever of the scenario (repeatable)."),
         type_: list[str] = typer.Option(None, "--type", help="Choose an actor's type, ACTOR=TYPE (repeatable)."),
         utility: str = typer.Option("linear", "--utility", help="Agreement utility: linear (default) or quadratic."),
-        draws: int = typer.Option(None, "--draws", min=10, help="Monte Carlo draws of the uncertainty analysis."),
+        draws: int = typer.Option(None, "--draws", min=10, max=10_000_000,
+                                  help="Monte Carlo draws of the uncertainty analysis."),
         input_format: str = typer.Option(None, "--input-format", help="Force bdm, decide or ktab input."),
         save: bool = typer.Option(False, "--save", help="Also record the run in the run history."),
         db: str = typer.Option(None, "--db", help=DB_HELP),
@@ -45,6 +59,7 @@ def register(app: typer.Typer) -> None:
         if kind not in FORMATS:
             raise typer.BadParameter(f"must be one of {', '.join(FORMATS)}, got {kind!r}", param_hint="--format")
         output = output or Path(f"report.{kind}")
+        unsaved: Exception | None = None
         reports = import_extra("accord.report")
         if run_id is not None:
             if scenario is not None:
@@ -66,9 +81,13 @@ def register(app: typer.Typer) -> None:
                                       settings=parse_settings(setting, model), seed=seed, analyses=names,
                                       options=options, progress=bar.step)
             if save:
-                stored = import_extra("accord.store").record_run(
-                    rep.run, sc, params=rep.meta["params"], seed=seed, analyses=rep.analyses, url=db)
-                rep.meta.update(run_id=stored.id, version=stored.version_number)
+                store_mod = import_extra("accord.store")
+                try:
+                    stored = store_mod.record_run(
+                        rep.run, sc, params=rep.meta["params"], seed=seed, analyses=rep.analyses, url=db)
+                    rep.meta.update(run_id=stored.id, version=stored.version_number)
+                except Exception as exc:  # noqa: BLE001 - the computed run is kept whatever went wrong
+                    unsaved = exc
         output.parent.mkdir(parents=True, exist_ok=True)
         with Pulse(f"writing the {kind.upper()} report", enabled=not (as_json or quiet)):
             if kind == "html":
@@ -83,6 +102,12 @@ def register(app: typer.Typer) -> None:
         else:
             for p in written:
                 typer.echo(f"wrote {p}", err=True)
+        if unsaved is not None:
+            kept = keep_result({"run": rep.run, "analyses": rep.analyses, "seed": seed,
+                                "params": rep.meta["params"]})
+            typer.echo(f"error: the run was computed but could not be stored ({safe_text(unsaved)}); "
+                       f"the report was written and the results are kept in {kept}", err=True)
+            raise typer.Exit(1)
 
 
 def _analysis_options(sc, at, levers, types, utility, draws):  # noqa: ANN001, ANN202

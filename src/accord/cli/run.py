@@ -8,13 +8,18 @@ import typer
 
 from accord.cli.common import (
     DB_HELP,
+    MAX_ROUNDS,
+    MAX_SEED,
     OUT_HELP,
     SCENARIO_HELP,
+    SEED_HELP,
     echo_json,
     handle_errors,
     import_extra,
+    keep_result,
     load,
     parse_settings,
+    safe_text,
     write_out,
 )
 
@@ -25,36 +30,47 @@ def register(app: typer.Typer) -> None:
     def run(
         scenario: str = typer.Argument(None, help=SCENARIO_HELP + " Default: ukraine-2025."),
         model: list[str] = typer.Option(None, "--model", "-m", help="Model to run (repeatable). Default: all."),
-        rounds: int = typer.Option(None, "--rounds", min=1, help="Rounds (or iterations) for dynamic models."),
+        rounds: int = typer.Option(None, "--rounds", min=1, max=MAX_ROUNDS,
+                                   help="Rounds (or iterations) for dynamic models."),
         setting: list[str] = typer.Option(None, "--set", help="Model parameter KEY=VALUE (repeatable)."),
         fmt: str = typer.Option(None, "--format", help="Force the input format: bdm, decide or ktab."),
         explain: bool = typer.Option(False, "--explain", help="Also print what happened in each round."),
-        seed: int = typer.Option(0, "--seed", help="Seed of the random generator the models receive."),
+        seed: int = typer.Option(0, "--seed", min=0, max=MAX_SEED, help=SEED_HELP),
         save: bool = typer.Option(False, "--save/--no-save", help="Store the run in the run history."),
         db: str = typer.Option(None, "--db", help=DB_HELP),
         out: Path = typer.Option(None, "--out", help=OUT_HELP),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     ) -> None:
         """Forecast the outcome of every issue."""
-        from accord.runner import run_models, run_to_json
-
-        sc = load(scenario, fmt)
         settings = parse_settings(setting, model)
         # the exchange model checks how firm its forecast is (models without the parameter ignore it)
         settings.setdefault("fragility_runs", 4)
+        store = import_extra("accord.store") if save else None
+        sc = load(scenario, fmt)
+        from accord.runner import run_models, run_to_json
+
         result = run_models(sc, model or None, rounds=rounds, settings=settings, seed=seed)
         data = run_to_json(result)
-        if save:
-            record = import_extra("accord.store").record_run(
-                data, sc, params={"rounds": rounds, "settings": settings}, seed=seed,
-                timings=result.seconds, url=db,
-            )
-            typer.echo(f"stored as run {record.id}", err=True)
+        failed = None
+        if store is not None:
+            try:
+                record = store.record_run(
+                    data, sc, params={"rounds": rounds, "settings": settings}, seed=seed,
+                    timings=result.seconds, url=db,
+                )
+                typer.echo(f"stored as run {record.id}", err=True)
+            except Exception as exc:  # noqa: BLE001 - the computed run is kept whatever went wrong
+                failed = exc
         write_out(out, [forecast_table(sc, data)])
         if as_json:
             echo_json(data)
-            return
-        _print_table(sc, result, data, explain)
+        else:
+            _print_table(sc, result, data, explain)
+        if failed is not None:
+            kept = keep_result({"run": data, "seed": seed, "params": {"rounds": rounds, "settings": settings}})
+            typer.echo(f"error: the run was computed but could not be stored ({safe_text(failed)}); "
+                       f"its results are kept in {kept}", err=True)
+            raise typer.Exit(1)
 
 
 def forecast_table(sc, data) -> tuple:  # noqa: ANN001

@@ -21,7 +21,7 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def list_(
         scenario: str = typer.Option(None, "--scenario", help="Only runs of this scenario id."),
-        limit: int = typer.Option(20, "--limit", min=1, help="How many runs, newest first."),
+        limit: int = typer.Option(20, "--limit", min=1, max=100_000, help="How many runs, newest first."),
         db: str = typer.Option(None, "--db", help=DB_HELP),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     ) -> None:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import typer
 
 from accord.cli.common import (
+    MAX_ROUNDS,
+    MAX_SEED,
+    MAX_WORKERS,
     SCENARIO_HELP,
     SCHEDULER_HELP,
     WORKERS_HELP,
@@ -36,18 +39,20 @@ def register(app: typer.Typer) -> None:
             None,
             "--n",
             min=2,
+            max=2**24,
             help="Sobol base sample, a power of two (default 1024), or Morris trajectories (100).",
         ),
-        seed: int = typer.Option(0, "--seed", min=0, help="Random seed."),
+        seed: int = typer.Option(0, "--seed", min=0, max=MAX_SEED, help="Random seed."),
         all_factors: bool = typer.Option(
             False, "--all-factors", help="Make every range a factor, not only those the output reads."
         ),
-        rounds: int = typer.Option(None, "--rounds", min=1, help="Rounds (or iterations) for dynamic models."),
+        rounds: int = typer.Option(None, "--rounds", min=1, max=MAX_ROUNDS,
+                                   help="Rounds (or iterations) for dynamic models."),
         setting: list[str] = typer.Option(None, "--set", help="Model parameter KEY=VALUE (repeatable)."),
         fmt: str = typer.Option(None, "--format", help="Force the input format: bdm, decide or ktab."),
-        top: int = typer.Option(15, "--top", min=1, help="Rows of the ranked table to print."),
+        top: int = typer.Option(15, "--top", min=1, max=100_000, help="Rows of the ranked table to print."),
         scheduler: str = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
-        workers: int = typer.Option(None, "--workers", min=1, help=WORKERS_HELP),
+        workers: int = typer.Option(None, "--workers", min=1, max=MAX_WORKERS, help=WORKERS_HELP),
         quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     ) -> None:

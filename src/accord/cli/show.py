@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from accord.cli.common import SCENARIO_HELP, handle_errors, load
+from accord.cli.common import SCENARIO_HELP, handle_errors, load, rich_text
 
 
 def register(app: typer.Typer) -> None:
@@ -50,31 +50,32 @@ def _summary(sc) -> None:  # noqa: ANN001
     from rich.table import Table
 
     console = Console()
-    console.print(f"[bold]{sc.title}[/bold]  ({sc.id}" + (f", as of {sc.as_of}" if sc.as_of else "") + ")")
+    t = rich_text
+    console.print(f"[bold]{t(sc.title)}[/bold]  ({t(sc.id)}" + (f", as of {sc.as_of}" if sc.as_of else "") + ")")
     if sc.description:
-        console.print(sc.description.strip(), highlight=False)
+        console.print(t(sc.description.strip()), highlight=False)
     actors = Table(title="Actors", title_justify="left")
     for col in ("id", "name", "kind", "capability"):
         actors.add_column(col)
     for a in sc.actors:
-        actors.add_row(a.id, a.name, a.kind, str(a.capability))
+        actors.add_row(t(a.id), t(a.name), a.kind, str(a.capability))
     console.print(actors)
     issues = Table(title="Issues", title_justify="left")
     for col in ("id", "name", "scale", "status quo", "veto"):
         issues.add_column(col)
     for i in sc.issues:
-        issues.add_row(i.id, i.name, f"{i.scale.min:g}–{i.scale.max:g}",
-                       "–" if i.status_quo is None else f"{i.status_quo:g}", ", ".join(i.veto))
+        issues.add_row(t(i.id), t(i.name), f"{i.scale.min:g}–{i.scale.max:g}",
+                       "–" if i.status_quo is None else f"{i.status_quo:g}", t(", ".join(i.veto)))
     console.print(issues)
     stances = Table(title="Stances", title_justify="left")
     for col in ("actor", "issue", "position", "salience", "basis"):
         stances.add_column(col)
     for s in sc.stances:
         basis = f"{len(s.evidence)} quote(s)" if s.evidence else "assumption"
-        stances.add_row(s.actor, s.issue, str(s.position), str(s.salience), basis)
+        stances.add_row(t(s.actor), t(s.issue), str(s.position), str(s.salience), basis)
     console.print(stances)
     if sc.sources:
         console.print("Sources:")
         for src in sc.sources:
             who = ", ".join(x for x in (src.author, src.publisher, str(src.date) if src.date else None) if x)
-            console.print(f"  {src.id}: {src.title}" + (f" ({who})" if who else ""), highlight=False)
+            console.print(t(f"  {src.id}: {src.title}" + (f" ({who})" if who else "")), highlight=False)

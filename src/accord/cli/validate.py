@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from accord.cli.common import SCENARIO_HELP, echo_json
+from accord.cli.common import SCENARIO_HELP, echo_json, safe_text
 
 
 def register(app: typer.Typer) -> None:
@@ -24,13 +24,13 @@ def register(app: typer.Typer) -> None:
             if as_json:
                 echo_json({"valid": False, "problems": [p.to_dict() for p in exc.problems]})
             else:
-                typer.echo(str(exc), err=True)
+                typer.echo(safe_text(exc), err=True)
             raise typer.Exit(1) from None
         except AccordError as exc:
             if as_json:
                 echo_json({"valid": False, "problems": [{"path": "", "message": str(exc)}]})
             else:
-                typer.echo(f"error: {exc}", err=True)
+                typer.echo(f"error: {safe_text(exc)}", err=True)
             raise typer.Exit(1) from None
         quotes = sum(len(s.evidence) for s in sc.stances)
         summary = {
@@ -46,7 +46,7 @@ def register(app: typer.Typer) -> None:
             echo_json(summary)
         else:
             counts = ", ".join(_plural(summary[k], k[:-1]) for k in ("actors", "issues", "stances"))
-            typer.echo(f"{scenario}: valid — {counts}, {_plural(quotes, 'quote')} found in their sources")
+            typer.echo(f"{safe_text(scenario)}: valid — {counts}, {_plural(quotes, 'quote')} found in their sources")
 
 
 def _plural(n: int, noun: str) -> str:

@@ -68,12 +68,12 @@ class Extracted:
 
 
 def detect_format(path: Path, head: bytes) -> str:
-    """The format of a file, from its suffix, else from its first bytes."""
+    """The format of a file: a PDF from its content whatever its name, else from its suffix or first bytes."""
+    if head[:1024].lstrip().startswith(b"%PDF-"):
+        return "pdf"
     by_suffix = _SUFFIXES.get(path.suffix.lower())
     if by_suffix is not None:
         return by_suffix
-    if head.startswith(b"%PDF"):
-        return "pdf"
     lowered = head[:2048].lstrip().lower()
     if lowered.startswith((b"<!doctype html", b"<html")) or b"<body" in lowered:
         return "html"
@@ -105,8 +105,8 @@ def extract_file(path: str | Path, fmt: str | None = None) -> Extracted:
             raise ScenarioError([Problem("", "is a directory, not a file", name)])
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise ScenarioError([Problem("", f"is {size / 1e6:.1f} MB, larger than the "
-                                             f"{MAX_FILE_BYTES / 1e6:.0f} MB limit", name)])
+            raise ScenarioError([Problem("", f"is {size / 2**20:.1f} MiB, larger than the "
+                                             f"{MAX_FILE_BYTES / 2**20:g} MiB limit", name)])
         raw = path.read_bytes()
     except FileNotFoundError:
         raise ScenarioError([Problem("", "file not found", name)]) from None

@@ -215,6 +215,30 @@ def _write_atomic(path: Path, data: bytes) -> None:
             tmp.unlink()
 
 
+def _write_new(target: Path, text: str) -> None:
+    """Write ``text`` to ``target``, which must not exist: a temporary file, fsynced, then linked into place.
+
+    A failure or an interruption never leaves a truncated ``target``; the temporary file
+    is removed on any error.
+    """
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.accord-tmp")
+    try:
+        with open(tmp, "x", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, target)
+        except FileExistsError:
+            raise
+        except OSError:
+            if target.exists():
+                raise FileExistsError(f"{target} already exists") from None
+            os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def add_sources(
     scenario: str | Path,
     files: list[str | Path],
@@ -259,7 +283,7 @@ def add_sources(
     if len(files) > 1 and (title or source_id or url):
         raise SourceAddError("--title, --id and --url apply to a single file; add the files one at a time")
     path = scenario_file(scenario)
-    before = load_scenario(path)
+    before = load_scenario(path, require_data=False)
     original = path.read_bytes()
     text = read_text(path)
     folder = path.parent / "sources"
@@ -273,7 +297,7 @@ def add_sources(
         extracted = extract_file(doc)
         body = extracted.text
         if len(body.encode("utf-8")) > MAX_SOURCE_BYTES:
-            limit = f"{MAX_SOURCE_BYTES / 1e6:.0f} MB"
+            limit = f"{MAX_SOURCE_BYTES / 2**20:g} MiB"
             raise ScenarioError([Problem("", f"extracted text is larger than the {limit} limit for a source",
                                          str(doc))])
         sid = source_id or _unique_id(slug(doc.stem), taken, folder)
@@ -314,11 +338,10 @@ def add_sources(
         folder.mkdir(exist_ok=True)
         for source, body, _, _ in planned:
             target = folder / f"{source.id}.txt"
-            with open(target, "x", encoding="utf-8", newline="\n") as fh:
-                fh.write(body)
+            _write_new(target, body)
             written.append(target)
         _write_atomic(path, new_text.encode("utf-8"))
-        after = load_scenario(path)
+        after = load_scenario(path, require_data=False)
         _check_round_trip(before, after, [s for s, _, _, _ in planned])
     except BaseException as exc:
         if path.read_bytes() != original:

@@ -16,16 +16,34 @@ reports every problem with its location.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
 
-from accord.scenario.values import Uncertain
+from accord.scenario.values import Finite, FiniteKey, Uncertain
 
 SCHEMA_VERSION = 1
 
-_ID_PATTERN = r"^[^\s\x00-\x1f](?:[^\x00-\x1f]*[^\s\x00-\x1f])?$"
-Id = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=_ID_PATTERN)]
+_UNPRINTABLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def _printable_id(value: str) -> str:
+    """``value`` when every character is printable and it has no surrounding spaces."""
+    bad = next((c for c in value if unicodedata.category(c) in _UNPRINTABLE), None)
+    if bad is not None:
+        raise PydanticCustomError(
+            "id_chars", "an id must contain printable characters only, got {v} (U+{code} {name})",
+            {"v": repr(value)[:80], "code": f"{ord(bad):04X}", "name": unicodedata.name(bad, "unnamed")},
+        )
+    if value != value.strip():
+        raise PydanticCustomError("id_chars", "an id must not start or end with a space, got {v}",
+                                  {"v": repr(value)[:80]})
+    return value
+
+
+Id = Annotated[str, StringConstraints(min_length=1, max_length=100), AfterValidator(_printable_id)]
 ActorKind = Literal[
     "state", "institution", "domestic_ratifier", "bloc", "organisation", "individual", "party", "firm", "other"
 ]
@@ -156,9 +174,9 @@ class Actor(_Spec):
 class Scale(_Spec):
     """An issue's scale: bounds and labelled anchor points (value -> words)."""
 
-    min: float = 0.0
-    max: float = 100.0
-    anchors: dict[float, str] = Field(default_factory=dict)
+    min: Finite = 0.0
+    max: Finite = 100.0
+    anchors: dict[FiniteKey, str] = Field(default_factory=dict)
 
 
 class Issue(_Spec):
@@ -176,7 +194,7 @@ class Issue(_Spec):
     name: str
     description: str | None = None
     scale: Scale = Scale()
-    status_quo: float | None = None
+    status_quo: Finite | None = None
     veto: tuple[Id, ...] = ()
     aliases: tuple[str, ...] = ()
     hold_probability: Uncertain = Uncertain(1.0)
@@ -302,7 +320,7 @@ class ActorType(_Spec):
     actor: Id
     id: Id
     name: str
-    prior: float
+    prior: Finite
     description: str | None = None
     stances: tuple[TypeStance, ...] = ()
 

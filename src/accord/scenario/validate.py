@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from accord.errors import Problem
 from accord.scenario import schema as s
+from accord.scenario.limits import check_count
 from accord.scenario.values import Uncertain
 
 Path = tuple[str | int | float, ...]
@@ -92,7 +93,7 @@ def _pydantic_message(err: Mapping[str, Any]) -> str:
         return "is not a known field"
     if kind == "string_pattern_mismatch":
         return f"must be a non-empty id without control characters or surrounding spaces, got {value!r}"
-    if kind in ("uncertain", "range_order", "finite"):
+    if kind in ("uncertain", "range_order", "finite", "id_chars"):
         return err["msg"]
     if kind.startswith("literal_error"):
         return f"{err['msg'][0].lower()}{err['msg'][1:]}, got {value!r}"
@@ -151,6 +152,7 @@ def validate_document(
     file: str | None = None,
     lines: Mapping[Path, int] | None = None,
     load_source_text: Callable[[str, Path], str | None] | None = None,
+    require_data: bool = True,
 ) -> tuple[s.Scenario | None, list[Problem]]:
     """Validate a parsed scenario document.
 
@@ -165,6 +167,10 @@ def validate_document(
     load_source_text : callable, optional
         ``(file_reference, path) -> text or None``: reads a source's ``file``; it
         reports its own problems by raising ``ValueError`` with a message.
+    require_data : bool, default True
+        Also refuse a scenario no model can forecast from: no stances, an issue nobody
+        holds a stance on, or an issue whose capabilities or saliences are all zero.
+        False accepts such a scenario as work in progress (adding sources to a draft).
 
     Returns
     -------
@@ -174,10 +180,11 @@ def validate_document(
     """
     out = _Collector(file, lines or {})
     if data is None or data == {} or data == []:
-        out.add((), "the scenario is empty")
+        out.problems.append(Problem("", "the scenario is empty", file, out.line_of(()) or 1))
         return None, out.problems
     if not isinstance(data, dict):
-        out.add((), f"a scenario must be a mapping of fields, got {type(data).__name__}")
+        out.problems.append(Problem("", f"a scenario must be a mapping of fields, got {type(data).__name__}", file,
+                                    out.line_of(()) or 1))
         return None, out.problems
 
     for key in data:
@@ -190,8 +197,18 @@ def validate_document(
     if isinstance(version, int) and version > s.SCHEMA_VERSION:
         out.add(("schema_version",), f"this accord reads schema version {s.SCHEMA_VERSION}, got {version}")
 
+    over_limit = False
+    for section in ("actors", "issues", "stances"):
+        raw = data.get(section)
+        message = check_count(section, len(raw), "the scenario has") if isinstance(raw, list) else None
+        if message is not None:
+            out.add((section,), message)
+            over_limit = True
+    if over_limit:
+        return None, out.problems
+
     parsed: dict[str, list[tuple[int, Any]]] = {}
-    broken: dict[str, set[Any]] = {section: set() for section in _SECTIONS}
+    broken: dict[str, list[dict]] = {section: [] for section in _SECTIONS}
     salvage: list[tuple[int, dict[str, Any]]] = []
     for section, model in _SECTIONS.items():
         raw = data.get(section, [])
@@ -213,7 +230,7 @@ def validate_document(
             if obj is not None:
                 items.append((idx, obj))
             elif isinstance(item, dict):
-                broken[section].add(_item_key(section, item))
+                broken[section].append(item)
                 if section == "stances":
                     salvage.append((idx, item))
         parsed[section] = items
@@ -225,8 +242,12 @@ def validate_document(
     sources = parsed["sources"]
     actors = parsed["actors"]
     issues = parsed["issues"]
-    source_ids = set(_unique(((i, x.id) for i, x in sources), "sources", "source", out)) | broken["sources"]
-    actor_ids = set(_unique(((i, x.id) for i, x in actors), "actors", "actor", out)) | broken["actors"]
+    source_ids = set(_unique(((i, x.id) for i, x in sources), "sources", "source", out))
+    actor_ids = set(_unique(((i, x.id) for i, x in actors), "actors", "actor", out))
+    broken_actors = {item["id"] for item in broken["actors"] if isinstance(item.get("id"), str)}
+    broken_issues = {item["id"] for item in broken["issues"] if isinstance(item.get("id"), str)}
+    broken_pairs = {(item["actor"], item["issue"]) for item in broken["stances"]
+                    if isinstance(item.get("actor"), str) and isinstance(item.get("issue"), str)}
     issue_by_id: dict[str, s.Issue] = {}
     for _, x in issues:
         issue_by_id.setdefault(x.id, x)
@@ -254,7 +275,7 @@ def validate_document(
         _check_range(out, ("issues", idx, "status_quo"), issue.status_quo, sc.min, sc.max, "status_quo")
         _check_range(out, ("issues", idx, "hold_probability"), issue.hold_probability, 0, 1, "hold_probability")
         for k, v in enumerate(issue.veto):
-            if v not in actor_ids:
+            if v not in actor_ids and v not in broken_actors:
                 out.add(("issues", idx, "veto", k), f"refers to unknown actor {v!r}")
         _check_range(out, ("issues", idx, "carry_over"), issue.carry_over, 0, 1, "carry_over")
         if issue.options == "anchors" and not sc.anchors:
@@ -267,17 +288,17 @@ def validate_document(
     for idx, actor in actors:
         for k, req in enumerate(actor.requires):
             _check_requirement(out, ("actors", idx, "requires", k), req, issue_by_id, texts, source_ids,
-                               broken["issues"])
+                               broken_issues)
     if header is not None:
         _check_range(out, ("hold_probability",), header.hold_probability, 0, 1, "hold_probability")
 
     seen_pairs: dict[tuple[str, str], int] = {}
     for idx, st in parsed["stances"]:
         path: Path = ("stances", idx)
-        if st.actor not in actor_ids:
+        if st.actor not in actor_ids and st.actor not in broken_actors:
             out.add(path + ("actor",), f"refers to unknown actor {st.actor!r}")
         issue = issue_by_id.get(st.issue)
-        if issue is None and st.issue not in broken["issues"]:
+        if issue is None and st.issue not in broken_issues:
             out.add(path + ("issue",), f"refers to unknown issue {st.issue!r}")
         pair = (st.actor, st.issue)
         if pair in seen_pairs:
@@ -293,12 +314,18 @@ def validate_document(
     for idx, item in salvage:
         _check_broken_stance(out, ("stances", idx), item, issue_by_id)
 
-    known_pairs = set(seen_pairs) | broken["stances"]
-    known_issues = set(issue_by_id) | broken["issues"]
+    if require_data and not out.problems:
+        _check_degenerate(out, actors, issues, parsed["stances"])
+
+    stance_by_pair = {(st.actor, st.issue): st for _, st in parsed["stances"]}
+    capability = {a.id: a for _, a in actors}
     for section in ("levers", "timeline"):
         for idx, item in parsed[section]:
             for k, edit in enumerate(item.edits):
-                _check_edit(out, (section, idx, "edits", k), edit, actor_ids, known_issues, known_pairs, issue_by_id)
+                if not _refers_to_broken(edit, broken_actors, broken_issues, broken_pairs):
+                    epath = (section, idx, "edits", k)
+                    if _check_edit(out, epath, edit, actor_ids, issue_by_id, seen_pairs):
+                        _check_edit_result(out, epath, edit, header, capability, issue_by_id, stance_by_pair)
             _check_quotes(out, (section, idx), item.evidence, texts, source_ids)
     _unique(((i, x.id) for i, x in parsed["levers"]), "levers", "lever", out)
     dates = [x.date for _, x in parsed["timeline"]]
@@ -309,7 +336,7 @@ def validate_document(
     type_keys: dict[tuple[str, str], int] = {}
     for idx, typ in parsed["types"]:
         path = ("types", idx)
-        if typ.actor not in actor_ids:
+        if typ.actor not in actor_ids and typ.actor not in broken_actors:
             out.add(path + ("actor",), f"refers to unknown actor {typ.actor!r}")
         key = (typ.actor, typ.id)
         if key in type_keys:
@@ -321,9 +348,11 @@ def validate_document(
             spath = path + ("stances", k)
             issue = issue_by_id.get(ts.issue)
             if issue is None:
-                if ts.issue not in broken["issues"]:
+                if ts.issue not in broken_issues:
                     out.add(spath + ("issue",), f"refers to unknown issue {ts.issue!r}")
-            elif (typ.actor, ts.issue) not in known_pairs and (ts.position is None or ts.salience is None):
+            elif (typ.actor, ts.issue) in broken_pairs or typ.actor in broken_actors:
+                pass
+            elif (typ.actor, ts.issue) not in seen_pairs and (ts.position is None or ts.salience is None):
                 out.add(spath, f"{typ.actor!r} has no base stance on {ts.issue!r}: give position and salience")
             _check_stance_values(out, spath, ts, issue)
             if not ts.evidence and not ts.assumption and ts.red_line is None:
@@ -416,20 +445,97 @@ def _check_broken_stance(out: _Collector, path: Path, item: Mapping[str, Any],
         _check_range(out, path + ("expects",), values.get("expects"), lo, hi, f"expects on {issue.id!r}")
 
 
-def _item_key(section: str, item: Mapping[str, Any]) -> Any:
-    """What other items use to refer to an item that failed to parse: its id, or a stance's (actor, issue)."""
-    if section == "stances":
-        return (item.get("actor"), item.get("issue"))
-    key = item.get("id")
-    return key if isinstance(key, str) else None
+def _check_degenerate(out: _Collector, actors: list[tuple[int, s.Actor]], issues: list[tuple[int, s.Issue]],
+                      stances: list[tuple[int, s.Stance]]) -> None:
+    """Refuse a scenario no model can weigh: no stances, an issue without any, or one whose weights are all zero."""
+    if not stances:
+        out.add(("stances",), "the scenario has no stances: without them there is nothing to forecast")
+        return
+    cap = {a.id: a.capability for _, a in actors}
+    by_issue: dict[str, list[s.Stance]] = {}
+    for _, st in stances:
+        by_issue.setdefault(st.issue, []).append(st)
+    for idx, issue in issues:
+        held = by_issue.get(issue.id, [])
+        if not held:
+            out.add(("issues", idx), f"no actor has a stance on {issue.id!r}: give it stances or remove it")
+            continue
+        if all(cap[st.actor].high == 0 for st in held):
+            out.add(("issues", idx), f"every actor with a stance on {issue.id!r} has capability 0: "
+                                     "there is no power to weigh")
+        elif all(st.salience.high == 0 for st in held):
+            out.add(("issues", idx), f"every stance on {issue.id!r} has salience 0: nobody cares about it")
+        elif all(cap[st.actor].high * st.salience.high == 0 for st in held):
+            out.add(("issues", idx), f"every actor with a stance on {issue.id!r} has capability 0 or salience 0: "
+                                     "there is no weight to forecast with")
 
 
-def _check_edit(out: _Collector, path: Path, edit: s.Edit, actor_ids: set[str], issues: Collection[str],
-                stances: Collection[tuple[str, str]], issue_by_id: Mapping[str, s.Issue] | None = None) -> None:
+_EDIT_BOUNDS: dict[str, tuple[float, float | None]] = {
+    "salience": (0.0, 1.0),
+    "capability": (0.0, None),
+    "no_deal_cost": (0.0, None),
+    "hold_probability": (0.0, 1.0),
+}
+
+
+def _check_edit_result(out: _Collector, path: Path, edit: s.Edit, header: s.Scenario | None,
+                       actors: Mapping[str, s.Actor], issues: Mapping[str, s.Issue],
+                       stances: Mapping[tuple[str, str], s.Stance]) -> None:
+    """Report an edit whose result leaves the field's scale (a position off the issue's scale, a salience above 1)."""
+    field = edit.field
+    if field == "red_line":
+        return
+    issue = issues.get(edit.issue) if edit.issue is not None else None
+    base: Uncertain | None = None
+    if field in ("position", "salience", "expects"):
+        st = stances.get((edit.actor, edit.issue))
+        if st is None or issue is None:
+            return
+        base = getattr(st, field) if field != "expects" or st.expects is not None else None
+        if base is None:
+            base = Uncertain(s.Scenario.status_quo(header, issue)) if header is not None else None
+        bounds: tuple[float, float | None] = (
+            (issue.scale.min, issue.scale.max) if field != "salience" else _EDIT_BOUNDS[field]
+        )
+    elif field in ("capability", "no_deal_cost"):
+        actor = actors.get(edit.actor) if edit.actor is not None else None
+        if actor is None:
+            return
+        base = getattr(actor, field)
+        bounds = _EDIT_BOUNDS[field]
+    else:
+        base = issue.hold_probability if issue is not None else (header.hold_probability if header else None)
+        bounds = _EDIT_BOUNDS[field]
+    if base is None or (field in ("position", "expects") and not issue.scale.min < issue.scale.max):
+        return
+    op, value = edit.operation
+    if op == "set":
+        result = value
+    elif op == "add":
+        result = Uncertain(base.low + value.low, base.high + value.high)
+    else:
+        corners = [b * v for b in (base.low, base.high) for v in (value.low, value.high)]
+        result = Uncertain(min(corners), max(corners))
+    lo, hi = bounds
+    if result.low < lo or (hi is not None and result.high > hi):
+        where = f"the scale of {issue.id!r}" if field in ("position", "expects") else f"the range of {field}"
+        span = f"{lo:g} to {hi:g}" if hi is not None else f"at least {lo:g}"
+        out.add(path + (op,), f"this edit makes {field} {result}, outside {where} ({span})")
+
+
+def _refers_to_broken(edit: s.Edit, actors: set, issues: set, pairs: set) -> bool:
+    """Whether ``edit`` names an actor, issue or stance that was already reported as malformed."""
+    return edit.actor in actors or edit.issue in issues or (edit.actor, edit.issue) in pairs
+
+
+def _check_edit(out: _Collector, path: Path, edit: s.Edit, actor_ids: set[str], issues: Mapping[str, s.Issue],
+                stances: Mapping[tuple[str, str], int]) -> bool:
+    """Report an edit that names the wrong things; True when it names the right ones."""
+    before = len(out.problems)
     needs_actor = edit.field in ("position", "salience", "expects", "capability", "no_deal_cost", "red_line")
     needs_issue = edit.field in ("position", "salience", "expects", "red_line")
     if edit.field == "red_line":
-        _check_bounds(out, path, edit.at_least, edit.at_most, (issue_by_id or {}).get(edit.issue or ""))
+        _check_bounds(out, path, edit.at_least, edit.at_most, issues.get(edit.issue or ""))
         _check_range(out, path + ("credibility",), edit.credibility, 0, 1, "credibility")
     if needs_actor and edit.actor is None:
         out.add(path, f"an edit of {edit.field} needs an `actor`")
@@ -446,3 +552,4 @@ def _check_edit(out: _Collector, path: Path, edit: s.Edit, actor_ids: set[str], 
     if (needs_issue and edit.actor in actor_ids and edit.issue in issues
             and (edit.actor, edit.issue) not in stances):
         out.add(path, f"{edit.actor!r} has no stance on {edit.issue!r} to edit")
+    return len(out.problems) == before

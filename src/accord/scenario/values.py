@@ -1,11 +1,17 @@
-"""Uncertain numeric inputs: a number, or a ``[low, high]`` range of expert judgement."""
+"""Where numbers enter a scenario: finite floats, and uncertain inputs (a number or a ``[low, high]`` range).
+
+Every numeric field of :mod:`accord.scenario.schema` is a :data:`Finite` or an
+:class:`Uncertain`; both accept only finite numbers that fit a float, so NaN,
+infinity and numbers too large for a float (a 400-digit integer) are refused
+with the field's path, whichever file format or importer they came from.
+"""
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import GetCoreSchemaHandler
+from pydantic import GetCoreSchemaHandler, PlainSerializer, PlainValidator
 from pydantic_core import PydanticCustomError, core_schema
 
 
@@ -65,24 +71,22 @@ class Uncertain:
             return value
         if isinstance(value, bool):
             raise PydanticCustomError("uncertain", "must be a number or a [low, high] range, got {v}", {"v": value})
-        if isinstance(value, int | float):
-            _finite(value)
-            return cls(value)
+        if isinstance(value, int | float | TooLarge):
+            return cls(finite_float(value))
         if isinstance(value, list | tuple):
-            if len(value) != 2 or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value):
+            if len(value) != 2 or not all(
+                isinstance(v, int | float | TooLarge) and not isinstance(v, bool) for v in value
+            ):
                 raise PydanticCustomError(
-                    "uncertain", "a range must be two numbers [low, high], got {v}", {"v": list(value)}
+                    "uncertain", "a range must be two numbers [low, high], got {v}", {"v": _short(list(value))}
                 )
-            lo, hi = value
-            _finite(lo)
-            _finite(hi)
+            lo, hi = finite_float(value[0]), finite_float(value[1])
             if lo > hi:
-                raise PydanticCustomError(
-                    "range_order", "range low must not exceed high, got [{lo}, {hi}]", {"lo": lo, "hi": hi}
-                )
+                raise PydanticCustomError("range_order", "range low must not exceed high, got [{lo}, {hi}]",
+                                          {"lo": f"{lo:g}", "hi": f"{hi:g}"})
             return cls(lo, hi)
         raise PydanticCustomError(
-            "uncertain", "must be a number or a [low, high] range, got {v}", {"v": repr(value)}
+            "uncertain", "must be a number or a [low, high] range, got {v}", {"v": _short(value)}
         )
 
     @classmethod
@@ -93,6 +97,86 @@ class Uncertain:
         )
 
 
-def _finite(v: float) -> None:
-    if not math.isfinite(v):
-        raise PydanticCustomError("finite", "must be a finite number, got {v}", {"v": v})
+class TooLarge:
+    """A number read from a file that does not fit a float: a placeholder the schema refuses with its path.
+
+    Parameters
+    ----------
+    text : str
+        The number as written (only its length and start are kept).
+    """
+
+    __slots__ = ("digits", "start")
+
+    def __init__(self, text: str) -> None:
+        self.digits = sum(c.isdigit() for c in text)
+        self.start = text[:12].strip()
+
+    def __repr__(self) -> str:
+        return self.start if self.digits <= 12 else f"a {self.digits:,}-digit number ({self.start}...)"
+
+
+def finite_float(value: Any) -> float:
+    """``value`` as a finite float; a pydantic error for a non-number, NaN, infinity or an overflowing number.
+
+    Parameters
+    ----------
+    value : Any
+        An ``int`` or ``float`` (``bool`` is refused).
+
+    Returns
+    -------
+    float
+    """
+    if isinstance(value, TooLarge):
+        raise PydanticCustomError("finite", "must be a finite number, got {v}, too large for a float",
+                                  {"v": repr(value)})
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PydanticCustomError("finite", "must be a number, got {v}", {"v": _short(value)})
+    try:
+        x = float(value)
+    except OverflowError:
+        digits = int(value.bit_length() * math.log10(2)) + 1
+        size = f"a number of about {digits:,} digits"
+        raise PydanticCustomError(
+            "finite", "must be a finite number, got {v}, too large for a float", {"v": size}
+        ) from None
+    if not math.isfinite(x):
+        raise PydanticCustomError("finite", "must be a finite number, got {v}", {"v": str(x)})
+    return x
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, int) and value.bit_length() > 1000:
+        return f"a number of about {int(value.bit_length() * math.log10(2)) + 1:,} digits"
+    try:
+        text = repr(value)
+    except ValueError:
+        return "a number too long to show"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def finite_key(value: Any) -> float:
+    """A mapping key as a finite float: a number, or text holding one (JSON keys are always text)."""
+    if isinstance(value, str):
+        try:
+            number = float(value.strip()) if len(value) <= 400 else TooLarge(value)
+        except ValueError:
+            raise PydanticCustomError("finite", "must be a number, got {v}", {"v": _short(value)}) from None
+        return finite_float(number)
+    return finite_float(value)
+
+
+Finite = Annotated[
+    float,
+    PlainValidator(finite_float),
+    PlainSerializer(lambda v: v, return_type=float),
+]
+"""A finite float: the type of every plain numeric field of a scenario."""
+
+FiniteKey = Annotated[
+    float,
+    PlainValidator(finite_key),
+    PlainSerializer(lambda v: v, return_type=float),
+]
+"""A finite float used as a mapping key (an anchor's value), given as a number or as text."""

@@ -39,4 +39,4 @@ def content_hash(scenario: Scenario) -> str:
 @lru_cache(maxsize=64)
 def scenario_from_document(document: str) -> Scenario:
     """Read a stored version's YAML back into a :class:`Scenario` (cached by text)."""
-    return scenario_from_text(document, file="stored scenario")
+    return scenario_from_text(document, file="stored scenario", require_data=False)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -66,7 +66,7 @@ class RunRow(Base):
     version_pk: Mapped[int] = mapped_column(ForeignKey("scenario_versions.id"), index=True)
     models: Mapped[list[str]] = mapped_column(JSON)
     params: Mapped[dict[str, Any]] = mapped_column(JSON)
-    seed: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"))
     accord_version: Mapped[str] = mapped_column(String(40))
     results: Mapped[dict[str, Any]] = mapped_column(JSON)
     analyses: Mapped[dict[str, Any]] = mapped_column(JSON)

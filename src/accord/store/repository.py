@@ -287,6 +287,9 @@ class Store:
             known = [v for v in per_model.values() if isinstance(v, int | float)]
             seconds = sum(known) if known else None
 
+        if not 0 <= int(seed) <= MAX_SEED:
+            raise StoreError(f"a stored seed must be between 0 and {MAX_SEED:,} (2**63 - 1), got {seed}")
+
         def write(session: Session) -> RunRecord:
             version = self._version_in(session, scenario, version_origin or origin, None)
             row = RunRow(version=version, models=models, params=dict(params or {}), seed=int(seed),
@@ -400,11 +403,21 @@ def _transient(exc: Exception) -> bool:
     return "locked" in text or "busy" in text or "deadlock" in text or "could not serialize" in text
 
 
+MAX_ID = 2**31 - 1
+"""The largest id a run or a scenario version can have (a 32-bit integer column on every backend)."""
+
+MAX_SEED = 2**63 - 1
+"""The largest seed a run can store (a signed 64-bit column)."""
+
+
 def _as_id(value: int | str, what: str) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise RunNotFoundError(f"{what} ids are whole numbers, got {value!r}") from None
+    text = str(value).strip()
+    if not text.isdigit() or len(text) > 12:
+        raise RunNotFoundError(f"{what} ids are whole numbers from 1 to {MAX_ID:,}, got {text[:40]!r}")
+    number = int(text)
+    if not 1 <= number <= MAX_ID:
+        raise RunNotFoundError(f"no {what} {number} (ids run from 1 to {MAX_ID:,})")
+    return number
 
 
 def open_store(url: str | None = None) -> Store:

@@ -31,7 +31,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from accord import __version__
 from accord.brief import model_label
-from accord.errors import AccordError, CSRFError, ImportFormatError, RunFormError, ScenarioError
+from accord.errors import AccordError, CSRFError, ImportFormatError, Problem, RunFormError, ScenarioError
 from accord.models.base import describe_params, get_model, model_names
 from accord.report import from_record, render_html
 from accord.report.analyses import UNCERTAINTY_DRAWS, describe_options
@@ -119,6 +119,7 @@ def create_app(
                     code=status)
 
     async def read_form(request: Request, **limits: Any) -> Any:
+        limits.setdefault("max_part_size", max_body)
         form = await request.form(max_fields=MAX_FORM_FIELDS, **limits)
         await csrf.check(request, form)
         return form
@@ -150,7 +151,17 @@ def create_app(
 
     @app.exception_handler(BodyTooLarge)
     async def too_large(request: Request, exc: BodyTooLarge) -> Response:
-        return error_page(request, 413, "Request too large", f"{exc}. Upload a smaller file.")
+        path = request.url.path
+        if path == "/scenarios/new" or path.endswith("/edit"):
+            problem = Problem("", f"{exc}: nothing was saved. The text is still in the editor; make it smaller "
+                                  "(for example, move long source texts into files) and save again.")
+            response = editor_page(request, action=path, title="Request too large", state=blank_state(),
+                                   yaml_text="", yaml_problems=[problem], tab="yaml", status=413,
+                                   restore_draft=True)
+        else:
+            response = error_page(request, 413, "Request too large", f"{exc}. Upload a smaller file.")
+        response.headers["Connection"] = "close"
+        return response
 
     @app.exception_handler(AccordError)
     async def accord_error(request: Request, exc: AccordError) -> Response:
@@ -229,8 +240,9 @@ def create_app(
     def editor_page(request: Request, *, action: str, title: str, state: forms.FormState, yaml_text: str,
                     problems: forms.ProblemMap | None = None, yaml_problems: list | None = None,
                     tab: str = "form", import_error: str | None = None, status: int = 200,
-                    loaded: services.Loaded | None = None) -> Response:
+                    loaded: services.Loaded | None = None, restore_draft: bool = False) -> Response:
         return page(request, "editor.html", status, action=action, title=title, state=state,
+                    max_body=max_body, restore_draft=restore_draft,
                     yaml_text=yaml_text, problems=problems or forms.ProblemMap(),
                     yaml_problems=yaml_problems or [], tab=tab, import_error=import_error,
                     header_fields=forms.HEADER, fields=forms.FIELDS, titles=forms.TITLES,
@@ -328,11 +340,13 @@ def create_app(
     @app.get("/runs", response_class=HTMLResponse)
     def runs(request: Request) -> Response:
         scenario_id = request.query_params.get("scenario") or None
-        try:
-            page_no = max(1, int(request.query_params.get("page", "1")))
-        except ValueError:
-            page_no = 1
+        raw_page = request.query_params.get("page", "1").strip() or "1"
+        if not raw_page.isdigit() or len(raw_page) > 9:
+            raise services.NotFound(f"there is no page {raw_page[:30]!r} of the run history")
+        page_no = max(1, int(raw_page))
         total = store.count_runs(scenario_id=scenario_id)
+        if page_no > max(1, -(-total // PAGE_SIZE)):
+            raise services.NotFound(f"there is no page {page_no} of the run history")
         listed = store.list_runs(scenario_id=scenario_id, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)
         return page(request, "runs.html", runs=listed, total=total, page_no=page_no,
                     run_options=services.recorded_options(listed),
@@ -466,8 +480,9 @@ def _scenario_routes(app: FastAPI, kind: str, store: Store, scenario_page: Any, 
                 raise AccordError(f"unknown model {unknown[0]!r}")
             if not models:
                 raise AccordError("choose at least one model")
-            rounds = _int(values["rounds"], "rounds", minimum=1) if str(values["rounds"]).strip() else None
-            seed = _int(values["seed"], "seed", minimum=0)
+            rounds = (_int(values["rounds"], "rounds", minimum=1, maximum=MAX_ROUNDS)
+                      if str(values["rounds"]).strip() else None)
+            seed = _int(values["seed"], "seed", minimum=0, maximum=MAX_SEED)
             settings = services.parse_settings(str(values["settings"]))
             draws = _int(values["draws"], "Monte Carlo draws", minimum=services.MIN_DRAWS,
                          maximum=services.MAX_DRAWS, field="draws")
@@ -494,10 +509,18 @@ def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+MAX_SEED = 2**63 - 1
+MAX_ROUNDS = 10_000
+
+
 def _int(value: Any, what: str, minimum: int, maximum: int | None = None, field: str | None = None) -> int:
     """``value`` as a whole number in ``[minimum, maximum]``, or a :class:`RunFormError` naming ``what``."""
+    text = str(value).strip()
+    if len(text) > 30:
+        raise RunFormError(f"{what} must be a whole number of at most 30 digits, got {text[:30]}...",
+                                    field or what)
     try:
-        number = int(str(value).strip())
+        number = int(text)
     except ValueError:
         raise RunFormError(f"{what} must be a whole number, got {value!r}", field or what) from None
     if number < minimum:

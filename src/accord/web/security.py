@@ -4,8 +4,9 @@
   every request must carry it as ``Authorization: Bearer TOKEN``, as the
   ``accord_token`` cookie, or once as ``?token=TOKEN``, which sets the cookie and
   redirects to the same page without it.
-- Size limit: a request body larger than the limit is refused with 413 before it
-  is read, whether or not it declares its length.
+- Size limit: one limit, 5 MiB (5,242,880 bytes) per request, whether the body
+  declares its length or is sent in chunks; a larger request is answered with 413
+  (the scenario editor shows the message and keeps the user's text).
 - CSRF: a signed random token kept in a SameSite=Strict cookie and repeated in a
   hidden field of every form (double submit). A POST without a matching, validly
   signed pair is refused with 403.
@@ -59,7 +60,7 @@ class BodyTooLarge(Exception):
     """The request body is larger than the limit."""
 
     def __init__(self, limit: int) -> None:
-        super().__init__(f"the request is larger than the {limit / 1e6:.0f} MB limit")
+        super().__init__(f"the request is larger than the {limit / 2**20:g} MiB limit")
         self.limit = limit
 
 
@@ -77,13 +78,16 @@ class BodyLimitMiddleware:
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None:
             try:
-                too_big = int(declared) > self.limit
+                too_big = len(declared) > 18 or int(declared) > self.limit
             except ValueError:
                 too_big = False
             if too_big:
-                await send_page(send, 413, "Request too large",
-                                f"{BodyTooLarge(self.limit)}. Upload a smaller file.",
-                                [(b"connection", b"close")])
+                if scope.get("method") == "POST":
+                    await self.app(scope, self._refuse, send)
+                else:
+                    await send_page(send, 413, "Request too large",
+                                    f"{BodyTooLarge(self.limit)}. Upload a smaller file.",
+                                    [(b"connection", b"close")])
                 return
         received = 0
 
@@ -97,6 +101,10 @@ class BodyLimitMiddleware:
             return message
 
         await self.app(scope, limited, send)
+
+    async def _refuse(self) -> Message:
+        """The ``receive`` of a request declared too large: the application sees :class:`BodyTooLarge` at once."""
+        raise BodyTooLarge(self.limit)
 
 
 class SecurityHeadersMiddleware:
@@ -146,7 +154,7 @@ class TokenMiddleware:
         if self._ok(request.query_params.get("token")):
             query = urlencode([(k, v) for k, v in parse_qsl(scope.get("query_string", b"").decode())
                                if k != "token"])
-            location = request.url.path + (f"?{query}" if query else "")
+            location = "/" + request.url.path.lstrip("/\\") + (f"?{query}" if query else "")
             cookie = (f"{TOKEN_COOKIE}={self.token}; Path=/; HttpOnly; SameSite=Strict"
                       + ("; Secure" if request.url.scheme == "https" else ""))
             await send({"type": "http.response.start", "status": 303,

@@ -54,6 +54,6 @@ def serve(host: str = "127.0.0.1", port: int = 8000, db_url: str | None = None, 
 
     token = token if token is not None else (os.environ.get("ACCORD_TOKEN") or None)
     check_settings(host, token)
-    allowed = LOOPBACK_HOSTS if is_loopback(host) else None
+    allowed = [*LOOPBACK_HOSTS, host] if is_loopback(host) else None
     app = create_app(db_url, token=token, allowed_hosts=allowed)
     uvicorn.run(app, host=host, port=port, log_level=log_level, server_header=False, proxy_headers=False)

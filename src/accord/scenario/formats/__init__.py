@@ -17,12 +17,12 @@ from collections.abc import Callable
 
 from accord.errors import ImportFormatError
 from accord.scenario.formats import bdm, decide, ktab
-from accord.scenario.formats.common import is_int
+from accord.scenario.formats.common import Lines, is_int
 
 __all__ = ["FORMATS", "detect_format", "read_format"]
 
 FORMATS = ("bdm", "decide", "ktab")
-READERS: dict[str, Callable[[str, str], dict]] = {"bdm": bdm.read, "decide": decide.read, "ktab": ktab.read}
+READERS: dict[str, Callable[..., dict]] = {"bdm": bdm.read, "decide": decide.read, "ktab": ktab.read}
 
 
 def detect_format(text: str) -> str | None:
@@ -48,8 +48,10 @@ def detect_format(text: str) -> str | None:
     return None
 
 
-def read_format(text: str, fmt: str, name: str = "imported") -> dict:
+def read_format(text: str, fmt: str, name: str = "imported", lines: Lines | None = None) -> dict:
     """Plain scenario data from ``text`` in format ``fmt`` (not yet validated).
+
+    ``lines``, when given, receives the line in ``text`` of each actor, issue and stance.
 
     Raises
     ------
@@ -58,4 +60,4 @@ def read_format(text: str, fmt: str, name: str = "imported") -> dict:
     """
     if fmt not in READERS:
         raise ImportFormatError(f"unknown import format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    return READERS[fmt](text, name)
+    return READERS[fmt](text, name, lines)

@@ -8,8 +8,23 @@ import math
 import re
 
 from accord.errors import ImportFormatError
+from accord.scenario.limits import check_count
 
-__all__ = ["assumption", "is_int", "number", "read_rows", "scale_for", "scale_note", "slug"]
+__all__ = [
+    "Lines",
+    "assumption",
+    "check_limit",
+    "is_int",
+    "number",
+    "percent_scale",
+    "read_rows",
+    "scale_for",
+    "scale_note",
+    "slug",
+]
+
+Lines = dict[tuple[str | int, ...], int]
+"""Document path -> line in the imported file, so that problems found after conversion are located."""
 
 
 def read_rows(text: str, delimiter: str = ",", quotechar: str = '"') -> list[list[str]]:
@@ -23,13 +38,19 @@ def is_int(s: str) -> bool:
     return bool(re.fullmatch(r"\s*\d+\s*", s))
 
 
+def _shown(value: str) -> str:
+    text = value.strip()
+    return repr(text) if len(text) <= 40 else f"{text[:20]!r}... ({len(text):,} characters)"
+
+
 def number(value: str, what: str) -> float:
+    """``value`` as a finite float, or an :class:`ImportFormatError` saying ``what`` it was and what was found."""
     try:
         x = float(value.strip().strip("'\""))
     except ValueError:
-        raise ImportFormatError(f"{what} must be a number, got {value.strip()!r}") from None
+        raise ImportFormatError(f"{what} must be a number, got {_shown(value)}") from None
     if not math.isfinite(x):
-        raise ImportFormatError(f"{what} must be finite, got {value.strip()!r}")
+        raise ImportFormatError(f"{what} must be finite, got {_shown(value)}")
     return x
 
 
@@ -61,3 +82,37 @@ def scale_note(scale: dict, values: list[float]) -> str:
         return (f"Scale {span} inferred from the lowest and highest positions in the file; "
                 "edit the issue's scale if the data use a wider one.")
     return f"Scale {span} assumed: the positions in the file do not span a range."
+
+
+def check_limit(name: str, got: int, context: str) -> None:
+    """Raise :class:`ImportFormatError` when ``got`` exceeds the limit ``name`` of :mod:`accord.scenario.limits`."""
+    message = check_count(name, got, context)
+    if message is not None:
+        raise ImportFormatError(message)
+
+
+def percent_scale(saliences: list[tuple[int, float]]) -> bool:
+    """Whether the file's saliences (``(line, value)`` pairs) are on a 0–100 scale rather than 0–1.
+
+    The scale is decided once for the whole file: 0–100 when any salience exceeds 1.
+    A file that mixes the two (``50`` on one line, ``0.9`` on another) is refused, as is
+    any salience outside 0–100.
+
+    Raises
+    ------
+    ImportFormatError
+        A negative salience, one above 100, or saliences on both scales.
+    """
+    for line, value in saliences:
+        if not 0 <= value <= 100:
+            raise ImportFormatError(f"line {line}: salience must be between 0 and 1 (or 0 and 100), got {value:g}")
+    above = next(((line, v) for line, v in saliences if v > 1), None)
+    if above is None:
+        return False
+    fraction = next(((line, v) for line, v in saliences if 0 < v < 1 and not v.is_integer()), None)
+    if fraction is not None:
+        raise ImportFormatError(
+            f"line {fraction[0]}: salience {fraction[1]:g} reads as a 0–1 value, but {above[1]:g} on line "
+            f"{above[0]} needs the 0–100 scale; write every salience on one scale"
+        )
+    return True

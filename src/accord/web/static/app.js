@@ -84,6 +84,31 @@
     });
     var first = (editor.dataset.problemLines || "").split(",").filter(Boolean)[0];
     if (first) { gotoLine(editor, parseInt(first, 10)); }
+    keepDraft(editor);
+  }
+
+  function keepDraft(editor) {
+    var form = editor.form;
+    var key = "accord-draft:" + form.getAttribute("action");
+    var limit = parseInt(form.dataset.maxBytes || "0", 10);
+    if (form.dataset.restoreDraft !== undefined) {
+      try {
+        var kept = window.sessionStorage.getItem(key);
+        if (kept !== null) { editor.value = kept; }
+      } catch (err) { /* storage unavailable: the text cannot be restored */ }
+    }
+    form.addEventListener("submit", function (event) {
+      var size = new TextEncoder().encode(editor.value).length;
+      if (limit && size > limit) {
+        event.preventDefault();
+        var note = document.getElementById("yaml-size-error");
+        note.textContent = "This text is " + (size / 1048576).toFixed(1) + " MiB, larger than the " +
+          (limit / 1048576) + " MiB a request may carry; it was not sent and is still in the editor.";
+        note.hidden = false;
+        return;
+      }
+      try { window.sessionStorage.setItem(key, editor.value); } catch (err) { /* too large to keep */ }
+    });
   }
 
   function newJob() {
