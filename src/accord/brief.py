@@ -64,10 +64,7 @@ def track_record_summary(record: dict[str, Any] | None) -> dict[str, Any]:
     best = ranked[0] if ranked else None
     parts = ", ".join(f"{model_label(n)} {models[n]['mae']:.1f}" for n in ranked)
     base = min(baselines, key=lambda n: baselines[n]["mae"]) if baselines else None
-    text = packaged_track_record() + f" Mean error of 100: {parts}"
-    if base is not None:
-        text += f"; best naive guess ({base.replace('_', ' ')}) {baselines[base]['mae']:.1f}"
-    text += "."
+    text = packaged_track_record() + " (DEU III)"
     return {
         "text": text,
         "source": f"accord backtest deu3, seed {record.get('seed', 0)}, cached in "
@@ -115,7 +112,8 @@ def conflict_section(scenario: Scenario, agreement: dict[str, Any]) -> list[dict
     """Who blocks and on what: the conflict set when reported, otherwise the blockers' binding issues."""
     actors = {a.id: a.name for a in scenario.actors}
     issues = {i.id: i.name for i in scenario.issues}
-    if agreement.get("conflict") is not None:
+    limits = agreement.get("conflict") or []
+    if any(c.get("bound") in ("at_least", "at_most", "requires") for c in limits):
         return [
             {**c, "actor_name": actors.get(c.get("actor"), c.get("actor")),
              "issue_name": issues.get(c.get("issue"), c.get("issue"))}
@@ -140,9 +138,10 @@ def openings_section(scenario: Scenario, agreement: dict[str, Any]) -> list[dict
     actors = {a.id: a.name for a in scenario.actors}
     issues = {i.id: i.name for i in scenario.issues}
     levers = {lv.id: lv.name for lv in scenario.levers}
-    if agreement.get("openings") is not None:
+    found = agreement.get("openings") or []
+    if any(c.get("bound") in ("at_least", "at_most") for o in found for c in o.get("changes") or []):
         out = []
-        for o in agreement["openings"]:
+        for o in found:
             changes = [
                 {**c, "actor_name": actors.get(c.get("actor"), c.get("actor")),
                  "issue_name": issues.get(c.get("issue"), c.get("issue"))}
@@ -323,7 +322,7 @@ def verdict_facts(data: dict[str, Any]) -> list[tuple[str, str]]:
         if n:
             text += f" (1 s.e.) over {n:,} draws of every range"
         rows.append(("P(zone)", text))
-    if v["veto_players"]:
+    if v["veto_players"] and len(v["veto_players"]) <= 3:
         rows.append(("Veto players", join_words(v["veto_players"])))
     if v["zone_exists"] and v.get("margin") is not None:
         margin = v["margin"] if abs(v["margin"]) >= 5e-4 else 0.0
@@ -384,7 +383,9 @@ def openings_text(data: dict[str, Any]) -> str:
                 sign = "≥" if c.get("bound") == "at_least" else "≤"
                 moves.append(f"{c['actor_name']}: {c['issue_name']} {sign} "
                              f"{c.get('from', 0):.0f} → {c.get('to', 0):.0f}")
-        text = "; ".join(moves) or "a lever alone"
+        text = "; ".join(moves[:2]) or "a lever alone"
+        if len(moves) > 2:
+            text += f" and {len(moves) - 2} more"
         if o.get("p_posture") is not None:
             text += f" (chance all are postures {o['p_posture']:.2f})"
         if o.get("lever_names"):
@@ -412,7 +413,7 @@ def pivotal_text(pivotal: Any) -> str:
     """The red lines that most often block alone, with how often."""
     if not isinstance(pivotal, list):
         return str(pivotal)
-    top = sorted((p for p in pivotal if isinstance(p, dict) and p.get("share")), key=lambda p: -p["share"])[:3]
+    top = sorted((p for p in pivotal if isinstance(p, dict) and p.get("share")), key=lambda p: -p["share"])[:2]
     if not top:
         return "no single red line blocks alone in any draw"
     return "; ".join(f"{p.get('actor_name', p['actor'])}: {p.get('issue_name', p['issue'])} "

@@ -23,7 +23,9 @@ Table = tuple[str, Sequence[str], Sequence[Sequence[Any]]]
 
 SUFFIXES = (".csv", ".xlsx")
 STANCE_COLUMNS = ("actor", "issue", "position_low", "position_high", "salience_low", "salience_high",
-                  "expects_low", "expects_high", "assumption", "evidence", "actor_name", "issue_name")
+                  "expects_low", "expects_high", "assumption", "evidence",
+                  "red_line_at_least", "red_line_at_most", "red_line_credibility_low", "red_line_credibility_high",
+                  "red_line_assumption", "red_line_evidence", "actor_name", "issue_name")
 """Columns of the stance sheet; ``actor_name`` and ``issue_name`` are for reading and ignored on import."""
 
 
@@ -135,10 +137,30 @@ def stance_table(scenario: Scenario) -> Table:
         for key in ("position", "salience", "expects"):
             row += list(_pair(st.get(key)))
         row.append(st.get("assumption"))
-        row.append("\n".join(f"{e['source']}: {e['quote']}" for e in st.get("evidence", [])) or None)
+        row.append(_evidence_text(st.get("evidence", [])))
+        line = st.get("red_line") or {}
+        row += [line.get("at_least"), line.get("at_most"), *_pair(line.get("credibility")),
+                line.get("assumption"), _evidence_text(line.get("evidence", []))]
         row += [actors.get(st["actor"]), issues.get(st["issue"])]
         rows.append(row)
     return "stances", STANCE_COLUMNS, rows
+
+
+def _evidence_text(evidence: Sequence[dict[str, str]]) -> str | None:
+    return "\n".join(f"{e['source']}: {e['quote']}" for e in evidence) or None
+
+
+def _evidence(text: Any, where: str, problems: list[str]) -> list[dict[str, str]]:
+    out = []
+    for line in str(text or "").splitlines():
+        if not line.strip():
+            continue
+        source, sep, quote = line.partition(": ")
+        if not sep:
+            problems.append(f"{where}: expected 'source: quote', got {line!r}")
+            continue
+        out.append({"source": source.strip(), "quote": quote})
+    return out
 
 
 def _number(value: Any, where: str) -> float | None:
@@ -191,17 +213,29 @@ def apply_stance_table(scenario: Scenario, header: Sequence[str], rows: Sequence
                 stance[key] = [low, high] if high is not None else low
         if get("assumption"):
             stance["assumption"] = str(get("assumption"))
-        evidence = []
-        for line in str(get("evidence") or "").splitlines():
-            if not line.strip():
-                continue
-            source, sep, quote = line.partition(": ")
-            if not sep:
-                problems.append(f"{name}, row {k}, evidence: expected 'source: quote', got {line!r}")
-                continue
-            evidence.append({"source": source.strip(), "quote": quote})
+        evidence = _evidence(get("evidence"), f"{name}, row {k}, evidence", problems)
         if evidence:
             stance["evidence"] = evidence
+        line: dict[str, Any] = {}
+        try:
+            for key in ("at_least", "at_most"):
+                value = _number(get(f"red_line_{key}"), f"{name}, row {k}, red_line_{key}")
+                if value is not None:
+                    line[key] = value
+            low = _number(get("red_line_credibility_low"), f"{name}, row {k}, red_line_credibility_low")
+            high = _number(get("red_line_credibility_high"), f"{name}, row {k}, red_line_credibility_high")
+        except AccordError as exc:
+            problems.append(str(exc))
+            low = high = None
+        if line:
+            if low is not None:
+                line["credibility"] = [low, high] if high is not None else low
+            if get("red_line_assumption"):
+                line["assumption"] = str(get("red_line_assumption"))
+            line_evidence = _evidence(get("red_line_evidence"), f"{name}, row {k}, red_line_evidence", problems)
+            if line_evidence:
+                line["evidence"] = line_evidence
+            stance["red_line"] = line
         stances.append(stance)
     if problems:
         raise AccordError("\n".join(problems))

@@ -7,7 +7,8 @@ import pytest
 COMMANDS = {
     "brief": (["brief", "--draws", "200"], ["status", "quo", "compromise", "exchange", "expected", "utility"]),
     "run": (["run"], ["status", "quo", "compromise", "exchange", "expected", "utility", "median"]),
-    "agree": (["agree"], ["zone", "Nash", "Kalai–Smorodinsky", "lever(s)", "snapshot", "margin"]),
+    # the built-in case has no zone as its red lines stand: the deal table shows the relaxed package
+    "agree": (["agree"], ["status", "quo", "relaxed", "package", "lever(s)", "snapshot", "margin"]),
     "mc": (["mc", "--draws", "200"], ["mean", "sd", "p10", "p50", "p90", "blocks"]),
 }
 IDS = ("kyiv_government", "expected_utility", "sanctions_relief_offer", "us_congress")

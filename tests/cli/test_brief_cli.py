@@ -81,9 +81,9 @@ def test_the_brief_shows_the_conflict_set_and_openings_when_the_analysis_reports
 
     def with_red_lines(self):
         out = plain(self)
-        out["conflict"] = [{"actor": "a", "issue": "x", "bound": "at most", "value": 30}]
-        out["openings"] = [{"changes": [{"actor": "b", "issue": "x", "bound": "at least", "from": 70, "to": 40}],
-                            "levers": []}]
+        out["conflict"] = [{"actor": "a", "issue": "x", "bound": "at_most", "value": 30}]
+        out["openings"] = [{"changes": [{"actor": "b", "issue": "x", "bound": "at_least", "from": 70, "to": 40}],
+                            "levers": [], "p_posture": 0.5}]
         out["p_zone"], out["p_zone_se"], out["draws"] = 0.25, 0.01, 400
         return out
 
@@ -94,8 +94,8 @@ def test_the_brief_shows_the_conflict_set_and_openings_when_the_analysis_reports
     assert data["openings"][0]["changes"][0]["issue_name"] == "The one issue"
     print_brief(data)
     out = capsys.readouterr().out
-    assert "Side A on The one issue (at most 30)" in out
-    assert "Side B at least on The one issue 70 → 40" in out
+    assert "Side A: The one issue ≤ 30" in out
+    assert "Side B: The one issue ≥ 70 → 40 (chance all are postures 0.50)" in out
     assert "25.0% ± 1.0%" in out
 
 

@@ -76,6 +76,4 @@ def print_brief(data: dict[str, Any]) -> None:
         rows.append(("Disagreement", f"{len(disagree)} of {len(forecasts)} issues; widest: {widest}"))
     rows += [("Over time", timeline_text(data["timeline"])),
              ("Track record", data["track_record"]["text"])]
-    if data["track_record"].get("source"):
-        rows[-1] = ("Track record", rows[-1][1] + " (cached backtest, scripts/track_record.py)")
     con.print(facts(rows))

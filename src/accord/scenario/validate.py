@@ -488,7 +488,7 @@ def _check_edit_result(out: _Collector, path: Path, edit: s.Edit, header: s.Scen
     issue = issues.get(edit.issue) if edit.issue is not None else None
     base: Uncertain | None = None
     if field in ("position", "salience", "expects"):
-        st = stances.get((edit.actor, edit.issue))
+        st = stances.get((edit.actor or "", edit.issue or ""))
         if st is None or issue is None:
             return
         base = getattr(st, field) if field != "expects" or st.expects is not None else None
@@ -506,7 +506,7 @@ def _check_edit_result(out: _Collector, path: Path, edit: s.Edit, header: s.Scen
     else:
         base = issue.hold_probability if issue is not None else (header.hold_probability if header else None)
         bounds = _EDIT_BOUNDS[field]
-    if base is None or (field in ("position", "expects") and not issue.scale.min < issue.scale.max):
+    if base is None or (field in ("position", "expects") and (issue is None or not issue.scale.min < issue.scale.max)):
         return
     op, value = edit.operation
     if op == "set":
@@ -518,7 +518,8 @@ def _check_edit_result(out: _Collector, path: Path, edit: s.Edit, header: s.Scen
         result = Uncertain(min(corners), max(corners))
     lo, hi = bounds
     if result.low < lo or (hi is not None and result.high > hi):
-        where = f"the scale of {issue.id!r}" if field in ("position", "expects") else f"the range of {field}"
+        where = (f"the scale of {issue.id!r}" if field in ("position", "expects") and issue is not None
+                 else f"the range of {field}")
         span = f"{lo:g} to {hi:g}" if hi is not None else f"at least {lo:g}"
         out.add(path + (op,), f"this edit makes {field} {result}, outside {where} ({span})")
 

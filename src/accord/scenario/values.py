@@ -136,7 +136,7 @@ def finite_float(value: Any) -> float:
     try:
         x = float(value)
     except OverflowError:
-        digits = int(value.bit_length() * math.log10(2)) + 1
+        digits = int(int(value).bit_length() * math.log10(2)) + 1
         size = f"a number of about {digits:,} digits"
         raise PydanticCustomError(
             "finite", "must be a finite number, got {v}, too large for a float", {"v": size}

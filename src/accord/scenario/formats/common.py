@@ -23,7 +23,7 @@ __all__ = [
     "slug",
 ]
 
-Lines = dict[tuple[str | int, ...], int]
+Lines = dict[tuple[str | int | float, ...], int]
 """Document path -> line in the imported file, so that problems found after conversion are located."""
 
 
