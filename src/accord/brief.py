@@ -53,7 +53,7 @@ def load_track_record() -> dict[str, Any] | None:
 
 
 def track_record_summary(record: dict[str, Any] | None) -> dict[str, Any]:
-    """The backtest in one sentence with the mean absolute error of each model and baseline."""
+    """The backtest in one sentence, with the mean absolute error of each model and baseline beside it."""
     if not record:
         return {"text": "No backtest is cached; run `accord backtest deu3` for the models' track record.",
                 "source": None, "mae": {}}
@@ -62,11 +62,8 @@ def track_record_summary(record: dict[str, Any] | None) -> dict[str, Any]:
     baselines = {n: r for n, r in rows.items() if r.get("kind") == "baseline" and r.get("mae") is not None}
     ranked = sorted(models, key=lambda n: models[n]["mae"])
     best = ranked[0] if ranked else None
-    parts = ", ".join(f"{model_label(n)} {models[n]['mae']:.1f}" for n in ranked)
-    base = min(baselines, key=lambda n: baselines[n]["mae"]) if baselines else None
-    text = packaged_track_record() + " (DEU III)"
     return {
-        "text": text,
+        "text": packaged_track_record() + " (DEU III)",
         "source": f"accord backtest deu3, seed {record.get('seed', 0)}, cached in "
                   f"accord/data/{TRACK_RECORD_FILE} by {TRACK_RECORD_SCRIPT}",
         "best_model": best,
