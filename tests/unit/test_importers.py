@@ -116,7 +116,7 @@ def test_forced_format(tmp_path, data_dir):
 def test_bdm_issue_column_is_read_for_any_number_of_issues(n_issues):
     lines = ["Actor,Issue,Capability,Position,Salience"]
     for k in range(n_issues):
-        lines += [f"A,Issue {k},1,{10 + k},0.5", f"B,Issue {k},2,{90 - k},50"]
+        lines += [f"A,Issue {k},1,{10 + k},40", f"B,Issue {k},2,{90 - k},50"]
     sc = convert("\n".join(lines) + "\n", "bdm", name="many")
     assert [i.name for i in sc.issues] == [f"Issue {k}" for k in range(n_issues)]
     assert len(sc.stances) == 2 * n_issues and [a.id for a in sc.actors] == ["A", "B"]
@@ -134,12 +134,14 @@ def test_bdm_issue_column_errors_name_the_issue():
         convert(text, "bdm", name="t")
 
 
-def test_ktab_scales_are_inferred_and_said(data_dir):
+def test_ktab_scales_are_the_formats_own_and_said(data_dir):
+    """KTAB defines positions on 0–100 (its model divides them by 100), so that is the scale, stated."""
     sc = load_scenario(data_dir / "ktab" / "SOE-Pol-Comp.csv")
     for issue in sc.issues:
         positions = [s.position.mid for s in sc.stances if s.issue == issue.id]
-        assert (issue.scale.min, issue.scale.max) == (min(positions), max(positions))
-        assert "inferred" in issue.description
+        assert min(positions) > 0 or max(positions) < 100
+        assert (issue.scale.min, issue.scale.max) == (0, 100)
+        assert issue.description == "Scale 0–100: KTAB's position scale."
 
 
 def test_import_says_how_the_scale_was_chosen(cli, data_dir):

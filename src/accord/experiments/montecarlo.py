@@ -24,7 +24,7 @@ import pandas as pd
 
 from accord.agreement import agreement_arrays
 from accord.errors import ParameterError
-from accord.experiments.evaluate import Evaluation, Executor, Plan, default_chunk_size, run_plan
+from accord.experiments.evaluate import Evaluation, Executor, Outputs, Plan, default_chunk_size, run_plan
 from accord.experiments.factors import Factor
 from accord.experiments.sampling import BLOCK, Sampler
 from accord.jsonable import finite_or_none
@@ -121,6 +121,7 @@ class AgreementDraws:
         out: dict[str, Any] = {
             "p_zone": finite_or_none(self.p_zone),
             "p_zone_se": finite_or_none(self.p_zone_se),
+            "draws": int(self.zone_exists.size),
             "gap": describe(self.gap),
             "blocks": {a: float(r) for a, r in zip(self.actor_ids, self.block_rate, strict=True)},
         }
@@ -233,6 +234,7 @@ def monte_carlo(
     levers: Sequence[str] = (),
     types: Any = None,
     pivotal: bool = False,
+    agreement_draws: int | None = None,
     executor: Executor | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> MonteCarloResult:
@@ -262,6 +264,10 @@ def monte_carlo(
         Passed to :func:`~accord.agreement.agreement_arrays`.
     pivotal : bool
         Also find, in each draw without a zone, the red lines that alone block one.
+    agreement_draws : int, optional
+        Run the agreement analysis on the first this many draws only (the same draws the
+        models see); default every draw. Its programs cost milliseconds a draw where the
+        models cost microseconds, so a large study may sample the verdict on fewer draws.
     executor : Executor, optional
         ``executor(run_chunk, plan, indices)`` yielding chunks in any order; default
         :func:`~accord.experiments.evaluate.sequential`. See
@@ -296,8 +302,18 @@ def monte_carlo(
     blocks = -(-int(draws) // BLOCK)
     chunk_size = min(-(-int(chunk_size) // BLOCK), blocks) * BLOCK
     options = {"at": at, "levers": tuple(levers), "types": types, "pivotal": pivotal} if agreement else None
-    plan = Plan(Evaluation(scenario, names, all_params, options), sampler, int(draws), chunk_size)
-    outputs = run_plan(plan, executor, progress)
+    n_agree = int(draws) if agreement_draws is None else max(1, min(int(draws), int(agreement_draws)))
+    if options is None or n_agree == int(draws):
+        plan = Plan(Evaluation(scenario, names, all_params, options), sampler, int(draws), chunk_size)
+        outputs = run_plan(plan, executor, progress)
+    else:
+        total = int(draws) + n_agree
+        plan = Plan(Evaluation(scenario, names, all_params, None), sampler, int(draws), chunk_size)
+        outputs = run_plan(plan, executor, None if progress is None else lambda d, n: progress(d, total))
+        side = Plan(Evaluation(scenario, (), all_params, options), sampler, n_agree, min(chunk_size, n_agree))
+        agreed = run_plan(side, executor,
+                          None if progress is None else lambda d, n: progress(int(draws) + d, total))
+        outputs = Outputs(outputs.forecasts, agreed.agreement)
 
     actor_ids = tuple(a.id for a in scenario.actors)
     agreement_draws = None

@@ -31,6 +31,8 @@ from accord.scenario.schema import Scenario
 log = logging.getLogger(__name__)
 
 UNCERTAINTY_DRAWS = 1000
+#: Draws of the agreement analysis in the Monte Carlo study (the models see every draw).
+AGREEMENT_DRAWS = 1024
 SENSITIVITY = {"method": "morris", "n": 20, "resamples": 30}
 HISTOGRAM_BINS = 40
 
@@ -201,7 +203,7 @@ def _uncertainty(module: Any, scenario: Scenario, models: Sequence[str], seed: i
     if progress is not None and hasattr(module, "default_chunk_size"):
         chunk["chunk_size"] = max(1, min(module.default_chunk_size(scenario), options.draws // PROGRESS_STEPS))
     result = _call(module.monte_carlo, scenario, models=list(models), draws=options.draws, seed=seed,
-                   progress=progress, **chunk, **options.case())
+                   progress=progress, agreement_draws=AGREEMENT_DRAWS, **chunk, **options.case())
     data = _to_json(result)
     forecasts = getattr(result, "forecasts", None)
     if isinstance(data, dict) and isinstance(forecasts, dict):

@@ -144,7 +144,7 @@ def test_agreement_draws_with_a_stand_in_analysis(small, monkeypatch):
     assert ag.p_zone == pytest.approx(0.5, abs=0.03)
     assert ag.block_rate[0] == pytest.approx(1 - ag.p_zone) and ag.block_rate[1] == 0
     data = json.loads(json.dumps(res.to_json(), allow_nan=False))
-    assert set(data["agreement"]) == {"p_zone", "p_zone_se", "gap", "blocks", "red_lines"}
+    assert set(data["agreement"]) == {"p_zone", "p_zone_se", "draws", "gap", "blocks", "red_lines"}
     assert data["agreement"]["blocks"]["b"] == 0 and data["agreement"]["red_lines"] == []
     assert data["agreement"]["p_zone_se"] == pytest.approx(math.sqrt(ag.p_zone * (1 - ag.p_zone) / 4000))
     frame = ag.to_frame()
@@ -202,3 +202,14 @@ def test_agreement_sampling_matches_the_analytic_answer():
     assert ag.block_rate == pytest.approx([1 - ag.p_zone] * 2, abs=1e-9)
     again = monte_carlo(expectations(), [], draws=1500, seed=1, chunk_size=1024, agreement=True)
     assert np.array_equal(again.agreement.gap, ag.gap)
+
+
+def test_the_agreement_analysis_may_run_on_the_first_draws_only(small, monkeypatch):
+    _fake_agreement(monkeypatch)
+    sc = small()
+    full = monte_carlo(sc, ["compromise"], draws=3000, seed=2, agreement=True)
+    capped = monte_carlo(sc, ["compromise"], draws=3000, seed=2, agreement=True, agreement_draws=1100)
+    assert np.array_equal(capped.forecasts["compromise"], full.forecasts["compromise"])
+    assert capped.agreement.zone_exists.shape == (1100,)
+    assert np.array_equal(capped.agreement.gap, full.agreement.gap[:1100])
+    assert capped.to_json()["agreement"]["draws"] == 1100

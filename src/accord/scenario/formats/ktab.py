@@ -18,8 +18,6 @@ from accord.scenario.formats.common import (
     is_int,
     number,
     read_rows,
-    scale_for,
-    scale_note,
     slug,
 )
 
@@ -90,5 +88,8 @@ def read(text: str, name: str, lines: Lines | None = None) -> dict:
 
 
 def _issue(issue_id: str, label: str, positions: list[float]) -> dict:
-    scale = scale_for(positions)
-    return {"id": issue_id, "name": label, "scale": scale, "description": scale_note(scale, positions)}
+    """An issue on KTAB's own position scale, 0–100 (widened only if a position lies outside it)."""
+    lo, hi = min([0.0, *positions]), max([100.0, *positions])
+    note = ("Scale 0–100: KTAB's position scale." if (lo, hi) == (0.0, 100.0)
+            else f"Scale {lo:g}–{hi:g}: KTAB's 0–100 widened to hold every position in the file.")
+    return {"id": issue_id, "name": label, "scale": {"min": lo, "max": hi}, "description": note}
