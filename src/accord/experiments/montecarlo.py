@@ -316,11 +316,11 @@ def monte_carlo(
         outputs = Outputs(outputs.forecasts, agreed.agreement)
 
     actor_ids = tuple(a.id for a in scenario.actors)
-    agreement_draws = None
+    sampled_agreement = None
     if outputs.agreement is not None:
         base = agreement_arrays(scenario, at=at, levers=tuple(levers), types=types)
         red_lines = tuple(base.red_label(r) for r in range(base.n_red_lines))
-        agreement_draws = AgreementDraws(actor_ids, red_lines=red_lines, **outputs.agreement)
+        sampled_agreement = AgreementDraws(actor_ids, red_lines=red_lines, **outputs.agreement)
     return MonteCarloResult(
         scenario_id=scenario.id,
         actor_ids=actor_ids,
@@ -333,6 +333,6 @@ def monte_carlo(
         factors=sampler.factors,
         forecasts=outputs.forecasts,
         params={n: get_model(n).parse_params(all_params[n]).model_dump() for n in names},
-        agreement=agreement_draws,
+        agreement=sampled_agreement,
         seconds=time.perf_counter() - started,
     )
