@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from accord.report.analyses import AGREEMENT_DRAWS
+
 pytestmark = pytest.mark.slow
 
 SOURCE_TEXT = ("The union demands a raise of eight percent. The employers say four percent is the most they can "
@@ -168,11 +170,12 @@ def test_the_run_page_shows_progress_from_the_server(live_server, page, artifact
         text = page.inner_text("#run-progress") if "/runs/" not in page.url else ""
         if text and (not seen or seen[-1] != text):
             seen.append(text)
-        if re.search(r"Uncertainty \(Monte Carlo\): [1-9][\d,]* of 200,000", text):
+        if re.search(r"Uncertainty \(Monte Carlo\): [1-9][\d,]* of 201,024", text):
             break
         page.wait_for_timeout(100)
-    assert any(re.search(r"Uncertainty \(Monte Carlo\): [1-9][\d,]* of 200,000", t) for t in seen), seen
-    assert page.locator("#run-progress progress").get_attribute("max") == "200000"
+    # the models' 200,000 draws, then the agreement analysis on the first 1,024 (AGREEMENT_DRAWS)
+    assert any(re.search(r"Uncertainty \(Monte Carlo\): [1-9][\d,]* of 201,024", t) for t in seen), seen
+    assert page.locator("#run-progress progress").get_attribute("max") == str(200_000 + AGREEMENT_DRAWS)
     shot(page, artifacts, "10-run-progress")
     page.wait_for_url(re.compile(r"/runs/\d+$"), timeout=300_000)
     page.wait_for_selector("#chart-forecast .main-svg", timeout=60_000)
