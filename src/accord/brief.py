@@ -25,6 +25,8 @@ DISAGREE_SHARE = 0.2
 """Models disagree on an issue when their forecasts span at least this share of its scale."""
 
 TRACK_RECORD_FILE = "backtest_summary.json"
+#: Draws on which the brief counts how often each red line blocks alone (a few programs a draw).
+PIVOTAL_DRAWS = 100
 TRACK_RECORD_SCRIPT = "scripts/track_record.py"
 
 MODEL_LABELS = {"expected_utility": "expected utility"}
@@ -262,7 +264,7 @@ def build_brief(
     probability = None
     if draws and any(issue.veto for issue in scenario.issues):
         start = time.perf_counter()
-        probability = agreement_probability(case, draws, seed=seed)
+        probability = agreement_probability(case, draws, seed=seed, pivotal_draws=PIVOTAL_DRAWS)
         seconds["p_zone"] = time.perf_counter() - start
     start = time.perf_counter()
     agreement = analyse_agreement(case, with_types=False, probability=probability).to_json()
@@ -281,6 +283,7 @@ def build_brief(
         "draws": n_draws,
         "block_rates": block_rates,
         "pivotal": named_pivotal(scenario, agreement),
+        "pivotal_draws": agreement.get("pivotal_draws"),
         "conflict": conflict_section(scenario, agreement),
         "openings": openings_section(scenario, agreement),
         "forecasts": forecasts_section(scenario, run_json),
@@ -329,7 +332,7 @@ def verdict_facts(data: dict[str, Any]) -> list[tuple[str, str]]:
     rows.append(("Who blocks", blockers_text(data)))
     rows.append(("To open" if not v["zone_exists"] else "To widen", openings_text(data)))
     if data.get("pivotal"):
-        rows.append(("Blocks alone", pivotal_text(data["pivotal"])))
+        rows.append(("Blocks alone", pivotal_text(data["pivotal"], data.get("pivotal_draws"))))
     return rows
 
 
@@ -406,7 +409,7 @@ def named_pivotal(scenario: Scenario, agreement: dict[str, Any]) -> list[dict[st
             for p in agreement.get("pivotal") or []] or None
 
 
-def pivotal_text(pivotal: Any) -> str:
+def pivotal_text(pivotal: Any, counted: int | None = None) -> str:
     """The red lines that most often block alone, with how often."""
     if not isinstance(pivotal, list):
         return str(pivotal)
@@ -415,7 +418,7 @@ def pivotal_text(pivotal: Any) -> str:
         return "no single red line blocks alone in any draw"
     return "; ".join(f"{p.get('actor_name', p['actor'])}: {p.get('issue_name', p['issue'])} "
                      f"{'≥' if p['bound'] == 'at_least' else '≤'} {plain(p['value'])} in {percent(p['share'])}"
-                     for p in top) + " of the draws"
+                     for p in top) + (f" of the first {counted:,} draws" if counted else " of the draws")
 
 
 def timeline_text(tl: dict[str, Any]) -> str:
@@ -460,6 +463,7 @@ def verdict_block(scenario: Scenario, agreement: dict[str, Any] | None,
         "verdict": verdict_section(scenario, agreement, p_zone),
         "p_zone": p_zone, "p_zone_se": se, "draws": draws, "block_rates": block_rates,
         "pivotal": named_pivotal(scenario, agreement),
+        "pivotal_draws": agreement.get("pivotal_draws"),
         "conflict": conflict_section(scenario, agreement),
         "openings": openings_section(scenario, agreement),
         "timeline": timeline_section(agreement),

@@ -51,6 +51,8 @@ class ZoneProbability:
         Share of draws in which each red-line bound is pivotal.
     held : ndarray, shape (R,)
         Share of draws in which each bound is held.
+    pivotal_draws : int
+        The draws over which pivotality was counted (the first ones; 0 when it was not).
     """
 
     zone: np.ndarray
@@ -58,6 +60,7 @@ class ZoneProbability:
     p_zone_se: float
     pivotal: np.ndarray
     held: np.ndarray
+    pivotal_draws: int = 0
 
 
 def _feasible(problem: Problem, lines: np.ndarray | None = None) -> bool:
@@ -159,7 +162,8 @@ def pivotal_lines(arrays: AgreementArrays, zone: np.ndarray, utility: Utility = 
     return out
 
 
-def zone_probability(arrays: AgreementArrays, utility: Utility = "linear", *, pivotal: bool = True) -> ZoneProbability:
+def zone_probability(arrays: AgreementArrays, utility: Utility = "linear", *, pivotal: bool = True,
+                     pivotal_limit: int | None = None) -> ZoneProbability:
     """P(zone) of the comprehensive deal over the draws of ``arrays``.
 
     Parameters
@@ -171,6 +175,8 @@ def zone_probability(arrays: AgreementArrays, utility: Utility = "linear", *, pi
     pivotal : bool
         Also count, in each draw without a zone, the held red lines whose removal alone
         opens one.
+    pivotal_limit : int, optional
+        Count them on the first this many draws only; shares are over those draws.
 
     Returns
     -------
@@ -196,10 +202,17 @@ def zone_probability(arrays: AgreementArrays, utility: Utility = "linear", *, pi
             if pending.any():
                 hit = accepts(deal.package(deal.margin()[1])) & pending
                 zone[hit], pending[hit] = True, False
-    piv = pivotal_lines(arrays, zone, utility).mean(axis=0) if pivotal and n_d else np.zeros(n_r)
+    counted = n_d if pivotal_limit is None else min(n_d, pivotal_limit)
+    if pivotal and counted:
+        scope = np.zeros(n_d, dtype=bool)
+        scope[:counted] = True
+        piv = pivotal_lines(arrays, zone | ~scope, utility)[:counted].mean(axis=0)
+    else:
+        piv = np.zeros(n_r)
     p = float(zone.mean()) if n_d else math.nan
     se = math.sqrt(p * (1.0 - p) / n_d) if n_d else math.nan
-    return ZoneProbability(zone, p, se, piv, real.mean(axis=0) if n_d else np.zeros(n_r))
+    return ZoneProbability(zone, p, se, piv, real.mean(axis=0) if n_d else np.zeros(n_r),
+                           counted if pivotal else 0)
 
 
 def margins(arrays: AgreementArrays, zone: np.ndarray, utility: Utility = "linear") -> np.ndarray:

@@ -348,6 +348,7 @@ class AgreementReport:
             "p_zone": pr.p_zone,
             "p_zone_se": pr.p_zone_se,
             "draws": int(len(pr.zone)),
+            "pivotal_draws": pr.pivotal_draws,
             "pivotal": [{**{k: r[k] for k in ("actor", "issue", "bound", "value")},
                          "share": float(pr.pivotal[r["index"]])} for r in self.red_lines],
         }

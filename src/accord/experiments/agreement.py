@@ -55,6 +55,7 @@ def agreement_probability(
     seed: int = 0,
     utility: Utility = "linear",
     pivotal: bool = True,
+    pivotal_draws: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ZoneProbability:
     """P(zone) of ``case`` over ``draws`` draws, with each red line's pivotality.
@@ -68,6 +69,9 @@ def agreement_probability(
     utility : {"linear", "quadratic"}
     pivotal : bool
         Count, in draws without a zone, the red lines whose removal alone opens one.
+    pivotal_draws : int, optional
+        Count them on the first this many draws only (a few programs per draw without a
+        zone); default every draw.
     progress : callable ``(done, total) -> None``, optional
         Called after each block of draws.
 
@@ -86,12 +90,16 @@ def agreement_probability(
         stop = min(draws, start + BLOCK)
         chunk = sampler.draws(start, stop)
         arrays = agreement_arrays(case, value_of=chunk.value_of, real_of=real_of(chunk, sampler.distribution))
-        part = zone_probability(arrays.broadcast(stop - start), utility, pivotal=pivotal)
+        limit = draws if pivotal_draws is None else min(draws, pivotal_draws)
+        part = zone_probability(arrays.broadcast(stop - start), utility, pivotal=pivotal and start < limit,
+                                pivotal_limit=max(0, limit - start))
         zone.append(part.zone)
-        pivot += part.pivotal * (stop - start)
+        pivot += part.pivotal * min(stop - start, max(0, limit - start))
         held += part.held * (stop - start)
         if progress is not None:
             progress(stop, draws)
     z = np.concatenate(zone)
     p = float(z.mean())
-    return ZoneProbability(z, p, float(np.sqrt(p * (1 - p) / len(z))), pivot / len(z), held / len(z))
+    counted = draws if pivotal_draws is None else min(draws, pivotal_draws)
+    return ZoneProbability(z, p, float(np.sqrt(p * (1 - p) / len(z))), pivot / max(counted, 1), held / len(z),
+                           counted if pivotal else 0)
