@@ -140,10 +140,7 @@ class Problem:
         hold = np.asarray(arrays.hold, dtype=float)
         kappa = arrays.carry_over if len(arrays.carry_over) else np.zeros(len(lo))
         quadratic = utility == "quadratic"
-        carried = (kappa > 0)[None, :] & present
-        safe_k = np.where(kappa > 0, kappa, 1.0)[None, :]
-        pic = np.where(carried, (pi - (1.0 - safe_k) * eps) / safe_k, pi)
-        wc = np.where(carried, sal * (1.0 - hold)[None, :] * safe_k ** (2 if quadratic else 1), 0.0)
+        pic, wc = carry_over_terms(pi, eps, sal, hold[None, :], kappa, present, quadratic)
         requirements = tuple(
             Requirement(r.actor, r.k, r.issue, r.at_least, (r.value - lo[r.issue]) / span[r.issue])
             for r in arrays.requirements
@@ -1234,6 +1231,33 @@ def zone_batch(arrays: AgreementArrays, utility: Utility = "linear") -> tuple[np
     return zone, gap, actor_gap
 
 
+def carry_over_terms(pi: np.ndarray, eps: np.ndarray, sal: np.ndarray, hold: np.ndarray, kappa: np.ndarray,
+                     present: np.ndarray, quadratic: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The term of a collapsed deal as a virtual stance: its position and weight.
+
+    ``s (1 − h) f(κ z + (1 − κ) ε − π) = wc f(z − pic)`` with ``pic = (π − (1 − κ) ε) / κ``
+    and ``wc = s (1 − h) κ^m`` (``m`` 1 linear, 2 quadratic); ``wc`` is 0 where ``κ`` is 0.
+
+    Parameters
+    ----------
+    pi, eps, sal : ndarray, shape (..., A, I)
+        Positions, expectations (on [0, 1]) and saliences.
+    hold : ndarray, broadcastable to (..., A, I)
+    kappa : ndarray, shape (I,)
+    present : ndarray of bool, shape (A, I)
+    quadratic : bool
+
+    Returns
+    -------
+    pic, wc : ndarray, shape (..., A, I)
+    """
+    carried = (kappa > 0) & present
+    safe_k = np.where(kappa > 0, kappa, 1.0)
+    pic = np.where(carried, (pi - (1.0 - safe_k) * eps) / safe_k, pi)
+    wc = np.where(carried, sal * (1.0 - hold) * safe_k ** (2 if quadratic else 1), 0.0)
+    return pic, wc
+
+
 def normalised_status_quo(arrays: AgreementArrays) -> np.ndarray:
     return (arrays.status_quo - arrays.scale_min) / (arrays.scale_max - arrays.scale_min)
 
@@ -1251,12 +1275,8 @@ def batch_acceptance(arrays: AgreementArrays, utility: Utility) -> Any:
     sal = np.where(present, arrays.salience, 0.0)
     hold = arrays.hold[:, None, :]
     w = sal * hold
-    m = 2 if utility == "quadratic" else 1
     kappa = arrays.carry_over if len(arrays.carry_over) else np.zeros(len(lo))
-    carried = (kappa > 0)[None, None, :] & present[None]
-    safe_k = np.where(kappa > 0, kappa, 1.0)
-    pic = np.where(carried, (pi - (1.0 - safe_k) * eps) / safe_k, pi)
-    wc = np.where(carried, sal * (1.0 - hold) * safe_k**m, 0.0)
+    pic, wc = carry_over_terms(pi, eps, sal, hold, kappa, present, utility == "quadratic")
     total = sal.sum(axis=-1)
     relief = np.divide((sal * hold).sum(axis=-1), total, out=np.zeros_like(total), where=total > 0)
     relief = np.where(total > 0, relief, np.asarray(arrays.deal_hold)[..., None])

@@ -20,10 +20,10 @@ Pivotality
     is pivotal: how often that red line is the one that blocks.
 
 The score for sensitivity analysis
-    :func:`agreement_score` is continuous across the verdict: the margin (the largest
-    surplus every veto player can get at once) when a zone exists, minus the gap (the
-    least total relaxation of reservation values and red lines,
-    :meth:`accord.agreement.bargaining.Deal.relax`) when none does.
+    The margin (the largest surplus every veto player can get at once, :func:`margins`)
+    where a zone exists, minus the gap (the least total relaxation of reservation values
+    and red lines, :meth:`accord.agreement.bargaining.Deal.relax`) where none does:
+    continuous across the verdict (see :func:`accord.experiments.evaluate.agreement_outputs`).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ import numpy as np
 from accord.agreement.bargaining import Deal, Problem, batch_acceptance, normalised_status_quo
 from accord.agreement.inputs import AgreementArrays, Utility
 
-__all__ = ["ZoneProbability", "agreement_score", "margins", "pivotal_lines", "zone_probability"]
+__all__ = ["ZoneProbability", "margins", "pivotal_lines", "zone_probability"]
 
 
 @dataclass(frozen=True)
@@ -227,25 +227,3 @@ def margins(arrays: AgreementArrays, zone: np.ndarray, utility: Utility = "linea
         deal = Deal(Problem.from_arrays(arrays.draw(int(d)), utility))
         out[d] = deal.margin()[0] if deal.nV else 0.0
     return out
-
-
-def agreement_score(arrays: AgreementArrays, utility: Utility = "linear") -> np.ndarray:
-    """The margin where a zone exists, minus the gap where none does, for every draw.
-
-    Returns
-    -------
-    ndarray, shape (D,) (or () for arrays without a draw axis)
-    """
-    if not arrays.batched:
-        return np.asarray(_score(Problem.from_arrays(arrays, utility)))
-    return np.array([_score(Problem.from_arrays(arrays.draw(d), utility)) for d in range(arrays.n_draws)])
-
-
-def _score(problem: Problem) -> float:
-    deal = Deal(problem)
-    rel = deal.relax()
-    if not rel.zone_exists:
-        return -float(rel.gap)
-    if deal.nV == 0:
-        return 0.0
-    return float(deal.margin()[0])
