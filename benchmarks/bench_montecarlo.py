@@ -1,8 +1,20 @@
-"""Monte Carlo throughput and memory: vectorised chunks against a per-draw loop.
+"""Monte Carlo throughput and memory: now against an earlier commit, chunks against a loop.
 
 Run from the repository root::
 
     .venv/bin/python benchmarks/bench_montecarlo.py [--draws 100000] [--loop 1000]
+        [--baseline-ref ee4c42f] [--baseline-draws 10000] [--skip-memory] [--skip-loop]
+
+Table 0: draws per second of ``--draws`` draws of the built-in case through each
+registered model (no agreement analysis), now on every core
+(:class:`~accord.experiments.processes.ProcessExecutor`) and in one process, and for
+``--baseline-ref`` (default: the commit before the compiled exchange loop and the worker
+processes), whose source is extracted with ``git archive`` and timed in a subprocess in
+the same run on ``--baseline-draws`` draws (its rate is what is compared). The floor is
+the rate of the Monte Carlo machinery alone, sampling every range and building the
+model's arrays without running a model, measured on the same draws: no model can go
+faster in one process. The 100,000-draw targets (2 cores): expected utility under 10 s,
+exchange under 15 s.
 
 Table 1: ``--draws`` draws of the built-in case through each registered model with
 :func:`accord.experiments.montecarlo.monte_carlo` (sampling, arrays and model, chunked,
@@ -20,19 +32,26 @@ comparison with 100,000 draws in a single chunk (no chunking). Target: under 2 G
 from __future__ import annotations
 
 import argparse
+import io
+import json
+import os
 import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 
 from accord.experiments.factors import scenario_factors
 from accord.experiments.montecarlo import monte_carlo
+from accord.experiments.processes import ProcessExecutor, local_cores
 from accord.experiments.sampling import Sampler, sample_arrays
 from accord.models import get_model, model_names
 from accord.scenario import builtin
-from accord.scenario.arrays import ScenarioArrays
+from accord.scenario.arrays import ScenarioArrays, arrays_from_scenario
 from accord.scenario.io import load_scenario
 
 try:  # the exchange model registers on import, should the package not import it yet
@@ -41,6 +60,23 @@ except ImportError:  # pragma: no cover
     pass
 
 LOOP_BUDGET = 20.0
+BASELINE_REF = "ee4c42f"
+TARGETS = {"expected_utility": 10.0, "exchange": 15.0}
+
+RATE_SCRIPT = """
+import json, sys, time
+from accord.experiments.montecarlo import monte_carlo
+from accord.scenario import builtin
+from accord.scenario.io import load_scenario
+sc = load_scenario(builtin.DEFAULT)
+out = {}
+for name in sys.argv[2:]:
+    monte_carlo(sc, [name], draws=64, seed=0, agreement=False)
+    start = time.perf_counter()
+    monte_carlo(sc, [name], draws=int(sys.argv[1]), seed=0, agreement=False)
+    out[name] = int(sys.argv[1]) / (time.perf_counter() - start)
+print(json.dumps(out))
+"""
 MEMORY_LIMIT = 2 * 2**30
 
 PEAK_SCRIPT = """
@@ -122,6 +158,62 @@ def throughput(draws: int, loop_draws: int) -> None:
     )
 
 
+def baseline_rates(ref: str, draws: int, names: list[str]) -> dict[str, float]:
+    """Draws per second of each model at commit ``ref``, timed in a subprocess on its own source."""
+    root = Path(__file__).resolve().parent.parent
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(["git", "-C", str(root), "archive", ref, "src"], capture_output=True, check=True)
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            tar.extractall(tmp, filter="data")
+        env = {**os.environ, "PYTHONPATH": str(Path(tmp) / "src")}
+        known = subprocess.run([sys.executable, "-c", "from accord.models import model_names; print(*model_names())"],
+                               capture_output=True, text=True, check=True, env=env).stdout.split()
+        out = subprocess.run([sys.executable, "-c", RATE_SCRIPT, str(draws), *[n for n in names if n in known]],
+                             capture_output=True, text=True, check=True, env=env).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def floor_rate(draws: int) -> float:
+    """Draws per second of sampling every range and building the arrays, without a model."""
+    sc = load_scenario(builtin.DEFAULT)
+    sampler = Sampler(sc, 0)
+    start = time.perf_counter()
+    for lo in range(0, draws, 8192):
+        hi = min(draws, lo + 8192)
+        arrays_from_scenario(sc, sampler.draws(lo, hi).value_of)
+    return draws / (time.perf_counter() - start)
+
+
+def versus_baseline(draws: int, ref: str, baseline_draws: int) -> None:
+    sc = load_scenario(builtin.DEFAULT)
+    names = list(model_names())
+    base = baseline_rates(ref, baseline_draws, names)
+    cores = local_cores()
+    print(f"\n{draws:,} draws of {sc.id}, no agreement analysis; baseline {ref} on {baseline_draws:,} draws")
+    header = (f"{'model':<17}{f'{cores} procs s':>11}{'draws/s':>10}{'1 proc s':>10}{'draws/s':>10}"
+              f"{'before/s':>10}{'ratio':>8}{'target':>8}")
+    print(header)
+    print("-" * len(header))
+    for name in names:
+        monte_carlo(sc, [name], draws=64, seed=0, agreement=False)
+        start = time.perf_counter()
+        pooled = monte_carlo(sc, [name], draws=draws, seed=0, agreement=False, executor=ProcessExecutor())
+        t_all = time.perf_counter() - start
+        start = time.perf_counter()
+        alone = monte_carlo(sc, [name], draws=draws, seed=0, agreement=False)
+        t_one = time.perf_counter() - start
+        if not np.array_equal(pooled.forecasts[name], alone.forecasts[name], equal_nan=True):
+            raise SystemExit(f"{name}: the worker processes' forecasts differ from one process's")
+        before = base.get(name, float("nan"))
+        target = TARGETS.get(name)
+        verdict = "" if target is None else ("met" if t_all < target * draws / 100_000 else "MISSED")
+        print(f"{name:<17}{t_all:>11.2f}{draws / t_all:>10,.0f}{t_one:>10.2f}{draws / t_one:>10,.0f}"
+              f"{before:>10,.0f}{draws / t_all / before:>7.1f}x{verdict:>8}")
+    print(f"floor (sampling and arrays, no model, one process): {floor_rate(draws):,.0f} draws/s")
+    print("(ratio: now on every core against the baseline in one process, which had no worker processes; "
+          "the forecasts on every core are checked equal to one process's)")
+
+
 def peak_memory() -> None:
     print("\nPeak resident memory, compromise model, each run in a fresh process")
     header = f"{'run':<36}{'chunk':>8}{'seconds':>10}{'RSS after imports':>19}{'peak RSS':>12}{'forecasts':>11}"
@@ -162,8 +254,13 @@ def main() -> None:
     parser.add_argument("--draws", type=int, default=100_000)
     parser.add_argument("--loop", type=int, default=1_000)
     parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--skip-loop", action="store_true")
+    parser.add_argument("--baseline-ref", default=BASELINE_REF)
+    parser.add_argument("--baseline-draws", type=int, default=10_000)
     args = parser.parse_args()
-    throughput(args.draws, args.loop)
+    versus_baseline(args.draws, args.baseline_ref, args.baseline_draws)
+    if not args.skip_loop:
+        throughput(args.draws, args.loop)
     if not args.skip_memory:
         peak_memory()
 

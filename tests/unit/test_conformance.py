@@ -44,3 +44,20 @@ def test_suite_catches_a_model_that_reads_masked_values():
     arrays = random_arrays(np.random.default_rng(1))
     with pytest.raises(AssertionError):
         CHECKS["masks_respected"](Leaky(), arrays)
+
+
+class Coupled(Model):
+    """Claims independence but averages every issue into each forecast."""
+
+    name = "coupled"
+    issues_independent = True
+
+    def simulate(self, arrays, params, rng, explain):
+        x = np.where(arrays.present, arrays.position, 0.0).mean(axis=(-2, -1), keepdims=True)
+        f = np.broadcast_to(x[..., 0, :], (*arrays.position.shape[:-2], arrays.n_issues))
+        return ModelResult(self.name, arrays.actor_ids, arrays.issue_ids, np.array(f))
+
+
+def test_suite_catches_a_model_that_links_issues_it_calls_independent():
+    with pytest.raises(AssertionError, match="stances on other issues"):
+        CHECKS["issues_independent"](Coupled(), random_arrays(np.random.default_rng(1)))

@@ -191,50 +191,41 @@ def import_extra(module: str) -> ModuleType:
 
 
 SCHEDULER_HELP = "Run chunks on the Dask scheduler at ADDRESS (needs accord[scale])."
-WORKERS_HELP = "Run chunks on a local Dask cluster of N processes (needs accord[scale])."
+WORKERS_HELP = (
+    "Worker processes on this machine. Default: one per core; 1 runs every chunk in this process. "
+    "The results are the same either way."
+)
 
 
 @contextlib.contextmanager
 def chunk_executor(scheduler: str | None, workers: int | None) -> Iterator[Any]:
-    """The Dask executor asked for by ``--scheduler``/``--workers``, or None to run chunks in this process.
+    """The executor asked for by ``--scheduler``/``--workers``.
 
-    Shutting a local cluster down is quiet: the workers and the scheduler may log a
-    closed connection (``CommClosedError``) while they stop, which says nothing about
-    the results, so Dask's log messages are silenced for the shutdown (and, in the
-    worker processes, below the critical level); errors of the work itself still
+    With ``--scheduler``, a :class:`~accord.experiments.executors.DaskExecutor` connected
+    to that cluster; otherwise a :class:`~accord.experiments.processes.ProcessExecutor`
+    with ``workers`` processes (default one per core), which runs small studies in this
+    process. Closing the Dask client is quiet: the scheduler may log a closed connection
+    (``CommClosedError``) while it disconnects, which says nothing about the results, so
+    Dask's log messages are silenced for the shutdown; errors of the work itself still
     reach the command as exceptions.
     """
     if scheduler is not None and workers is not None:
         raise typer.BadParameter("give --scheduler or --workers, not both", param_hint="--workers")
-    if scheduler is None and workers is None:
-        yield None
-        return
-    import os
-    import warnings
+    if scheduler is None:
+        from accord.experiments.processes import ProcessExecutor
 
+        yield ProcessExecutor(workers)
+        return
     from accord.experiments.executors import DaskExecutor
 
-    executor = DaskExecutor(scheduler=scheduler, workers=workers)
-    saved = {k: os.environ.get(k) for k in _WORKER_LOGGING}
-    os.environ.update(_WORKER_LOGGING)
-    try:
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=r"Port \d+ is already in use", category=UserWarning)
-            executor.__enter__()
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    executor = DaskExecutor(scheduler=scheduler)
+    executor.__enter__()
     try:
         yield executor
     finally:
         with _quiet_logs("distributed", "tornado", "asyncio"):
             executor.close()
 
-
-_WORKER_LOGGING = {"DASK_LOGGING__DISTRIBUTED": "critical", "DASK_LOGGING__TORNADO": "critical"}
 
 
 @contextlib.contextmanager

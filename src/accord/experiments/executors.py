@@ -2,8 +2,12 @@
 
 An :class:`Executor` is called as ``executor(run_chunk, plan, indices)`` and yields
 ``run_chunk(plan, index)`` for every index, in any order. :func:`sequential` (the
-default) runs the chunks one after another in this process. :class:`DaskExecutor` runs
-them on a Dask distributed cluster: it sends the plan to every worker once, runs one
+default) runs the chunks one after another in this process. :class:`ProcessExecutor`
+(:mod:`accord.experiments.processes`, which does not import Dask) runs them on this
+machine's cores: the first chunk in this process, and, when the rest would take a while,
+the others on a pool of worker processes (``accord mc`` and ``accord sensitivity`` use it
+by default). :class:`DaskExecutor` runs them on a Dask
+distributed cluster: it sends the plan to every worker once, runs one
 task per chunk (:func:`accord.experiments.evaluate.run_chunk`) and hands chunks back as
 they finish. Each chunk's draws depend only on the seed and the chunk's blocks (or rows
 of a sensitivity design), so the results equal those of a single-process run, whatever
@@ -28,6 +32,7 @@ from typing import Any
 
 from accord.errors import AccordError, ParameterError
 from accord.experiments.evaluate import Executor, sequential
+from accord.experiments.processes import ProcessExecutor, local_cores
 
 distributed: ModuleType | None
 try:
@@ -35,7 +40,15 @@ try:
 except ImportError:  # the optional 'scale' extra
     distributed = None
 
-__all__ = ["INSTALL_HINT", "DaskExecutor", "Executor", "dask_available", "sequential"]
+__all__ = [
+    "INSTALL_HINT",
+    "DaskExecutor",
+    "Executor",
+    "ProcessExecutor",
+    "dask_available",
+    "local_cores",
+    "sequential",
+]
 
 INSTALL_HINT = "running on a Dask cluster needs the 'scale' extra: pip install 'accord[scale]'"
 

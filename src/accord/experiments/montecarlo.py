@@ -31,6 +31,10 @@ from accord.jsonable import finite_or_none
 from accord.models.base import get_model, model_names
 from accord.scenario.schema import Scenario
 
+#: Draws per chunk of the agreement analysis alone: its programs take milliseconds a draw,
+#: so smaller chunks keep progress reports and worker processes busy.
+AGREEMENT_CHUNK = 256
+
 
 def has_veto_players(scenario: Scenario) -> bool:
     """True when some issue names actors whose consent a deal needs."""
@@ -310,7 +314,8 @@ def monte_carlo(
         total = int(draws) + n_agree
         plan = Plan(Evaluation(scenario, names, all_params, None), sampler, int(draws), chunk_size)
         outputs = run_plan(plan, executor, None if progress is None else lambda d, n: progress(d, total))
-        side = Plan(Evaluation(scenario, (), all_params, options), sampler, n_agree, min(chunk_size, n_agree))
+        side = Plan(Evaluation(scenario, (), all_params, options), sampler, n_agree,
+                    min(chunk_size, n_agree, AGREEMENT_CHUNK))
         agreed = run_plan(side, executor,
                           None if progress is None else lambda d, n: progress(int(draws) + d, total))
         outputs = Outputs(outputs.forecasts, agreed.agreement)

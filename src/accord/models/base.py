@@ -140,6 +140,12 @@ class Model(ABC):
         The parameters, with types, defaults and ranges declared as pydantic fields.
     works_in_rounds : bool
         True when results carry ``rounds`` and ``trajectory``.
+    issues_independent : bool
+        True when each issue's forecast depends only on the stances on that issue (and the
+        capabilities of the actors who hold them), as in a model that treats issues one by
+        one; a sensitivity study of one issue's forecast then varies only those inputs.
+        False (the default) for models that link issues, such as trades between them. The
+        conformance check ``issues_independent`` tests the claim.
     """
 
     name: ClassVar[str]
@@ -148,6 +154,7 @@ class Model(ABC):
     citation: ClassVar[str] = ""
     Params: ClassVar[type[ModelParams]] = ModelParams
     works_in_rounds: ClassVar[bool] = False
+    issues_independent: ClassVar[bool] = False
 
     def parse_params(self, params: ModelParams | dict[str, Any] | None = None) -> ModelParams:
         """Validate ``params`` against :attr:`Params`; raise :class:`ParameterError` if invalid."""

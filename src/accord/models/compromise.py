@@ -26,6 +26,7 @@ class Compromise(Model):
     aliases = ("weighted_mean",)
     summary = "Capability × salience weighted mean of the positions (Achen 2006)."
     citation = "Achen (2006), in Thomson et al., The European Union Decides; van den Bos (1991)."
+    issues_independent = True
 
     def simulate(
         self, arrays: ScenarioArrays, params: ModelParams, rng: np.random.Generator, explain: bool

@@ -471,6 +471,7 @@ class ExpectedUtility(Model):
     )
     Params = ExpectedUtilityParams
     works_in_rounds = True
+    issues_independent = True
 
     def simulate(
         self, arrays: ScenarioArrays, params: ModelParams, rng: np.random.Generator, explain: bool

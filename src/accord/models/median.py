@@ -55,6 +55,7 @@ class Median(Model):
     aliases = ("weighted_median",)
     summary = "Capability × salience weighted median of the positions (Black 1948)."
     citation = "Black (1948), Journal of Political Economy 56(1)."
+    issues_independent = True
 
     def simulate(
         self, arrays: ScenarioArrays, params: ModelParams, rng: np.random.Generator, explain: bool

@@ -17,7 +17,9 @@ or all checks in one test with :func:`check_model`, or get each check by name fr
 - ``inside_scale``: forecasts and positions stay inside each issue's scale;
 - ``masks_respected``: values stored under absent stances do not change anything;
 - ``shapes``: result arrays have the documented shapes;
-- ``no_warnings``: no warning is emitted.
+- ``no_warnings``: no warning is emitted;
+- ``issues_independent``: a model that declares ``issues_independent`` forecasts each
+  issue from that issue's stances alone (nothing to check for models that do not).
 """
 
 from __future__ import annotations
@@ -164,6 +166,30 @@ def check_no_warnings(model: Model, arrays: ScenarioArrays) -> None:
         _run(model, arrays)
 
 
+def check_issues_independent(model: Model, arrays: ScenarioArrays) -> None:
+    """A model declaring ``issues_independent`` forecasts each issue from its own stances only.
+
+    Every other issue's positions and saliences are replaced by those of another random
+    case; the issue's forecast must stay the same.
+    """
+    if not model.issues_independent:
+        return
+    base = _run(model, arrays)
+    rng = np.random.default_rng(SEED + 1)
+    lo, hi = arrays.scale_min, arrays.scale_max
+    other_position = np.where(arrays.present, lo + (hi - lo) * rng.random(arrays.position.shape), np.nan)
+    other_salience = np.where(arrays.present, rng.random(arrays.salience.shape), 0.0)
+    for k in range(arrays.n_issues):
+        keep = np.arange(arrays.n_issues) == k
+        mixed = replace(
+            arrays,
+            position=np.where(keep, arrays.position, other_position),
+            salience=np.where(keep, arrays.salience, other_salience),
+        )
+        _close(base.forecast[..., k], _run(model, mixed).forecast[..., k],
+               f"issue {k}'s forecast changes with the stances on other issues")
+
+
 CHECKS: dict[str, Callable[[Model, ScenarioArrays], None]] = {
     "determinism": check_determinism,
     "batch_equals_loop": check_batch_equals_loop,
@@ -172,6 +198,7 @@ CHECKS: dict[str, Callable[[Model, ScenarioArrays], None]] = {
     "masks_respected": check_masks_respected,
     "shapes": check_shapes,
     "no_warnings": check_no_warnings,
+    "issues_independent": check_issues_independent,
 }
 
 

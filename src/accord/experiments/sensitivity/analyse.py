@@ -48,6 +48,7 @@ from accord.experiments.sensitivity.design import (
     Grouping,
     Method,
     choose_factors,
+    factors_for_issues,
     group_label,
     indices,
 )
@@ -384,7 +385,25 @@ def sensitivity_many(
     baseline = output_matrix(
         evaluate(evaluation, recording, 1, lambda name: np.random.default_rng(seed)), columns, model_name, 1
     )[0]
-    grouping = Grouping.of(choose_factors(scenario_factors(scenario), factors, read), group)
+    chosen = choose_factors(scenario_factors(scenario), factors, read)
+    scope_notes: list[str] = []
+    if factors == "relevant" and m is not None and m.issues_independent and "agreement" not in output_ids:
+        studied = set(output_ids)
+        holders = {st.actor for st in scenario.stances if st.issue in studied}
+        scoped = factors_for_issues(chosen, studied, holders)
+        if not scoped:
+            scope_notes.append(
+                f"no range of the scenario can move the forecast of {', '.join(output_ids)}: the {m.name} model "
+                "forecasts each issue from its own stances, and none of them is uncertain"
+            )
+        elif len(scoped) < len(chosen):
+            scope_notes.append(
+                f"{len(scoped)} of the {len(chosen)} ranges the {m.name} model reads can move the forecast of "
+                f"{', '.join(output_ids)}: the model forecasts each issue from its own stances, so the other "
+                f"{len(chosen) - len(scoped)} are left out (--all-factors keeps every range)"
+            )
+            chosen = scoped
+    grouping = Grouping.of(chosen, group)
     problem = grouping.problem()
     design = how.sample(problem, int(n), levels=levels, seed=seed)
     distribution = scenario.distribution
@@ -442,6 +461,6 @@ def sensitivity_many(
             output_sd=float(np.std(y_design, ddof=1)),
             rows=tuple(rows),
             seconds=seconds + time.perf_counter() - t0,
-            notes=tuple(notes),
+            notes=(*scope_notes, *notes),
         )
     return results

@@ -97,6 +97,35 @@ def choose_factors(every: Sequence[Factor], factors: str | Sequence[str], read: 
     return chosen
 
 
+def factors_for_issues(
+    chosen: Sequence[Factor], issues: set[str], holders: set[str]
+) -> list[Factor]:
+    """The factors that can move the forecasts of ``issues`` under a model that treats issues one by one.
+
+    Such a model (:attr:`~accord.models.base.Model.issues_independent`) forecasts an issue
+    from the stances on it and the capabilities of the actors who hold them, so a factor
+    matters when it belongs to one of ``issues``, or to one of ``holders`` without
+    belonging to an issue; a factor of neither an actor nor an issue is kept.
+
+    Parameters
+    ----------
+    chosen : sequence of Factor
+    issues : set of str
+        Issue ids whose forecasts are studied.
+    holders : set of str
+        Ids of the actors with a stance on one of ``issues``.
+
+    Returns
+    -------
+    list of Factor
+        In the order of ``chosen``.
+    """
+    return [
+        f for f in chosen
+        if (f.issue in issues) or (f.issue is None and (f.actor is None or f.actor in holders))
+    ]
+
+
 def group_of(f: Factor, group: str | None) -> str:
     """The group ``f`` belongs to: its path, its actor or its issue."""
     if group is None:

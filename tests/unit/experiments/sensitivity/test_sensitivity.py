@@ -110,7 +110,37 @@ def test_relevant_factors_only_by_default_and_all_on_request():
 def test_constant_output_gives_zero_indices_without_warnings():
     res = sensitivity(linear(), "y", method="sobol", n=64)
     assert all(r.indices["ST"] == 0 and r.indices["S1"] == 0 for r in res.rows)
-    assert res.notes and "does not vary" in res.notes[0]
+    assert any("does not vary" in n for n in res.notes)
+    assert any(n.startswith("no range of the scenario can move the forecast of y") for n in res.notes)
+
+
+def with_uncertain_y():
+    """:func:`linear` with a range on a's position on y and on b's capability (b holds no stance on y)."""
+    sc = linear()
+    data = sc.model_dump(mode="json", exclude_none=True)
+    data["stances"][2]["position"] = [10, 30]
+    data["actors"][1]["capability"] = [0.5, 1.5]
+    return scenario_from_data(data)
+
+
+def test_an_issue_by_issue_model_studies_only_the_ranges_that_can_move_the_issue():
+    sc = with_uncertain_y()
+    on_y = sensitivity(sc, "y", method="morris", n=10)
+    # y's forecast: a's position on y; b has no stance on y, so neither its capability nor x's ranges count
+    assert [r.name for r in on_y.rows] == ["stances[2].position"]
+    assert on_y.notes[0].startswith("1 of the 4 ranges the compromise model reads can move the forecast of y")
+    on_x = sensitivity(sc, "x", method="morris", n=10)
+    assert {r.name for r in on_x.rows} == {"stances[0].position", "stances[1].position", "actors[1].capability"}
+    both = sensitivity_many(sc, ["x", "y"], method="morris", n=10)
+    assert len(both["x"].rows) == 4 and not any("can move" in n for n in both["x"].notes)
+
+
+def test_a_model_that_links_issues_studies_every_range_it_reads():
+    sc = with_uncertain_y()
+    res = sensitivity(sc, "y", method="morris", n=10, model="exchange")
+    assert len(res.rows) == 4 and not any("can move" in n for n in res.notes)
+    every = sensitivity(sc, "y", method="morris", n=10, factors="all")
+    assert len(every.rows) == 5
 
 
 def test_many_outputs_from_one_design_equal_single_runs():
