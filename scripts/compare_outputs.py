@@ -6,7 +6,11 @@ Runs ``accord run --json``, ``accord agree --json``, ``accord mc --json --seed 1
 ``accord backtest deu3 --json`` on the built-in case and the packaged reference data
 with each tree first on ``PYTHONPATH``, and reports, per command, whether the outputs are
 identical once timings are removed (keys named ``timings``, ``seconds``, ``elapsed`` or
-ending in ``_seconds``). Exit status 1 when any output differs.
+ending in ``_seconds``). Then, for every model the old tree has, it compares every draw's
+forecast of ``monte_carlo(draws=4096, seed=1)`` on the built-in case bit for bit (a SHA-256
+of the arrays): the old tree in one process against the new tree in one process and on
+two worker processes, each with and without compiled loops (``ACCORD_JIT=0``). Exit
+status 1 when any output differs.
 """
 
 from __future__ import annotations
@@ -26,6 +30,20 @@ COMMANDS = {
     "run eum ec": ["run", "--json", "--model", "expected_utility", "tests/data/eum/ec_car_emissions_1994.csv"],
     "run ktab": ["run", "--json", "tests/data/ktab/dummyData_3Dim.csv"],
 }
+DRAWS_SCRIPT = """
+import hashlib, sys
+from accord.experiments.montecarlo import monte_carlo
+from accord.scenario import builtin
+from accord.scenario.io import load_scenario
+workers = int(sys.argv[2])
+kwargs = {}
+if workers > 1:
+    from accord.experiments.processes import ProcessExecutor
+    kwargs["executor"] = ProcessExecutor(workers=workers, min_seconds=0)
+res = monte_carlo(load_scenario(builtin.DEFAULT), [sys.argv[1]], draws=4096, seed=1, agreement=False,
+                  chunk_size=1024, **kwargs)
+print(hashlib.sha256(res.forecasts[sys.argv[1]].tobytes()).hexdigest())
+"""
 TIMING_KEYS = {"timings", "seconds", "elapsed", "time", "duration"}
 
 
@@ -82,7 +100,28 @@ def main(argv: list[str]) -> int:
         diff = "; ".join(failed) if failed else first_difference(a, b)
         print(f"{name:<12} {'identical' if diff is None else 'DIFFERS at ' + diff}")
         status |= diff is not None
+    names = subprocess.run([sys.executable, "-c", "from accord.models import model_names; print(*model_names())"],
+                           env={**os.environ, "PYTHONPATH": str(old)}, capture_output=True, text=True,
+                           check=True).stdout.split()
+    for name in names:
+        ref = draws_digest(old, name, 1, "1")
+        for workers in (1, 2):
+            for jit in ("1", "0"):
+                got = draws_digest(new, name, workers, jit)
+                label = f"mc {name} ({workers} proc{'s' if workers > 1 else ''}, ACCORD_JIT={jit})"
+                print(f"{label:<44} {'identical' if got == ref else 'DIFFERS: ' + got[:12] + ' vs ' + ref[:12]}")
+                status |= got != ref
     return status
+
+
+def draws_digest(src: Path, model: str, workers: int, jit: str) -> str:
+    """SHA-256 of every draw's forecast of ``model`` (4,096 draws, seed 1) with the tree ``src``."""
+    env = {**os.environ, "PYTHONPATH": str(src), "ACCORD_JIT": jit}
+    proc = subprocess.run([sys.executable, "-c", DRAWS_SCRIPT, model, str(workers)], env=env, capture_output=True,
+                          text=True)
+    if proc.returncode != 0:
+        return f"exit {proc.returncode}: {proc.stderr.strip()[-200:]}"
+    return proc.stdout.strip()
 
 
 if __name__ == "__main__":
