@@ -342,15 +342,16 @@ class Deal:
         self.share = np.divide(covered, total, out=np.full(n_a, 1.0 if cover.all() else 0.0), where=total > 0)
         bare = p.deal_hold if cover.all() else 0.0
         self.relief = np.where(total > 0, p.relief()[:, cover].sum(axis=1), bare)
-        col = {int(q): j for j, q in enumerate(self.C)}
-        pairs = [(li, int(q), False) for li, i in enumerate(self.V) for q in self.C if p.w[i, q] > 0]
-        pairs += [(li, int(q), True) for li, i in enumerate(self.V) for q in self.C if p.wc[i, q] > 0]
-        self.nz, self.nv = len(self.C), len(pairs)
-        self.pl = np.array([li for li, _, _ in pairs], dtype=int)
+        block = np.ix_(self.V, self.C)
+        held_l, held_z = np.nonzero(p.w[block] > 0)
+        carried_l, carried_z = np.nonzero(p.wc[block] > 0)
+        self.pl = np.concatenate([held_l, carried_l])
+        self.pz = np.concatenate([held_z, carried_z])
+        self.nz, self.nv = len(self.C), len(self.pl)
+        pairs = self.nv > 0
         self.pa = self.V[self.pl] if pairs else np.zeros(0, dtype=int)
-        self.pq = np.array([q for _, q, _ in pairs], dtype=int)
-        self.pz = np.array([col[q] for _, q, _ in pairs], dtype=int)
-        carried = np.array([c for _, _, c in pairs], dtype=bool)
+        self.pq = self.C[self.pz]
+        carried = np.arange(self.nv) >= len(held_l)
         self.pw = np.where(carried, p.wc[self.pa, self.pq], p.w[self.pa, self.pq]) if pairs else np.zeros(0)
         self.ppi = np.where(carried, p.pic[self.pa, self.pq], p.pi[self.pa, self.pq]) if pairs else np.zeros(0)
         self.peps = p.eps[self.pa, self.pq] if pairs else np.zeros(0)

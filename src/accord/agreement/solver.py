@@ -140,15 +140,27 @@ def clear_memo() -> None:
     _memo.clear()
 
 
-def _key(c: np.ndarray, A: np.ndarray, b: np.ndarray, lower: np.ndarray, upper: np.ndarray,
-         integrality: np.ndarray | None) -> bytes:
-    digest = hashlib.blake2b(digest_size=20)
-    digest.update(np.array(A.shape, dtype=np.int64).tobytes())
-    for part in (c, A, b, lower, upper):
-        digest.update(np.ascontiguousarray(part, dtype=np.float64).tobytes())
-    if integrality is not None:
-        digest.update(np.ascontiguousarray(integrality, dtype=np.uint8).tobytes())
-    return digest.digest()
+def _columns(A: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``A`` (shape (m, n)) in compressed-column form, as ``scipy.sparse.csc_array(A)`` stores it.
+
+    Returns
+    -------
+    start : ndarray of int32, shape (n + 1,)
+    index : ndarray of int32, shape (nnz,)
+        Row of each nonzero, in row order within each column.
+    value : ndarray, shape (nnz,)
+    """
+    columns = A.T
+    nonzero = columns != 0
+    start = np.zeros(A.shape[1] + 1, dtype=np.int32)
+    np.cumsum(nonzero.sum(axis=1), out=start[1:])
+    return start, np.nonzero(nonzero)[1].astype(np.int32), columns[nonzero]
+
+
+def _key(*parts: np.ndarray | None) -> bytes:
+    """A digest of a program: every array HiGHS is given (BLAKE2b, 160 bits)."""
+    return hashlib.blake2b(b"".join(b"-" if part is None else part.tobytes() for part in parts),
+                           digest_size=20).digest()
 
 
 def solve(c: np.ndarray, A: np.ndarray, b: np.ndarray, lower: np.ndarray, upper: np.ndarray,
@@ -176,18 +188,19 @@ def solve(c: np.ndarray, A: np.ndarray, b: np.ndarray, lower: np.ndarray, upper:
     b = np.asarray(b, dtype=np.float64).reshape(-1)
     lower = np.asarray(lower, dtype=np.float64)
     upper = np.asarray(upper, dtype=np.float64)
-    mixed = integrality is not None and bool(np.any(integrality))
+    integers = np.asarray(integrality, dtype=np.uint8) if integrality is not None and np.any(integrality) else None
     if not (np.isfinite(c).all() and np.isfinite(A).all() and np.isfinite(b).all()):
         raise ValueError("a program's costs, rows and right-hand sides must be finite")
-    key = _key(c, A, b, lower, upper, integrality if mixed else None)
+    columns = _columns(A)
+    key = _key(np.array(A.shape, dtype=np.int64), c, b, lower, upper, *columns, integers)
     hit = _memo.get(key)
     if hit is not None:
         _memo.move_to_end(key)
         return hit.copy()
     if highs_core is None:
-        out = _solve_scipy(c, A, b, lower, upper, integrality if mixed else None)
+        out = _solve_scipy(c, A, b, lower, upper, integers)
     else:
-        out = _solve_highs(c, A, b, lower, upper, integrality if mixed else None)
+        out = _solve_highs(c, columns, b, lower, upper, integers)
     _memo[key] = out.copy()
     if len(_memo) > MEMO_SIZE:
         _memo.popitem(last=False)
@@ -201,14 +214,10 @@ def bound_arrays(bounds: Sequence[tuple[float | None, float | None]]) -> tuple[n
     return lower, upper
 
 
-def _solve_highs(c: np.ndarray, A: np.ndarray, b: np.ndarray, lower: np.ndarray, upper: np.ndarray,
-                 integrality: np.ndarray | None) -> Solution:
+def _solve_highs(c: np.ndarray, columns: tuple[np.ndarray, np.ndarray, np.ndarray], b: np.ndarray,
+                 lower: np.ndarray, upper: np.ndarray, integrality: np.ndarray | None) -> Solution:
     assert highs_core is not None
     n, m = len(c), len(b)
-    columns = A.T
-    nonzero = columns != 0
-    start = np.zeros(n + 1, dtype=np.int32)
-    np.cumsum(nonzero.sum(axis=1), out=start[1:])
     lp = highs_core.HighsLp()
     lp.num_col_ = n
     lp.num_row_ = m
@@ -220,11 +229,9 @@ def _solve_highs(c: np.ndarray, A: np.ndarray, b: np.ndarray, lower: np.ndarray,
     lp.col_upper_ = upper
     lp.row_lower_ = np.full(m, -np.inf)
     lp.row_upper_ = b
-    lp.a_matrix_.start_ = start
-    lp.a_matrix_.index_ = np.nonzero(nonzero)[1].astype(np.int32)
-    lp.a_matrix_.value_ = columns[nonzero]
+    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = columns
     if integrality is not None:
-        lp.integrality_ = [_VAR_TYPE[k] for k in np.asarray(integrality, dtype=np.uint8).tolist()]
+        lp.integrality_ = [_VAR_TYPE[k] for k in integrality.tolist()]
     highs = _highs()
     highs.passOptions(_LP_OPTIONS if integrality is None else _MIP_OPTIONS)
     highs.passModel(lp)
