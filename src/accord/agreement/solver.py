@@ -20,8 +20,9 @@ A HiGHS built separately (the ``highspy`` package, another version) may stop at 
 optimal vertex of a degenerate program, so it is not used. Without SciPy's bindings
 (SciPy < 1.15) the programs go through ``linprog`` and ``milp`` themselves.
 
-Identical programs are solved once: each result is kept under the bytes of its program
-(:data:`MEMO_SIZE` results, least recently used dropped first).
+Identical programs are solved once: each result is kept under a digest of the arrays HiGHS
+is given (:data:`MEMO_SIZE` results, least recently used dropped first; shared by threads,
+each of which has its own HiGHS instance).
 """
 
 from __future__ import annotations
@@ -123,6 +124,7 @@ if highs_core is not None:
     _VAR_TYPE = [highs_core.HighsVarType(k) for k in range(4)]
 
 _memo: OrderedDict[bytes, Solution] = OrderedDict()
+_memo_lock = threading.Lock()
 _local = threading.local()
 
 
@@ -137,7 +139,8 @@ def _highs() -> Any:
 
 def clear_memo() -> None:
     """Forget the results kept for reuse."""
-    _memo.clear()
+    with _memo_lock:
+        _memo.clear()
 
 
 def _columns(A: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -193,17 +196,19 @@ def solve(c: np.ndarray, A: np.ndarray, b: np.ndarray, lower: np.ndarray, upper:
         raise ValueError("a program's costs, rows and right-hand sides must be finite")
     columns = _columns(A)
     key = _key(np.array(A.shape, dtype=np.int64), c, b, lower, upper, *columns, integers)
-    hit = _memo.get(key)
-    if hit is not None:
-        _memo.move_to_end(key)
-        return hit.copy()
+    with _memo_lock:
+        hit = _memo.get(key)
+        if hit is not None:
+            _memo.move_to_end(key)
+            return hit.copy()
     if highs_core is None:
         out = _solve_scipy(c, A, b, lower, upper, integers)
     else:
         out = _solve_highs(c, columns, b, lower, upper, integers)
-    _memo[key] = out.copy()
-    if len(_memo) > MEMO_SIZE:
-        _memo.popitem(last=False)
+    with _memo_lock:
+        _memo[key] = out.copy()
+        if len(_memo) > MEMO_SIZE:
+            _memo.popitem(last=False)
     return out
 
 

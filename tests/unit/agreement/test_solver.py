@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pytest
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
@@ -182,3 +184,23 @@ def test_limits_of_many_packages_and_deals_at_once_match_one_at_a_time():
                           for k in range(len(Z))] for s in range(len(actors))])
         assert np.array_equal(got, want)
         assert got.any() and not got.all()
+
+
+def test_threads_solving_at_once_get_the_solutions_of_one_thread():
+    rng = np.random.default_rng(13)
+    programs = [random_program(rng, 8, 10, integers=k % 3, degenerate=k % 2 == 0) for k in range(40)]
+    solver.clear_memo()
+    alone = [solver.solve(*p) for p in programs]
+
+    def solve_all(offset: int) -> list[solver.Solution]:
+        out = []
+        for k in range(len(programs)):
+            solver.clear_memo()
+            out.append(solver.solve(*programs[(k + offset) % len(programs)]))
+        return [out[(k - offset) % len(programs)] for k in range(len(programs))]
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(solve_all, range(4)))
+    for together in results:
+        for first, again in zip(alone, together, strict=True):
+            assert_same(again, first.status, first.message, first.x, first.fun, first.marginals)
