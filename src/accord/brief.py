@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from importlib import resources
 from typing import Any
 
-from accord.backtest.run import packaged_track_record
+from accord.backtest.record import packaged_track_record
 from accord.runner import run_models, run_to_json
 from accord.scenario.schema import Scenario
 

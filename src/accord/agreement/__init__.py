@@ -47,7 +47,7 @@ Who must accept, and partial deals
 What is computed
     * Zone of agreement: the packages every veto player accepts. With the linear form
       the surpluses are concave and piecewise linear, so feasibility is a linear
-      program (scipy ``linprog``, HiGHS) with one auxiliary variable per stance,
+      program (HiGHS, :mod:`accord.agreement.solver`) with one auxiliary variable per stance,
       ``v ≤ −|z − p|`` written as two inequalities. With the quadratic form every
       program is a smooth convex one (concave surpluses), solved by SLSQP from a feasible
       start. The zone on each issue is the interval

@@ -14,9 +14,10 @@ from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp, minimize
+from scipy.optimize import minimize
 
 from accord.agreement.inputs import SLACK, TOL, AgreementArrays, Utility
+from accord.agreement.solver import Solution, bound_arrays, solve
 from accord.errors import ModelError, ParameterError
 
 #: Most boxes enumerated for the Nash solution with indivisible issues or requirements.
@@ -256,6 +257,42 @@ class Problem:
                 return False
         return True
 
+    def hard_ok_many(self, Z: np.ndarray, actors: np.ndarray, cover: np.ndarray) -> np.ndarray:
+        """:meth:`hard_ok` of every package for every deal at once.
+
+        Parameters
+        ----------
+        Z : ndarray, shape (K, I)
+            Packages; on each deal's uncovered issues the status quo is used instead.
+        actors : ndarray of bool, shape (S, A)
+            Each deal's veto players.
+        cover : ndarray of bool, shape (S, I)
+            Each deal's covered issues.
+
+        Returns
+        -------
+        ndarray of bool, shape (S, K)
+            True where package ``k`` meets every limit of deal ``s``.
+        """
+        cover = np.asarray(cover, dtype=bool)
+        actors = np.asarray(actors, dtype=bool)
+        z = np.where(cover[:, None, :], Z[None, :, :], self.sq)
+        ok = np.ones(z.shape[:2], dtype=bool)
+        if self.n_lines:
+            held = self.line_real & actors[:, self.line_actor] & cover[:, self.line_issue]
+            x = z[:, :, self.line_issue]
+            broken = np.where(self.line_at_least, x < self.line_value - 1e-9, x > self.line_value + 1e-9)
+            ok &= ~(held[:, None, :] & broken).any(axis=-1)
+        for req in self.requirements:
+            x = z[:, :, req.issue]
+            met = np.where(req.at_least, x >= req.value - 1e-9, x <= req.value + 1e-9).sum(axis=-1)
+            ok &= ~(actors[:, req.actor][:, None] & (met < req.k))
+        for q, opts in enumerate(self.options):
+            if opts is not None:
+                off = np.min(np.abs(opts[None, None, :] - z[:, :, q, None]), axis=-1) > 1e-9
+                ok &= ~(cover[:, q][:, None] & off)
+        return ok
+
 
 def _safe_log(g: np.ndarray, delta: float = 1e-12) -> tuple[np.ndarray, np.ndarray]:
     """log with a smooth concave quadratic continuation below ``delta``; value and derivative."""
@@ -305,15 +342,16 @@ class Deal:
         self.share = np.divide(covered, total, out=np.full(n_a, 1.0 if cover.all() else 0.0), where=total > 0)
         bare = p.deal_hold if cover.all() else 0.0
         self.relief = np.where(total > 0, p.relief()[:, cover].sum(axis=1), bare)
-        col = {int(q): j for j, q in enumerate(self.C)}
-        pairs = [(li, int(q), False) for li, i in enumerate(self.V) for q in self.C if p.w[i, q] > 0]
-        pairs += [(li, int(q), True) for li, i in enumerate(self.V) for q in self.C if p.wc[i, q] > 0]
-        self.nz, self.nv = len(self.C), len(pairs)
-        self.pl = np.array([li for li, _, _ in pairs], dtype=int)
+        block = np.ix_(self.V, self.C)
+        held_l, held_z = np.nonzero(p.w[block] > 0)
+        carried_l, carried_z = np.nonzero(p.wc[block] > 0)
+        self.pl = np.concatenate([held_l, carried_l])
+        self.pz = np.concatenate([held_z, carried_z])
+        self.nz, self.nv = len(self.C), len(self.pl)
+        pairs = self.nv > 0
         self.pa = self.V[self.pl] if pairs else np.zeros(0, dtype=int)
-        self.pq = np.array([q for _, q, _ in pairs], dtype=int)
-        self.pz = np.array([col[q] for _, q, _ in pairs], dtype=int)
-        carried = np.array([c for _, _, c in pairs], dtype=bool)
+        self.pq = self.C[self.pz]
+        carried = np.arange(self.nv) >= len(held_l)
         self.pw = np.where(carried, p.wc[self.pa, self.pq], p.w[self.pa, self.pq]) if pairs else np.zeros(0)
         self.ppi = np.where(carried, p.pic[self.pa, self.pq], p.pi[self.pa, self.pq]) if pairs else np.zeros(0)
         self.peps = p.eps[self.pa, self.pq] if pairs else np.zeros(0)
@@ -398,7 +436,7 @@ class Deal:
         after the caller's variables (see :meth:`_hard_block`). Red lines bound ``z``
         directly unless ``relax_hard`` makes them rows with a relaxation variable each, or
         ``slack`` widens them by fixed amounts. With requirements or options the program is
-        a mixed-integer one (HiGHS through :func:`scipy.optimize.milp`).
+        a mixed-integer one (HiGHS, :func:`accord.agreement.solver.solve`).
         """
         n = len(c)
         A = np.zeros((0, n)) if A is None else A
@@ -431,11 +469,9 @@ class Deal:
             pa, pb = self.plane_rows(len(c))
             A_ub, b_ub = np.vstack([pa, A]), np.concatenate([pb, b])
             bounds = z_bounds + [(-1.0, 0.0)] * self.nv + extra
-            if hint.any() and not self.relaxed_integers:
-                res = self._milp(c, A_ub, b_ub, bounds, np.concatenate([np.zeros(len(c) - m), hint]))
-            else:
-                res = linprog(c, A_ub=A_ub if len(A_ub) else None, b_ub=b_ub if len(b_ub) else None,
-                              bounds=bounds, method="highs")
+            integrality = np.concatenate([np.zeros(len(c) - m), hint])
+            mixed = hint.any() and not self.relaxed_integers
+            res = solve(c, A_ub, b_ub, *bound_arrays(bounds), integrality if mixed else None)
             if res.status != 0:
                 raise ModelError(f"agreement linear program failed: {res.message}")
             res.n_planes = len(pa)
@@ -464,18 +500,6 @@ class Deal:
             raise ModelError("agreement program failed: no choice of options and conditions is feasible")
         self._z_last = best.x[: self.nz].copy()
         return best
-
-    @staticmethod
-    def _milp(c: np.ndarray, A: np.ndarray, b: np.ndarray, bounds: Sequence[tuple[float | None, float | None]],
-              integrality: np.ndarray) -> Any:
-        lb = np.array([-np.inf if lo is None else lo for lo, _ in bounds], dtype=float)
-        ub = np.array([np.inf if hi is None else hi for _, hi in bounds], dtype=float)
-        constraints = [LinearConstraint(A, -np.inf, b)] if len(A) else []
-        res = milp(c, integrality=integrality, bounds=Bounds(lb, ub), constraints=constraints)
-        if res.x is None:
-            return SimpleNamespace(status=2, message=res.message, x=None, fun=None)
-        return SimpleNamespace(status=0 if res.status == 0 else res.status, message=res.message, x=res.x,
-                               fun=float(res.fun), ineqlin=SimpleNamespace(marginals=np.zeros(len(A))))
 
     def _widened_box(self, slack: tuple[np.ndarray, np.ndarray] | None) -> list[tuple[float, float]]:
         """The red-line box with each held bound ``r`` of :attr:`L` moved out by ``slack[0][r]``."""
@@ -611,8 +635,8 @@ class Deal:
         e0 = np.zeros(ne)
         if ne:
             rhs = b - Az @ z0 - Av @ vvals(z0)[0]
-            start = linprog(np.zeros(ne), A_ub=Ae, b_ub=rhs, bounds=extra_bounds, method="highs")
-            if start.status == 0:
+            start = solve(np.zeros(ne), Ae, rhs, *bound_arrays(extra_bounds))
+            if start.status == 0 and start.x is not None:
                 e0 = start.x
             else:
                 e0 = np.array([lo if lo is not None else 0.0 for lo, _ in extra_bounds])
@@ -635,8 +659,7 @@ class Deal:
         multipliers = np.asarray(getattr(res, "multipliers", np.zeros(len(b))), dtype=float)
         if multipliers.shape != (len(b),):
             multipliers = np.zeros(len(b))
-        return SimpleNamespace(x=y, fun=float(c @ y), status=0, message=res.message, n_planes=0,
-                               ineqlin=SimpleNamespace(marginals=-multipliers))
+        return Solution(0, res.message, y, float(c @ y), -multipliers)
 
     def _solve_tangents(self, c: np.ndarray, A: np.ndarray, b: np.ndarray,
                         extra_bounds: list[tuple[float | None, float | None]],
@@ -658,11 +681,9 @@ class Deal:
             rows[np.arange(len(ks)), nz + ks] = 1.0
             rows[np.arange(len(ks)), self.pz[ks]] = 2.0 * (ts - self.ppi[ks])
             A_all, b_all = np.vstack([rows, A]), np.concatenate([ts**2 - self.ppi[ks] ** 2, b])
-            if integrality is not None and integrality.any():
-                res = self._milp(c, A_all, b_all, bounds, integrality)
-            else:
-                res = linprog(c, A_ub=A_all, b_ub=b_all, bounds=bounds, method="highs")
-            if res.status != 0:
+            mixed = integrality if integrality is not None and integrality.any() else None
+            res = solve(c, A_all, b_all, *bound_arrays(bounds), mixed)
+            if res.status != 0 or res.x is None:
                 raise ModelError(f"agreement program failed: {res.message}")
             z, v = res.x[:nz], res.x[nz : nz + nv]
             true = -(z[self.pz] - self.ppi) ** 2
@@ -740,7 +761,7 @@ class Deal:
         A[:, n0:] = -np.eye(self.nV)
         res = self._solve(c, A, b, [(0.0, None)] * self.nV, relax_hard=True)
         gap = max(float(res.fun), 0.0)
-        lam[self.V] = -res.ineqlin.marginals[res.n_planes : res.n_planes + self.nV]
+        lam[self.V] = -res.marginals[res.n_planes : res.n_planes + self.nV]
         if gap <= TOL:
             return Relaxation(p.actor_ids, True, 0.0, e_full, self.package(res.x), lam, line_gap)
         n_line = len(self.L)

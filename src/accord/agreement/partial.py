@@ -117,14 +117,7 @@ def _accepted(B: np.ndarray, VB: np.ndarray, T_stack: Sequence[np.ndarray], rows
     ok = ((G >= -1e-12) | ~VB[rows][None]).all(axis=-1)
     if problem is None or not problem.hard:
         return ok.any(axis=0)
-    out = np.zeros(len(rows), dtype=bool)
-    for n, s in enumerate(rows):
-        cover = B[s].astype(bool)
-        for k in np.flatnonzero(ok[:, n]):
-            if problem.hard_ok(np.where(cover, Z[int(k)], problem.sq), VB[s], cover):
-                out[n] = True
-                break
-    return out
+    return (ok.T & problem.hard_ok_many(np.asarray(Z, dtype=float), VB[rows], B[rows].astype(bool))).any(axis=1)
 
 
 def _lines_conflict(problem: Problem, B: np.ndarray, VB: np.ndarray, rows: np.ndarray) -> np.ndarray:

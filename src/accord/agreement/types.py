@@ -43,10 +43,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.optimize import linprog
 
 from accord.agreement.bargaining import Deal, Problem, relax_arrays
 from accord.agreement.inputs import Utility, agreement_arrays
+from accord.agreement.solver import bound_arrays, solve
 from accord.scenario.case import Case, types_by_actor
 from accord.scenario.schema import Scenario, nearest_anchor
 
@@ -233,7 +233,7 @@ def separating_proposals(p1: Problem, p2: Problem, actor: str) -> tuple[float, n
     b_fixed = np.concatenate([base_b, rhs])
     if not deal.box_ok or deal.integer:
         return -math.inf, None, cover
-    bounds = list(deal.box) + [(-1.0, 0.0)] * (nv + n1) + [(-10.0, 10.0)]
+    lower, upper = bound_arrays(list(deal.box) + [(-1.0, 0.0)] * (nv + n1) + [(-10.0, 10.0)])
     c = np.zeros(n)
     c[-1] = -1.0
 
@@ -261,9 +261,8 @@ def separating_proposals(p1: Problem, p2: Problem, actor: str) -> tuple[float, n
         r[-1] = 1.0
         extra_a.append(r)
         extra_b.append(-(c2 + float(np.sum(w2 * sigma * pi2))))
-        res = linprog(c, A_ub=np.vstack([A_fixed, np.array(extra_a)]), b_ub=np.concatenate([b_fixed, extra_b]),
-                      bounds=bounds, method="highs")
-        if res.status == 0 and -res.fun > best_m:
+        res = solve(c, np.vstack([A_fixed, np.array(extra_a)]), np.concatenate([b_fixed, extra_b]), lower, upper)
+        if res.status == 0 and res.x is not None and res.fun is not None and -res.fun > best_m:
             best_m = -float(res.fun)
             best_z = res.x[:nz].copy()
     if best_z is None:

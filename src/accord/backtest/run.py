@@ -23,7 +23,6 @@ the backtest shows.
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -33,7 +32,6 @@ from typing import Any
 
 import numpy as np
 
-from accord import data as packaged
 from accord.backtest.deu3 import (
     ACTORS,
     Capability,
@@ -61,6 +59,8 @@ from accord.backtest.metrics import (
     shrinkage,
     weighted_mean_grid,
 )
+from accord.backtest.record import TRACK_RECORD_FILE as TRACK_RECORD_FILE
+from accord.backtest.record import packaged_track_record as packaged_track_record
 from accord.errors import ModelError
 from accord.models.base import get_model, model_names
 
@@ -587,10 +587,6 @@ def track_record(report: Mapping[str, Any], level: float = 0.8,
     return {"issues": report["issues"], "mae": ref["mae"], "width": width, "level": level, "better": better}
 
 
-#: The shipped track-record sentence, under ``accord/data``.
-TRACK_RECORD_FILE = "track_record.json"
-
-
 def track_record_sentence(report: Mapping[str, Any] | None = None, level: float = 0.8,
                           comparison: Mapping[str, Mapping[str, Any]] | None = None) -> str:
     """What the backtest shows, in plain words, with the numbers computed from ``report``.
@@ -615,16 +611,6 @@ def track_record_sentence(report: Mapping[str, Any] | None = None, level: float 
         parts.append(f"an {round(100 * level)}% interval is about {t['width']:.0f} points wide")
     sentence = "; ".join(parts)
     return sentence[0].upper() + sentence[1:] + "."
-
-
-def packaged_track_record() -> str:
-    """The sentence of :func:`track_record_sentence` for the default backtest, as shipped with accord.
-
-    Written by ``scripts/backtest_table.py`` into ``accord/data/track_record.json`` so that
-    commands that quote it (``accord agree``, ``accord brief``) need not run the backtest;
-    a regression test checks it against the live computation.
-    """
-    return str(json.loads(packaged.path(TRACK_RECORD_FILE).read_text(encoding="utf-8"))["sentence"])
 
 
 @cache

@@ -28,7 +28,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Say whether a deal every veto player prefers to no deal exists, and why."""
         from accord.agreement import analyse_agreement
-        from accord.backtest.run import packaged_track_record
+        from accord.backtest.record import packaged_track_record
         from accord.scenario.case import Case
 
         if utility not in ("linear", "quadratic"):

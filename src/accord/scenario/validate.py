@@ -134,6 +134,7 @@ def _check_range(out: _Collector, path: Path, value: Uncertain | float | None, l
 
 def _check_quotes(out: _Collector, path: Path, evidence: Iterable[s.Evidence], texts: Mapping[str, str],
                   source_ids: set[str]) -> None:
+    """Each quote of ``evidence`` must occur in its source's text (``texts``: already :func:`normalise_text`-ed)."""
     for k, ev in enumerate(evidence):
         if ev.source not in source_ids:
             out.add(path + ("evidence", k, "source"), f"refers to unknown source {ev.source!r}")
@@ -141,7 +142,7 @@ def _check_quotes(out: _Collector, path: Path, evidence: Iterable[s.Evidence], t
         text = texts.get(ev.source)
         if text is None:
             continue
-        if normalise_text(ev.quote) not in normalise_text(text):
+        if normalise_text(ev.quote) not in text:
             short = ev.quote if len(ev.quote) <= 90 else ev.quote[:87] + "..."
             out.add(path + ("evidence", k, "quote"), f"quote {short!r} does not occur in source {ev.source!r}")
 
@@ -252,7 +253,7 @@ def validate_document(
     for _, x in issues:
         issue_by_id.setdefault(x.id, x)
     _unique(((i, x.id) for i, x in issues), "issues", "issue", out)
-    texts = {x.id: x.text for _, x in sources if x.text is not None}
+    texts = {x.id: normalise_text(x.text) for _, x in sources if x.text is not None}
 
     for idx, src in sources:
         if src.text is None and src.file is None:
