@@ -43,8 +43,8 @@ def rows_of(arrays):
 
 
 def assert_same_as_reference(rows, rounds, variant, compiled):
-    """Both runs are silenced: rows whose dangers tie up to rounding can give ``1 + R/3 = 0``
-    (``R`` just past -1), which the reference divides by, as the model does."""
+    """Both runs are silenced: the reference computes a risk exponent for absent actors too
+    and discards it, and on the grid positions of the synthetic rows that can divide by 0."""
     with np.errstate(all="ignore"):
         expected = eum_reference.simulate_rows(*rows, rounds, variant, record=True)
         got = simulate_rows(*rows, rounds, variant, record=True, compiled=compiled)

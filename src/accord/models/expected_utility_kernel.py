@@ -49,7 +49,7 @@ COMPILED = numba is not None
 def _compile(func: Callable[..., Any]) -> Callable[..., Any]:
     if numba is None:  # pragma: no cover
         return func
-    return numba.njit(cache=True, nogil=True)(func)
+    return numba.njit(cache=True, nogil=True, error_model="numpy")(func)
 
 
 @_compile
@@ -348,7 +348,6 @@ def offers_and_moves(x: np.ndarray, span: np.ndarray, weight: np.ndarray, sal: n
     """
     rows, n = x.shape
     index = np.empty(n, dtype=np.int64)
-    dist = np.zeros((n, n))
     votes = np.zeros((n, n))
     common = np.zeros((n, n))
     num = np.zeros((n, n))
@@ -359,7 +358,6 @@ def offers_and_moves(x: np.ndarray, span: np.ndarray, weight: np.ndarray, sal: n
     far = np.zeros((n, n))
     for row in range(rows):
         count = _present(mask[row], index)
-        _distances(x[row], span[row], index, count, dist)
         at = offsets[row]
         for p in range(count):
             i = index[p]
