@@ -154,3 +154,17 @@ def test_pairwise_sum_adds_in_numpys_order(count):
 def test_powers_per_row_counts_every_power_of_a_round():
     mask = np.array([[True, True, False, True], [False] * 4, [True, False, False, False]])
     assert kernel.powers_per_row(mask).tolist() == [3 * (3 * 2 + 1), 0, 1]
+
+
+def test_model_runs_without_numba():
+    code = (
+        "import sys; sys.modules['numba'] = None\n"
+        "import numpy as np\n"
+        "import accord.models.expected_utility as e\n"
+        "from accord.testing import random_arrays\n"
+        "assert not e.kernel.COMPILED and not e.USE_COMPILED\n"
+        "arrays = random_arrays(np.random.default_rng(0), n_actors=6, n_issues=4, n_draws=200)\n"
+        "print(e.ExpectedUtility().run(arrays).trajectory.shape)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "(200, 10, 4)"
