@@ -487,6 +487,7 @@ def _simulate_compiled(x: np.ndarray, span: np.ndarray, weight: np.ndarray, sal:
     """
     rows, n = x.shape
     bdm = variant == "bdm1994"
+    mask = np.require(mask, requirements=("C", "W"))
     per_row = kernel.powers_per_row(mask)
     kind = np.zeros((min(block, rows), n), dtype=np.int8)
     partner = np.zeros((min(block, rows), n), dtype=np.int64)

@@ -24,7 +24,12 @@ Why the results are identical
     term, so it runs over the full padded row with zeros where actors are absent.
     Minima and maxima and the choice of the first minimal key (``np.argmin``) do not
     round. Absent actors and pairs never take part in an offer, exactly as masked
-    out in the reference.
+    out in the reference. Two powers per actor are not taken: a voter's distance to
+    itself, ``0^r``, is ``+0`` for every ``r > 0`` (C99 Annex F.9.4.4, and risk
+    exponents lie in [1/2, 2]), and its ``(0.5 - d/2)^r`` and ``(0.5 + d/2)^r`` at
+    ``d = 0`` are the ``0.5^r`` already taken.
+    Division by zero gives inf or NaN as in NumPy (``error_model="numpy"``), not an
+    exception.
 
 Without numba (or with ``ACCORD_JIT=0``, see :mod:`accord.models.expected_utility`)
 the functions stay plain Python and the model uses its NumPy path.
