@@ -52,9 +52,13 @@ COMPILED = numba is not None
 
 
 def _compile(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Compile with numba, cached on disk where numba finds a writable cache directory."""
     if numba is None:  # pragma: no cover
         return func
-    return numba.njit(cache=True, nogil=True, error_model="numpy")(func)
+    try:
+        return numba.njit(cache=True, nogil=True, error_model="numpy")(func)
+    except RuntimeError:  # pragma: no cover - no writable cache directory
+        return numba.njit(cache=False, nogil=True, error_model="numpy")(func)
 
 
 @_compile
