@@ -168,3 +168,29 @@ def test_model_runs_without_numba():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "(200, 10, 4)"
+
+
+@pytest.mark.skipif(not kernel.COMPILED, reason="numba is not installed")
+def test_rows_that_do_not_move_are_settled_and_then_copied():
+    x = np.array([[30.0, 30.0, 30.0], [5.0, 0.0, 10.0]])
+    weight = np.array([[1.0, 2.0, 3.0], [0.05, 0.5, 0.5]])
+    sal = np.array([[0.5, 0.5, 0.5], [0.05, 0.5, 0.5]])
+    mask = np.ones((2, 3), dtype=bool)
+    span = np.array([0.0, 10.0])
+    settled = np.zeros(2, dtype=bool)
+    offsets = np.zeros(3, dtype=np.int64)
+    np.cumsum(kernel.powers_per_row(mask), out=offsets[1:])
+    bases, exponents = np.empty(offsets[-1]), np.empty(offsets[-1])
+    new, forecast = np.empty_like(x), np.empty(2)
+    kind, partner = np.zeros((2, 3), dtype=np.int8), np.zeros((2, 3), dtype=np.int64)
+    kernel.risk_and_bases(x, span, weight, sal, mask, False, settled, offsets, bases, exponents)
+    powers = np.power(bases, exponents)
+    kernel.offers_and_moves(x, span, weight, sal, mask, False, settled, offsets, powers, new, kind, partner,
+                            forecast, forecast)
+    assert settled.tolist() == [True, False]
+    assert np.array_equal(new[0], x[0]) and not np.array_equal(new[1], x[1])
+    previous = np.array([-1.0, -2.0])
+    settled[:] = True
+    kernel.offers_and_moves(x, span, weight, sal, mask, False, settled, offsets, powers, new, kind, partner,
+                            forecast, previous)
+    assert np.array_equal(new, x) and forecast.tolist() == [-1.0, -2.0]
