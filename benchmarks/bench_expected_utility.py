@@ -15,10 +15,25 @@ number of issues and draws, and by ``actors^3`` from the largest measured size.
 
 Targets: 17 actors x 10 rounds under 5 ms; 100 actors x 20 issues under 1 s; 10,000
 draws of 6 actors x 12 issues under 5 s.
+
+A first table times a 10,000-draw batch of the built-in case (``sample_arrays(...,
+seed=0)``, default parameters), each in its own processes, run in turn
+:data:`PASSES` times, best of :data:`PASSES` x :data:`REPEATS`: the
+code of another checkout given with ``--baseline SRC`` (its ``src`` directory on
+``PYTHONPATH``), this tree's NumPy path (``ACCORD_JIT=0``) and this tree's compiled
+path; it prints draws per second, the ratio to the first line, and a digest of the
+forecasts, which must be the same on every line. Target: at least 6,000 draws/s on
+one core. ``--builtin-only`` stops after that table::
+
+    .venv/bin/python benchmarks/bench_expected_utility.py --baseline ../base/src --builtin-only
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -43,6 +58,32 @@ GROWTH_ACTORS = (10, 17, 50, 100, 200)
 GROWTH_ISSUES = 4
 
 MODEL = ExpectedUtility()
+SRC = Path(__file__).resolve().parent.parent / "src"
+BUILTIN_DRAWS = 10_000
+REPEATS = 3
+#: The processes of the built-in table run in turn this many times (the best counts), so
+#: that a busy spell of the machine does not fall on one line alone.
+PASSES = 3
+
+#: Run in a fresh process: times the model on the built-in batch, prints one JSON line.
+BUILTIN_RUN = """
+import hashlib, json, time
+import numpy as np
+from accord.experiments.sampling import sample_arrays
+from accord.models.base import get_model
+from accord.scenario import builtin
+from accord.scenario.io import load_scenario
+arrays = sample_arrays(load_scenario(builtin.DEFAULT), {draws}, seed=0)
+model = get_model("expected_utility")
+model.run(arrays, {{}}, np.random.default_rng(0))
+best = float("inf")
+for _ in range({repeats}):
+    start = time.perf_counter()
+    result = model.run(arrays, {{}}, np.random.default_rng(0))
+    best = min(best, time.perf_counter() - start)
+digest = hashlib.sha256(result.trajectory.tobytes() + result.rounds.tobytes()).hexdigest()[:16]
+print(json.dumps({{"seconds": best, "digest": digest}}))
+"""
 
 
 def case(n_actors: int, n_issues: int, n_draws: int | None, seed: int = 2025) -> ScenarioArrays:
@@ -104,7 +145,46 @@ def slope(actors: list[int], seconds: list[float]) -> float:
     return float(np.polyfit(np.log(actors), np.log(seconds), 1)[0])
 
 
+def time_builtin(src: Path, jit: bool) -> dict[str, float | str]:
+    """Best time and forecast digest of the built-in batch with the code under ``src``."""
+    env = {**os.environ, "PYTHONPATH": str(src), "ACCORD_JIT": "1" if jit else "0"}
+    code = BUILTIN_RUN.format(draws=BUILTIN_DRAWS, repeats=REPEATS)
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def builtin_table(baseline: Path | None) -> None:
+    runs = []
+    if baseline is not None:
+        runs.append((f"baseline ({baseline})", baseline, False))
+    runs += [("NumPy path (ACCORD_JIT=0)", SRC, False), ("compiled path", SRC, True)]
+    print(f"built-in case, {BUILTIN_DRAWS:,} draws, 10 rounds, {PASSES} processes each in turn, "
+          f"best of {PASSES} x {REPEATS}")
+    header = f"{'code':<48} {'seconds':>8} {'draws/s':>9} {'ratio':>6}  digest"
+    print(header)
+    print("-" * len(header))
+    best = [float("inf")] * len(runs)
+    digests: list[set[str]] = [set() for _ in runs]
+    for _ in range(PASSES):
+        for k, (_, src, jit) in enumerate(runs):
+            res = time_builtin(src, jit)
+            best[k] = min(best[k], float(res["seconds"]))
+            digests[k].add(str(res["digest"]))
+    for k, (label, _, _) in enumerate(runs):
+        print(f"{label:<48} {best[k]:>8.3f} {BUILTIN_DRAWS / best[k]:>9,.0f} {best[0] / best[k]:>5.2f}x  "
+              f"{' '.join(sorted(digests[k]))}")
+    print("forecasts identical on every line" if len(set.union(*digests)) == 1 else "FORECASTS DIFFER")
+    print()
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--baseline", type=Path, help="src directory of the code to compare with")
+    parser.add_argument("--builtin-only", action="store_true", help="only the built-in case's table")
+    args = parser.parse_args()
+    builtin_table(args.baseline.resolve() if args.baseline else None)
+    if args.builtin_only:
+        return
     MODEL.run(case(5, 2, None))
     clock = OracleClock()
 

@@ -70,17 +70,27 @@ Computation
     :func:`_prevail`). The only Python loops run over rounds, blocks and chunks. Rows
     never read each other and every sum runs in an order fixed by the shapes, so a
     batch of draws gives bitwise the results of running each draw alone.
+
+    This NumPy path is the reference. When numba is installed, large runs (see
+    :data:`COMPILED_MIN_CELLS`) go through the compiled kernels of
+    :mod:`accord.models.expected_utility_kernel` instead, which repeat its floating
+    point operations in the same order over the present actors only and take every
+    power with the same ``np.power``, so the results are bitwise the same;
+    ``ACCORD_JIT=0`` in the environment keeps the NumPy path.
 """
 
 from __future__ import annotations
 
 import math
+import os
 from functools import lru_cache
 from typing import Literal
 
 import numpy as np
 from pydantic import Field
 
+import accord.models.expected_utility_kernel as kernel
+from accord.errors import ModelError
 from accord.models.base import Event, Model, ModelParams, ModelResult, register
 from accord.scenario.arrays import ScenarioArrays
 
@@ -90,6 +100,15 @@ TENSOR_BYTES = 8 * 2**20
 #: Rows are simulated in blocks of about this many (row, actor, actor) cells, which keeps
 #: the working set of a block in cache.
 BLOCK_CELLS = 2**17
+
+#: Rows run through the compiled kernels (:mod:`accord.models.expected_utility_kernel`) when
+#: numba is installed, unless ``ACCORD_JIT=0`` is set in the environment (read at import).
+USE_COMPILED = kernel.COMPILED and os.environ.get("ACCORD_JIT", "1").strip() != "0"
+#: Runs of fewer (row, actor, actor) cells take the NumPy path even so: loading the
+#: compiled kernels from numba's cache takes about 0.3 s once per process, longer than the
+#: NumPy path takes for them (the built-in case alone has 300 cells, a batch of 1,024
+#: draws of it 307,200). Both paths give bitwise the same results.
+COMPILED_MIN_CELLS = 2**14
 
 NONE, CONFRONTATION, COMPROMISE, CAPITULATION = 0, 1, 2, 3
 KINDS = {CONFRONTATION: "confrontation", COMPROMISE: "compromise", CAPITULATION: "capitulation"}
@@ -388,7 +407,7 @@ def _weighted_mean(x: np.ndarray, weight: np.ndarray, mask: np.ndarray) -> np.nd
 
 def simulate_rows(
     position: np.ndarray, capability: np.ndarray, salience: np.ndarray, mask: np.ndarray, rounds: int,
-    variant: str = "scholz2011", record: bool = False,
+    variant: str = "scholz2011", record: bool = False, compiled: bool | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
     """Run the model on independent rows (one issue of one draw each).
 
@@ -402,6 +421,10 @@ def simulate_rows(
     variant : {"scholz2011", "bdm1994"}
     record : bool
         Also return the offers taken.
+    compiled : bool or None
+        Use the compiled kernels (True; needs numba) or the NumPy path (False); None
+        for :data:`USE_COMPILED` on runs of at least :data:`COMPILED_MIN_CELLS` cells.
+        Both give bitwise the same results.
 
     Returns
     -------
@@ -429,20 +452,70 @@ def simulate_rows(
     kinds = np.zeros((rounds, rows, n), dtype=np.int8) if record else None
     partners = np.zeros((rounds, rows, n), dtype=np.intp) if record else None
     block = max(1, BLOCK_CELLS // max(n * n, 1))
-    for r0 in range(0, rows, block):
-        part = slice(r0, r0 + block)
-        m = mask[part]
-        pair = m[:, :, None] & m[:, None, :]
-        xb = x[part]
-        for t in range(rounds):
-            xb, kind, partner = _round(xb, span[part], weight[part], sal[part], m, pair, variant)
-            path[t, part] = xb
-            forecast[t, part] = _weighted_mean(xb, weight[part], m)
-            if kinds is not None and partners is not None:
-                kinds[t, part] = kind
-                partners[t, part] = partner
+    if compiled is None:
+        compiled = USE_COMPILED and rows * n * n >= COMPILED_MIN_CELLS
+    if compiled:
+        if not kernel.COMPILED:
+            raise ModelError("the compiled expected utility kernels need numba (pip install numba)")
+        _simulate_compiled(x, span, weight, sal, mask, variant, block, path, forecast, kinds, partners)
+    else:
+        for r0 in range(0, rows, block):
+            part = slice(r0, r0 + block)
+            m = mask[part]
+            pair = m[:, :, None] & m[:, None, :]
+            xb = x[part]
+            for t in range(rounds):
+                xb, kind, partner = _round(xb, span[part], weight[part], sal[part], m, pair, variant)
+                path[t, part] = xb
+                forecast[t, part] = _weighted_mean(xb, weight[part], m)
+                if kinds is not None and partners is not None:
+                    kinds[t, part] = kind
+                    partners[t, part] = partner
     path = np.where(mask[None], path, np.nan)
     return path, forecast, kinds, partners
+
+
+def _simulate_compiled(x: np.ndarray, span: np.ndarray, weight: np.ndarray, sal: np.ndarray,
+                       mask: np.ndarray, variant: str, block: int, path: np.ndarray, forecast: np.ndarray,
+                       kinds: np.ndarray | None, partners: np.ndarray | None) -> None:
+    """The rounds of :func:`simulate_rows` through the compiled kernels, filling ``path``,
+    ``forecast`` (shapes (R, B, A) and (R, B)) and, when given, ``kinds`` and ``partners``.
+
+    Each round is :func:`~accord.models.expected_utility_kernel.risk_and_bases`, one
+    ``np.power`` over all of a block's powers (the reference's own power routine) and
+    :func:`~accord.models.expected_utility_kernel.offers_and_moves`. A row whose
+    positions came out of a round unchanged repeats that round exactly from then on,
+    so it is marked settled and copied forward instead of computed again (about half
+    the rounds of the built-in case).
+    """
+    rows, n = x.shape
+    bdm = variant == "bdm1994"
+    mask = np.require(mask, requirements=("C", "W"))
+    per_row = kernel.powers_per_row(mask)
+    kind = np.zeros((min(block, rows), n), dtype=np.int8)
+    partner = np.zeros((min(block, rows), n), dtype=np.int64)
+    for r0 in range(0, rows, block):
+        part = slice(r0, r0 + block)
+        needed = per_row[part]
+        size = needed.size
+        offsets = np.zeros(size + 1, dtype=np.int64)
+        bases = np.empty(int(needed.sum()))
+        exponents = np.empty_like(bases)
+        powers = np.empty_like(bases)
+        settled = np.zeros(size, dtype=bool)
+        args = (span[part], weight[part], sal[part], mask[part], bdm, settled, offsets)
+        xb = x[part]
+        for t in range(path.shape[0]):
+            np.cumsum(np.where(settled, 0, needed), out=offsets[1:])
+            taken = int(offsets[-1])
+            kernel.risk_and_bases(xb, *args, bases, exponents)
+            np.power(bases[:taken], exponents[:taken], out=powers[:taken])
+            kernel.offers_and_moves(xb, *args, powers, path[t, part], kind[:size], partner[:size],
+                                    forecast[t, part], forecast[max(t - 1, 0), part])
+            xb = path[t, part]
+            if kinds is not None and partners is not None:
+                kinds[t, part] = kind[:size]
+                partners[t, part] = partner[:size]
 
 
 def _decimals(width: float) -> int:
