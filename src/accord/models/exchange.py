@@ -910,8 +910,8 @@ class Exchange(Model):
         compiled = self._uses_kernel(n_d, explain, drop_at_edge)
         if compiled:
             states = exchange_kernel.generator_states(seed, n_d)
-            ranked = sorted(set(issues))
-            issue_rank = np.array([ranked.index(i) for i in issues], dtype=np.int64)
+            place = {issue: k for k, issue in enumerate(sorted(set(issues)))}
+            issue_rank = np.array([place[i] for i in issues], dtype=np.int64)
             x, s, w = (np.ascontiguousarray(a, dtype=np.float64) for a in (x, s, w))
             present = np.ascontiguousarray(present, dtype=bool)
         for r in range(n_r):
