@@ -96,10 +96,17 @@ so that results, down to rounding, do not depend on the order in which a scenari
 them.
 Every draw of a batch uses its own generator, all seeded from one number taken from
 ``rng``, so a batch equals the loop of single runs with the same ``rng``.
+
+Batches of more than one draw without ``explain`` run through the compiled kernel of
+:mod:`accord.models.exchange_kernel` when numba imports: scalar code per draw that gives
+the same numbers bit for bit as the NumPy path here (``_Iteration``), which stays the
+reference. ``ACCORD_JIT=0`` in the environment (read once, at import) or
+``Exchange(compiled=False)`` keeps every run on the NumPy path.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -107,6 +114,7 @@ from typing import Any
 import numpy as np
 from pydantic import Field, model_validator
 
+import accord.models.exchange_kernel as exchange_kernel
 from accord.models.base import Event, Model, ModelParams, ModelResult, register
 from accord.scenario.arrays import ScenarioArrays
 
@@ -150,6 +158,10 @@ _EDGE = np.array(EDGE)
 _MID = np.array(0.5 * SCALE)
 _HALF_RANGE = np.array(0.5 * SCALE + BOUND)
 _RANGE = np.array(SCALE + BOUND)
+#: The thresholds the compiled kernel takes, in the order of ``exchange_kernel.THRESHOLDS``.
+_KERNEL_THRESHOLDS = (EPS_MOVE, EPS_GAIN, TIE, AT_TARGET, 0.5 * SCALE, 0.5 * SCALE + BOUND, SCALE + BOUND)
+#: Whether batches may use the compiled kernel: ``ACCORD_JIT=0`` in the environment says no.
+JIT = os.environ.get("ACCORD_JIT", "1").strip() != "0"
 
 
 class ExchangeParams(ModelParams):
@@ -223,6 +235,64 @@ def _weighted_outcome(x: np.ndarray, w: np.ndarray, present: np.ndarray) -> np.n
     return np.where(total > 0, weighted, np.where(count > 0, plain, np.nan))
 
 
+def _start(x0: np.ndarray, w: np.ndarray, present: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """An iteration's start: positions, weight totals and weighted mean positions.
+
+    Parameters
+    ----------
+    x0 : ndarray, shape (D, A, I)
+        Start positions, any value where absent.
+    w : ndarray, shape (D, A, I)
+        Weights, 0 where absent.
+    present : ndarray of bool, shape (A, I)
+
+    Returns
+    -------
+    xz : ndarray, shape (D, A, I)
+        ``x0`` with 0 where absent.
+    safe_total : ndarray, shape (D, I)
+        Sum of the weights per issue, 1 where it is 0.
+    nbs : ndarray, shape (D, I)
+        Weighted mean of ``xz`` per issue (0 where every weight is 0).
+    """
+    xz = np.where(present, x0, 0.0)
+    total = w.sum(axis=1)
+    safe = np.where(total > 0, total, 1.0)
+    return xz, safe, (w * xz).sum(axis=1) / safe
+
+
+def _compiled_iteration(x0: np.ndarray, s: np.ndarray, w: np.ndarray, present: np.ndarray,
+                        params: ExchangeParams, states: np.ndarray,
+                        issue_rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One iteration for every draw through the compiled kernel.
+
+    Parameters
+    ----------
+    x0, s, w : ndarray, shape (D, A, I)
+        Start positions (0-100), saliences and weights, as :class:`_Iteration` takes them.
+    present : ndarray of bool, shape (A, I)
+    params : ExchangeParams
+    states : ndarray of uint64, shape (D, 6)
+        The draws' generators (``exchange_kernel.generator_states``), advanced in place.
+    issue_rank : ndarray of int64, shape (I,)
+        Each issue's place in the order of the issue ids.
+
+    Returns
+    -------
+    voting, next_start : ndarray, shape (D, A, I)
+        The voting positions and the next iteration's start positions (0 where absent),
+        equal bit for bit to :class:`_Iteration`'s ``voting`` and ``next``.
+    """
+    xz, safe_total, nbs = _start(x0, w, present)
+    pp, qq = _issue_pairs(xz.shape[2])
+    voting, next_start = xz.copy(), xz.copy()
+    exchange_kernel.iterate(
+        xz, s, w, present, nbs, safe_total, pp, qq, issue_rank, float(params.salience_weight),
+        float(params.fixed_weight), float(params.randomized_value), bool(params.random_rate),
+        _KERNEL_THRESHOLDS, states, voting, next_start)
+    return voting, next_start
+
+
 class _Draws:
     """Per-draw random generators, all seeded alike, made when first needed."""
 
@@ -279,10 +349,7 @@ class _Iteration:
         #: rounding had put the outcome just past it (fragility check only).
         self.drop_at_edge = drop_at_edge
         self.n_draws, self.n_actors, self.n_issues = x0.shape
-        xz = np.where(present, x0, 0.0)
-        total = w.sum(axis=1)
-        safe = np.where(total > 0, total, 1.0)
-        self.nbs = (w * xz).sum(axis=1) / safe
+        xz, safe, self.nbs = _start(x0, w, present)
         self.voting = xz.copy()
         self.next = xz.copy()
         self.log: list[tuple] = []
@@ -772,6 +839,17 @@ class Exchange(Model):
     Params = ExchangeParams
     works_in_rounds = True
 
+    def __init__(self, compiled: bool | None = None) -> None:
+        """``compiled``: whether batches may run through the compiled kernel (when numba
+        imports); None (default) follows ``ACCORD_JIT``, False keeps to the NumPy path."""
+        self.compiled = JIT if compiled is None else compiled
+
+    def _uses_kernel(self, n_draws: int, explain: bool, drop_at_edge: bool) -> bool:
+        """Whether a run goes through the compiled kernel: batches of more than one draw,
+        without events or knife edges decided the other way, when numba imports."""
+        return (self.compiled and exchange_kernel.AVAILABLE and n_draws > 1 and not explain
+                and not drop_at_edge)
+
     def simulate(
         self, arrays: ScenarioArrays, params: ModelParams, rng: np.random.Generator, explain: bool
     ) -> ModelResult:
@@ -829,15 +907,26 @@ class Exchange(Model):
         edges: list[tuple] = []
         span = np.where(factor > 0, 1.0 / np.where(factor > 0, factor, 1.0), 0.0)
         ids, issues = arrays.actor_ids, arrays.issue_ids
+        compiled = self._uses_kernel(n_d, explain, drop_at_edge)
+        if compiled:
+            states = exchange_kernel.generator_states(seed, n_d)
+            place = {issue: k for k, issue in enumerate(sorted(set(issues)))}
+            issue_rank = np.array([place[i] for i in issues], dtype=np.int64)
+            x, s, w = (np.ascontiguousarray(a, dtype=np.float64) for a in (x, s, w))
+            present = np.ascontiguousarray(present, dtype=bool)
         for r in range(n_r):
-            it = _Iteration(x, s, w, present, params, draws, drop_at_edge)
-            it.run(arrays.actor_ids, arrays.issue_ids, explain and n_d == 1)
-            trajectory[:, r] = _weighted_outcome(it.voting, w, present) * span + offset
-            rounds[:, r] = np.where(present, it.voting * span + offset, np.nan)
-            if explain and n_d == 1:
-                events.extend(self._events(r + 1, it.log, arrays, span, offset))
-            edges += [(r + 1, kind, ids[xa], ids[ya], issues[p], issues[q]) for kind, xa, ya, p, q in it.edges]
-            x = it.next
+            if compiled:
+                voting, x = _compiled_iteration(x, s, w, present, params, states, issue_rank)
+            else:
+                it = _Iteration(x, s, w, present, params, draws, drop_at_edge)
+                it.run(arrays.actor_ids, arrays.issue_ids, explain and n_d == 1)
+                if explain and n_d == 1:
+                    events.extend(self._events(r + 1, it.log, arrays, span, offset))
+                edges += [(r + 1, kind, ids[xa], ids[ya], issues[p], issues[q])
+                          for kind, xa, ya, p, q in it.edges]
+                voting, x = it.voting, it.next
+            trajectory[:, r] = _weighted_outcome(voting, w, present) * span + offset
+            rounds[:, r] = np.where(present, voting * span + offset, np.nan)
         back = np.argsort(order)
         return trajectory, rounds[:, :, back], events, edges
 
