@@ -31,8 +31,9 @@ from accord.jsonable import finite_or_none
 from accord.models.base import get_model, model_names
 from accord.scenario.schema import Scenario
 
-#: Draws per chunk of the agreement analysis alone: its programs take milliseconds a draw,
-#: so smaller chunks keep progress reports and worker processes busy.
+#: Draws per chunk of the agreement analysis, which runs apart from the models (on the same
+#: draws): its programs take milliseconds a draw, so small chunks keep progress reports
+#: and worker processes busy while the models keep their large vectorised chunks.
 AGREEMENT_CHUNK = 256
 
 
@@ -307,18 +308,20 @@ def monte_carlo(
     chunk_size = min(-(-int(chunk_size) // BLOCK), blocks) * BLOCK
     options = {"at": at, "levers": tuple(levers), "types": types, "pivotal": pivotal} if agreement else None
     n_agree = int(draws) if agreement_draws is None else max(1, min(int(draws), int(agreement_draws)))
-    if options is None or n_agree == int(draws):
-        plan = Plan(Evaluation(scenario, names, all_params, options), sampler, int(draws), chunk_size)
-        outputs = run_plan(plan, executor, progress)
-    else:
-        total = int(draws) + n_agree
+    n_total = (int(draws) if names else 0) + (n_agree if options is not None else 0)
+    forecasts: dict[str, np.ndarray] = {}
+    if names:
         plan = Plan(Evaluation(scenario, names, all_params, None), sampler, int(draws), chunk_size)
-        outputs = run_plan(plan, executor, None if progress is None else lambda d, n: progress(d, total))
+        forecasts = run_plan(plan, executor, None if progress is None else lambda d, n: progress(d, n_total)).forecasts
+    agreed = None
+    if options is not None:
+        done = int(draws) if names else 0
         side = Plan(Evaluation(scenario, (), all_params, options), sampler, n_agree,
                     min(chunk_size, n_agree, AGREEMENT_CHUNK))
-        agreed = run_plan(side, executor,
-                          None if progress is None else lambda d, n: progress(int(draws) + d, total))
-        outputs = Outputs(outputs.forecasts, agreed.agreement)
+        agreed = run_plan(
+            side, executor, None if progress is None else lambda d, n: progress(done + d, n_total)
+        ).agreement
+    outputs = Outputs(forecasts, agreed)
 
     actor_ids = tuple(a.id for a in scenario.actors)
     sampled_agreement = None
@@ -330,9 +333,9 @@ def monte_carlo(
         scenario_id=scenario.id,
         actor_ids=actor_ids,
         issue_ids=tuple(i.id for i in scenario.issues),
-        draws=plan.size,
+        draws=int(draws),
         seed=sampler.seed,
-        chunk_size=plan.chunk_size,
+        chunk_size=chunk_size,
         distribution=sampler.distribution,
         noise=dict(sampler.noise),
         factors=sampler.factors,

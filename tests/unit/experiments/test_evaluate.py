@@ -77,6 +77,8 @@ def test_monte_carlo_and_sensitivity_run_the_same_chunks(small, study):
     sc = small()
     if study == "monte_carlo":
         monte_carlo(sc, ["compromise"], draws=100, executor=recording)
+        # the models' plan, then the agreement analysis's (the scenario has veto players)
+        assert seen == [(run_chunk, Plan)] * 2
     else:
         sensitivity_many(sc, ["x"], n=8, executor=recording)
-    assert seen == [(run_chunk, Plan)]
+        assert seen == [(run_chunk, Plan)]
