@@ -37,8 +37,8 @@ def main() -> None:
     args = parser.parse_args()
     sc = load_scenario(builtin.DEFAULT)
     print(f"Sobol, n={args.n}, seed {args.seed}, forecast of {args.issue!r} on {sc.id}")
-    header = f"{'model':<17}{'factors':>8}{'evals':>7}{'s':>7}{'kept':>5}{'evals':>6}{'s':>6}{'ratio':>7}" \
-             f"{'max|d|':>7}{'>CI':>6}{'>both':>6}"
+    header = (f"{'model':<17}{'ranges':>7}{'evals':>7}{'s':>6}{'kept':>5}{'evals':>6}{'s':>5}{'ratio':>6}"
+              f"{'max|d|':>7}{'>CI':>4}{'>both':>8}")
     print(header)
     print("-" * len(header))
     for name in model_names():
@@ -63,11 +63,11 @@ def main() -> None:
                 outside += abs(new - old) > conf
                 beyond += abs(new - old) > (conf**2 + new_conf**2) ** 0.5
                 count += 1
-        print(f"{name:<17}{len(full.rows):>8}{full.evaluations:>7}{t_full:>7.2f}{len(pruned.rows):>5}"
-              f"{pruned.evaluations:>6}{t_pruned:>6.2f}{t_full / t_pruned:>6.1f}x{worst:>7.3f}"
-              f"{outside:>6}{beyond:>6}  of {count}")
-    print("(s: seconds end to end, one process; >CI: pruned S1/ST outside the full study's 95% interval; "
-          ">both: farther than both intervals combined)")
+        print(f"{name:<17}{len(full.rows):>7}{full.evaluations:>7}{t_full:>6.2f}{len(pruned.rows):>5}"
+              f"{pruned.evaluations:>6}{t_pruned:>5.2f}{t_full / t_pruned:>5.1f}x{worst:>7.3f}"
+              f"{outside:>4}{f'{beyond}/{count}':>8}")
+    print("(s: seconds end to end, one process; >CI: pruned S1/ST outside the full study's\n"
+          " 95% interval; >both: farther than both intervals combined)")
 
 
 if __name__ == "__main__":

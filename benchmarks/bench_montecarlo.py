@@ -189,9 +189,9 @@ def versus_baseline(draws: int, ref: str, baseline_draws: int) -> None:
     names = list(model_names())
     base = baseline_rates(ref, baseline_draws, names)
     cores = local_cores()
-    print(f"\n{draws:,} draws of {sc.id}, no agreement analysis; baseline {ref} on {baseline_draws:,} draws")
-    header = (f"{'model':<17}{f'{cores} procs s':>11}{'draws/s':>10}{'1 proc s':>10}{'draws/s':>10}"
-              f"{'before/s':>10}{'ratio':>8}{'target':>8}")
+    print(f"\n{draws:,} draws of {sc.id}, no agreement analysis;\nbaseline {ref} on {baseline_draws:,} draws")
+    header = (f"{'model':<17}{f'{cores} procs s':>10}{'draws/s':>9}{'1 proc s':>9}{'draws/s':>9}"
+              f"{'before/s':>9}{'ratio':>8}{'target':>8}")
     print(header)
     print("-" * len(header))
     for name in names:
@@ -206,12 +206,13 @@ def versus_baseline(draws: int, ref: str, baseline_draws: int) -> None:
             raise SystemExit(f"{name}: the worker processes' forecasts differ from one process's")
         before = base.get(name, float("nan"))
         target = TARGETS.get(name)
-        verdict = "" if target is None else ("met" if t_all < target * draws / 100_000 else "MISSED")
-        print(f"{name:<17}{t_all:>11.2f}{draws / t_all:>10,.0f}{t_one:>10.2f}{draws / t_one:>10,.0f}"
-              f"{before:>10,.0f}{draws / t_all / before:>7.1f}x{verdict:>8}")
+        # the targets are for 100,000 draws; smaller runs keep more of their time in fixed costs
+        verdict = "" if target is None or draws < 100_000 else ("met" if t_all < target else "MISSED")
+        print(f"{name:<17}{t_all:>10.2f}{draws / t_all:>9,.0f}{t_one:>9.2f}{draws / t_one:>9,.0f}"
+              f"{before:>9,.0f}{draws / t_all / before:>7.1f}x{verdict:>8}")
     print(f"floor (sampling and arrays, no model, one process): {floor_rate(draws):,.0f} draws/s")
-    print("(ratio: now on every core against the baseline in one process, which had no worker processes; "
-          "the forecasts on every core are checked equal to one process's)")
+    print("(ratio: now on every core against the baseline in one process, which had no\n"
+          " worker processes; the forecasts on every core are checked equal to one\n process's)")
 
 
 def peak_memory() -> None:

@@ -106,7 +106,6 @@ reference. ``ACCORD_JIT=0`` in the environment (read once, at import) or
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -115,6 +114,7 @@ import numpy as np
 from pydantic import Field, model_validator
 
 import accord.models.exchange_kernel as exchange_kernel
+import accord.models.jit as jit
 from accord.models.base import Event, Model, ModelParams, ModelResult, register
 from accord.scenario.arrays import ScenarioArrays
 
@@ -161,7 +161,7 @@ _RANGE = np.array(SCALE + BOUND)
 #: The thresholds the compiled kernel takes, in the order of ``exchange_kernel.THRESHOLDS``.
 _KERNEL_THRESHOLDS = (EPS_MOVE, EPS_GAIN, TIE, AT_TARGET, 0.5 * SCALE, 0.5 * SCALE + BOUND, SCALE + BOUND)
 #: Whether batches may use the compiled kernel: ``ACCORD_JIT=0`` in the environment says no.
-JIT = os.environ.get("ACCORD_JIT", "1").strip() != "0"
+JIT = jit.REQUESTED
 
 
 class ExchangeParams(ModelParams):

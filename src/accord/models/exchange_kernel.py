@@ -26,36 +26,13 @@ When numba does not import, :data:`AVAILABLE` is False and the functions run as 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import numpy as np
 
-try:
-    from numba import njit
+import accord.models.jit as jit
 
-    #: Whether the kernel is compiled (numba imports).
-    AVAILABLE = True
-except ImportError:  # pragma: no cover - numba is a core dependency; the model then uses NumPy
-    AVAILABLE = False
-
-
-def _compiled(function: Callable[..., Any] | None = None, *, inline: bool = False) -> Any:
-    """``function`` compiled once and cached on disk, or as it is without numba.
-
-    ``error_model="numpy"``: a division by zero gives inf or NaN, as in NumPy. ``inline``:
-    compiled into its callers (saves passing the arguments, and counting references to
-    arrays, on every call of the hot paths). The compiled code is cached next to this file
-    or in numba's user cache directory (``NUMBA_CACHE_DIR``), else kept per process.
-    """
-    if function is None:
-        return lambda f: _compiled(f, inline=inline)
-    if not AVAILABLE:  # pragma: no cover
-        return function
-    try:
-        return njit(cache=True, nogil=True, error_model="numpy", inline="always" if inline else "never")(function)
-    except RuntimeError:  # pragma: no cover - no writable cache directory: compile in every process
-        return njit(nogil=True, error_model="numpy", inline="always" if inline else "never")(function)
+#: Whether the kernel is compiled (numba imports).
+AVAILABLE = jit.AVAILABLE
+_compiled = jit.compiled
 
 
 # Columns of the per-exchange tables: static values, integer keys and the changing state.

@@ -82,7 +82,6 @@ Computation
 from __future__ import annotations
 
 import math
-import os
 from functools import lru_cache
 from typing import Literal
 
@@ -90,6 +89,7 @@ import numpy as np
 from pydantic import Field
 
 import accord.models.expected_utility_kernel as kernel
+import accord.models.jit as jit
 from accord.errors import ModelError
 from accord.models.base import Event, Model, ModelParams, ModelResult, register
 from accord.scenario.arrays import ScenarioArrays
@@ -103,7 +103,7 @@ BLOCK_CELLS = 2**17
 
 #: Rows run through the compiled kernels (:mod:`accord.models.expected_utility_kernel`) when
 #: numba is installed, unless ``ACCORD_JIT=0`` is set in the environment (read at import).
-USE_COMPILED = kernel.COMPILED and os.environ.get("ACCORD_JIT", "1").strip() != "0"
+USE_COMPILED = kernel.COMPILED and jit.REQUESTED
 #: Runs of fewer (row, actor, actor) cells take the NumPy path even so: loading the
 #: compiled kernels from numba's cache takes about 0.3 s once per process, longer than the
 #: NumPy path takes for them (the built-in case alone has 300 cells, a batch of 1,024

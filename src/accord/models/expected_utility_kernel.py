@@ -43,28 +43,14 @@ the functions stay plain Python and the model uses its NumPy path.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
-try:
-    import numba
-except ImportError:  # pragma: no cover - exercised only where numba is missing
-    numba = None  # type: ignore[assignment]
+import accord.models.jit as jit
 
 #: True when numba imported and the functions below are compiled.
-COMPILED = numba is not None
-
-
-def _compile(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Compile with numba, cached on disk where numba finds a writable cache directory."""
-    if numba is None:  # pragma: no cover
-        return func
-    try:
-        return numba.njit(cache=True, nogil=True, error_model="numpy")(func)
-    except RuntimeError:  # pragma: no cover - no writable cache directory
-        return numba.njit(cache=False, nogil=True, error_model="numpy")(func)
+COMPILED = jit.AVAILABLE
+_compile = jit.compiled
 
 
 @_compile
